@@ -1,0 +1,73 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Module layout (see README "Source layout"):
+//   ArticleReaders  bytes -> [Article]        (format sniffing, one reader per format)
+//   Extraction      text  -> Extraction       (tokens, entities, time, quotes, figures, summary)
+//   Control         the control socket's wire protocol, client and peer credentials
+//   NewsInbox       the daemon's engine: watch, spool, pipeline, output, journal, config
+let package = Package(
+    name: "NewsInbox",
+    products: [
+        .executable(name: "newsinboxd", targets: ["newsinboxd"]),
+        .executable(name: "newsinboxctl", targets: ["newsinboxctl"]),
+        .executable(name: "newsinbox", targets: ["newsinbox"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSystemd", pkgConfig: "libsystemd",
+            providers: [.apt(["libsystemd-dev"])]),
+        .systemLibrary(
+            name: "CLibXML2", pkgConfig: "libxml-2.0",
+            providers: [.apt(["libxml2-dev"])]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "CLinuxShim"),
+
+        .target(
+            name: "ArticleReaders",
+            dependencies: ["CLibXML2", "CZlib", "Extraction"]),
+        .target(name: "Extraction"),
+        .target(
+            name: "Control",
+            dependencies: ["CLinuxShim"]),
+        .target(
+            name: "NewsInbox",
+            dependencies: [
+                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "DequeModule", package: "swift-collections"),
+            ]),
+
+        .executableTarget(
+            name: "newsinboxd",
+            dependencies: [
+                "NewsInbox",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .executableTarget(
+            name: "newsinboxctl",
+            dependencies: [
+                "Control",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+        .executableTarget(
+            name: "newsinbox",
+            dependencies: [
+                "NewsInbox", "ArticleReaders", "Extraction",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
+
+        .testTarget(name: "ArticleReadersTests", dependencies: ["ArticleReaders"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction"]),
+        .testTarget(name: "ControlTests", dependencies: ["Control"]),
+        .testTarget(name: "NewsInboxTests", dependencies: ["NewsInbox", "Control"]),
+    ]
+)

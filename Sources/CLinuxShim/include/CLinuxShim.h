@@ -1,0 +1,24 @@
+#ifndef CLINUXSHIM_H
+#define CLINUXSHIM_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+/* What Glibc's Swift overlay does not import without _GNU_SOURCE. */
+
+/// Peer credentials of a connected Unix socket (SO_PEERCRED). Returns 0 or -errno.
+int cshim_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
+
+/// accept4(2) with SOCK_CLOEXEC | SOCK_NONBLOCK.
+int cshim_accept_nonblocking(int fd);
+
+/// renameat2(2) with RENAME_NOREPLACE: fails with EEXIST instead of replacing the target.
+int cshim_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
+
+/// Line-buffer stdout and stderr (Swift's stdout is block-buffered under systemd).
+void cshim_line_buffer_stdio(void);
+
+/// The monotonic clock in microseconds, as systemd's MONOTONIC_USEC wants it.
+uint64_t cshim_monotonic_usec(void);
+
+#endif

@@ -1,0 +1,2 @@
+import NewsInbox
+print(NewsInboxVersion.string)

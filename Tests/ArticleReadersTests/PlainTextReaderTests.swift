@@ -1,0 +1,63 @@
+import Foundation
+import Testing
+@testable import ArticleReaders
+import Extraction
+
+/// The shared corpora live beside the repository; tests that need them skip with a message when absent.
+enum Corpora {
+    static let root: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("shared/corpora")
+
+    static func bytes(_ relative: String) -> [UInt8]? {
+        (try? Data(contentsOf: root.appendingPathComponent(relative))).map { [UInt8]($0) }
+    }
+}
+
+@Suite struct PlainTextReaderTests {
+    @Test func seedFormatGivesDateHeadlineAndParagraphs() throws {
+        let text = " date 2023-02-12 Pakistan and the US will hold talks in Washington. More follows.\n\nSecond paragraph.\n"
+        let result = try ArticleReading.read(ReadInput(bytes: Array(text.utf8), fileName: "x.txt"))
+        #expect(result.format == "seed-text")
+        let article = try #require(result.articles.first)
+        #expect(article.date == ArticleDate(year: 2023, month: 2, day: 12))
+        #expect(article.headline == "Pakistan and the US will hold talks in Washington.")
+        #expect(article.paragraphs == ["Pakistan and the US will hold talks in Washington. More follows.", "Second paragraph."])
+    }
+
+    @Test func plainTextTakesTheFirstLineAsHeadlineWhenABlankLineFollows() throws {
+        let text = "Claxton hunting first major medal\n\nBritish hurdler Sarah Claxton is confident.\n\nMore.\n"
+        let result = try ArticleReading.read(ReadInput(bytes: Array(text.utf8), fileName: "001.txt",
+                                                       fileDate: ArticleDate(year: 2005, month: 1, day: 2)))
+        let article = try #require(result.articles.first)
+        #expect(result.format == "text")
+        #expect(article.headline == "Claxton hunting first major medal")
+        #expect(article.paragraphs.count == 2)
+        #expect(article.dateSource == .fileTime)
+    }
+
+    @Test func invalidUTF8FallsBackToWindows1252() throws {
+        let bytes: [UInt8] = Array("Price rise\n\nIt cost ".utf8) + [0xA3] + Array("5 and \u{0093}more\u{0094}.".utf8.filter { $0 < 0x80 }) + [0x93, 0x94]
+        let result = try ArticleReading.read(ReadInput(bytes: bytes, fileName: "199.txt"))
+        #expect(result.encodingFallback)
+        #expect(result.encoding == "windows-1252")
+        #expect(result.articles[0].text.contains("£5"))
+        #expect(result.articles[0].text.hasSuffix("“”"))
+    }
+
+    @Test func emptyAndWhiteSpaceOnlyFilesFailWithAReason() {
+        #expect(throws: ReaderError.self) { try ArticleReading.read(ReadInput(bytes: [], fileName: "e")) }
+        #expect(throws: ReaderError.self) { try ArticleReading.read(ReadInput(bytes: Array(" \n\t\n".utf8), fileName: "w")) }
+    }
+
+    @Test func theSeedArticleReads() throws {
+        guard let bytes = Corpora.bytes("seed/dawn-2023-02-12.txt") else {
+            print("skipped: ../shared/corpora/seed is absent"); return
+        }
+        let article = try #require(try ArticleReading.read(ReadInput(bytes: bytes, fileName: "dawn.txt")).articles.first)
+        #expect(article.date?.iso == "2023-02-12")
+        #expect(article.headline.hasPrefix("Pakistan and the United States will hold talks"))
+        #expect(article.headline.hasSuffix("to 16 (Thursday)."))
+        #expect(article.paragraphs.count == 10)
+    }
+}
