@@ -1,2 +1,0 @@
-import NewsInbox
-print(NewsInboxVersion.string)
