@@ -1,10 +1,43 @@
 import ArgumentParser
+import Extraction
+import Foundation
+import NewsInbox
 
-// Scaffold: replaced by the work on issue 2.
+/// `newsinbox extract FILE|-`: the same JSON the daemon writes, on stdout.
 struct ExtractCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "extract", abstract: "Not available yet (issue 2).")
+    static let configuration = CommandConfiguration(
+        commandName: "extract",
+        abstract: "Extract one file and print the JSON the daemon would write (one document per article).")
+
+    @Argument(help: "The file to read, or - for standard input.") var file: String
+    @Option(name: .customLong("model-dir"), help: "Where the models are (default: next to the binary, then the source tree).") var modelDir: String?
+    @Option(name: .customLong("name"), help: "The name to report as source.file (default: the file's name; 'stdin' for -).") var name: String?
+    @Flag(help: "Pretty-print the JSON.") var pretty = false
 
     func run() throws {
-        throw ValidationError("'extract' is not available yet")
+        let bytes: [UInt8]
+        let fileDate: ArticleDate?
+        if file == "-" {
+            bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+            fileDate = nil
+        } else {
+            guard let data = FileManager.default.contents(atPath: file) else {
+                throw ValidationError("cannot read \(file)")
+            }
+            bytes = [UInt8](data)
+            let modified = (try? FileManager.default.attributesOfItem(atPath: file)[.modificationDate] as? Date) ?? nil
+            fileDate = modified.flatMap { OfflineExtraction.utcDate($0) }
+        }
+        let models = try ExtractionModels.load(directory: modelDir)
+        let documents: [[UInt8]]
+        do {
+            documents = try OfflineExtraction.run(
+                bytes: bytes, file: name ?? (file == "-" ? "stdin" : (file as NSString).lastPathComponent),
+                fileDate: fileDate, models: models, pretty: pretty)
+        } catch let failure as ArticleProcessor.Failure {
+            FileHandle.standardError.write(Data("newsinbox: \(failure.stage): \(failure.reason)\n".utf8))
+            throw ExitCode(1)
+        }
+        for document in documents { FileHandle.standardOutput.write(Data(document)) }
     }
 }

@@ -1,0 +1,130 @@
+import CLinuxShim
+import Foundation
+import Glibc
+
+/// A thin client: connect, send one request line, read one response line.
+public struct ControlClient: Sendable {
+    public enum Failure: Error, CustomStringConvertible {
+        /// Nothing listens on the socket (no file, or a stale one).
+        case notRunning(path: String, reason: String)
+        case permissionDenied(path: String)
+        case io(String)
+        case badResponse(String)
+
+        public var description: String {
+            switch self {
+            case .notRunning(let path, let reason): return "newsinboxd is not running (no daemon at \(path): \(reason))"
+            case .permissionDenied(let path): return "permission denied connecting to \(path)"
+            case .io(let message): return message
+            case .badResponse(let message): return "unexpected response from the daemon: \(message)"
+            }
+        }
+    }
+
+    public let socketPath: String
+    public let timeoutSeconds: Int
+
+    public init(socketPath: String, timeoutSeconds: Int = 30) {
+        self.socketPath = socketPath
+        self.timeoutSeconds = timeoutSeconds
+    }
+
+    public func send(_ request: ControlRequest) throws -> ControlResponse {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        var line = try [UInt8](encoder.encode(request))
+        line.append(0x0A)
+        return try exchange(line)
+    }
+
+    /// Sends raw bytes (for tests of malformed input) and reads one response line.
+    public func exchange(_ bytes: [UInt8]) throws -> ControlResponse {
+        let fd = try connectSocket()
+        defer { close(fd) }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == EPIPE || errno == ECONNRESET { break }  // the server may answer and close early
+                throw Failure.io("send to \(socketPath): \(String(cString: strerror(errno)))")
+            }
+            offset += n
+        }
+        var response: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        while response.last != 0x0A {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN { throw Failure.io("no answer from the daemon at \(socketPath) within \(timeoutSeconds)s") }
+                throw Failure.io("receive from \(socketPath): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 { break }
+            response.append(contentsOf: chunk[0..<n])
+        }
+        guard !response.isEmpty else { throw Failure.badResponse("the connection closed without an answer") }
+        do {
+            return try JSONDecoder().decode(ControlResponse.self, from: Data(response))
+        } catch {
+            throw Failure.badResponse(String(decoding: response.prefix(200), as: UTF8.self))
+        }
+    }
+
+    private func connectSocket() throws -> Int32 {
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        guard fd >= 0 else { throw Failure.io("socket: \(String(cString: strerror(errno)))") }
+        var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var address = try UnixSocketAddress(path: socketPath)
+        let rc = address.withSockaddr { connect(fd, $0, $1) }
+        if rc != 0 {
+            let e = errno
+            close(fd)
+            switch e {
+            case ENOENT, ECONNREFUSED, ENOTDIR: throw Failure.notRunning(path: socketPath, reason: String(cString: strerror(e)))
+            case EACCES, EPERM: throw Failure.permissionDenied(path: socketPath)
+            default: throw Failure.io("connect to \(socketPath): \(String(cString: strerror(e)))")
+            }
+        }
+        return fd
+    }
+}
+
+/// `struct sockaddr_un` for a path, with the length check the kernel would otherwise make silently.
+public struct UnixSocketAddress {
+    var storage = sockaddr_un()
+
+    public init(path: String) throws {
+        storage.sun_family = sa_family_t(AF_UNIX)
+        let bytes = Array(path.utf8)
+        let capacity = MemoryLayout.size(ofValue: storage.sun_path)
+        guard bytes.count < capacity else {
+            throw ControlClient.Failure.io("socket path too long (\(bytes.count) bytes, at most \(capacity - 1)): \(path)")
+        }
+        withUnsafeMutableBytes(of: &storage.sun_path) { raw in
+            raw.copyBytes(from: bytes)
+            raw[bytes.count] = 0
+        }
+    }
+
+    public mutating func withSockaddr<R>(_ body: (UnsafePointer<sockaddr>, socklen_t) -> R) -> R {
+        withUnsafePointer(to: &storage) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { body($0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+    }
+}
+
+/// Who is on the other end of a connected Unix socket (SO_PEERCRED).
+public struct PeerCredentials: Sendable, Equatable {
+    public var pid: Int32
+    public var uid: UInt32
+    public var gid: UInt32
+
+    public static func of(_ fd: Int32) -> PeerCredentials? {
+        var pid: pid_t = 0, uid: uid_t = 0, gid: gid_t = 0
+        guard cshim_peer_credentials(fd, &pid, &uid, &gid) == 0 else { return nil }
+        return PeerCredentials(pid: pid, uid: uid, gid: gid)
+    }
+}

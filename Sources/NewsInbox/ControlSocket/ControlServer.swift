@@ -1,0 +1,273 @@
+import CLinuxShim
+import Control
+import Dispatch
+import Foundation
+import Glibc
+import Logging
+
+/// The control socket's server side: accept, read one bounded request line, answer, close.
+///
+/// Runs on its own queue so a slow or silent client never stalls the pipeline; each connection has a
+/// deadline, the request size is bounded, and connections beyond `maxConnections` are refused at once.
+final class ControlServer: @unchecked Sendable {
+    typealias Handler = (_ request: ControlRequest, _ peer: PeerCredentials, _ reply: @escaping @Sendable (ControlResponse) -> Void) -> Void
+
+    let path: String
+    private let queue = DispatchQueue(label: "newsinbox.control")
+    private let logger: Logger
+    private let handler: Handler
+    private var listenFD: Int32 = -1
+    private var acceptSource: (any DispatchSourceRead)?
+    private var connections: [ObjectIdentifier: Connection] = [:]
+    private var ownsSocketFile = false
+    let maxConnections = 64
+    let connectionTimeout: Double = 5
+
+    init(path: String, logger: Logger, handler: @escaping Handler) {
+        self.path = path
+        self.logger = logger
+        self.handler = handler
+    }
+
+    /// Listens on the socket systemd passed (socket activation), else binds `path` itself.
+    func start(activatedFD: Int32?) throws {
+        if let fd = activatedFD {
+            listenFD = fd
+            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            logger.info("control socket from systemd (socket activation)")
+        } else {
+            listenFD = try bindSocket()
+            ownsSocketFile = true
+        }
+        let source = DispatchSource.makeReadSource(fileDescriptor: listenFD, queue: queue)
+        source.setEventHandler { [weak self] in self?.acceptAll() }
+        source.resume()
+        acceptSource = source
+    }
+
+    func stop() {
+        queue.sync {
+            acceptSource?.cancel()
+            acceptSource = nil
+            for connection in connections.values { connection.close() }
+            connections.removeAll()
+            if listenFD >= 0 { Glibc.close(listenFD); listenFD = -1 }
+            if ownsSocketFile { unlink(path) }
+        }
+    }
+
+    /// unlink a stale socket, refuse one a running daemon answers on, umask around bind, 0660.
+    private func bindSocket() throws -> Int32 {
+        try Directory.makeDirectories((path as NSString).deletingLastPathComponent)
+        var st = stat()
+        if lstat(path, &st) == 0 {
+            guard (st.st_mode & S_IFMT) == S_IFSOCK else {
+                throw ConfigError("control_socket \(path) exists and is not a socket; refusing to replace it")
+            }
+            if (try? ControlClient(socketPath: path, timeoutSeconds: 2).send(ControlRequest(command: "ping"))) != nil {
+                throw ConfigError("another newsinboxd is already listening on \(path)")
+            }
+            unlink(path)
+        }
+        let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+        guard fd >= 0 else { throw SystemError("socket", path) }
+        var address = try UnixSocketAddress(path: path)
+        let old = umask(0o117)
+        let rc = address.withSockaddr { bind(fd, $0, $1) }
+        let bindErrno = errno
+        umask(old)
+        guard rc == 0 else { Glibc.close(fd); throw SystemError("bind", path, errno: bindErrno) }
+        chmod(path, 0o660)
+        guard listen(fd, 128) == 0 else { let e = errno; Glibc.close(fd); unlink(path); throw SystemError("listen", path, errno: e) }
+        return fd
+    }
+
+    private func acceptAll() {
+        while true {
+            let fd = cshim_accept_nonblocking(listenFD)
+            if fd < 0 { return }  // EAGAIN: no more for now
+            guard let peer = PeerCredentials.of(fd) else { Glibc.close(fd); continue }
+            if connections.count >= maxConnections {
+                // Refuse without reading: a best-effort answer, never a wait.
+                let line = ControlResponse.failure(.failed, "too many control connections (\(maxConnections)); try again").encodedLine()
+                _ = line.withUnsafeBytes { send(fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+                Glibc.close(fd)
+                continue
+            }
+            let connection = Connection(fd: fd, peer: peer, queue: queue, timeout: connectionTimeout, server: self)
+            connections[ObjectIdentifier(connection)] = connection
+            connection.start()
+        }
+    }
+
+    fileprivate func closed(_ connection: Connection) {
+        connections[ObjectIdentifier(connection)] = nil
+    }
+
+    fileprivate func dispatch(_ line: [UInt8], from connection: Connection) {
+        let request: ControlRequest
+        do {
+            // The version is checked before anything else, even before the command's shape.
+            let object = try JSONSerialization.jsonObject(with: Data(line))
+            guard let dict = object as? [String: Any] else { throw ControlResponse.failure(.malformed, "a request is a JSON object") }
+            guard let version = dict["version"] as? Int else {
+                connection.reply(.failure(.version, "the request has no protocol version; this daemon speaks version \(ControlProtocol.version)"))
+                return
+            }
+            guard version == ControlProtocol.version else {
+                connection.reply(.failure(.version, "protocol version \(version) is not supported; this daemon speaks version \(ControlProtocol.version)"))
+                return
+            }
+            request = try JSONDecoder().decode(ControlRequest.self, from: Data(line))
+        } catch let response as ControlResponse {
+            connection.reply(response)
+            return
+        } catch {
+            connection.reply(.failure(.malformed, "malformed request: not a JSON object with version, command and args"))
+            return
+        }
+        handler(request, connection.peer) { [weak connection] response in
+            connection?.replyFromAnyQueue(response)
+        }
+    }
+
+    fileprivate func log(_ message: String) { logger.info("\(message)") }
+}
+
+extension ControlResponse: Error {}
+
+/// One client connection: read until a newline (bounded), answer once, close.
+private final class Connection: @unchecked Sendable {
+    let fd: Int32
+    let peer: PeerCredentials
+    private let queue: DispatchQueue
+    private weak var server: ControlServer?
+    private var readSource: (any DispatchSourceRead)?
+    private var writeSource: (any DispatchSourceWrite)?
+    private var timer: (any DispatchSourceTimer)?
+    private var input: [UInt8] = []
+    private var output: [UInt8] = []
+    private var answered = false
+    private var isClosed = false
+    private let timeout: Double
+    /// Dispatch sources still registered on `fd`: it is closed only after the last one is cancelled,
+    /// so a reused descriptor number is never unregistered by mistake.
+    private var liveSources = 0
+
+    init(fd: Int32, peer: PeerCredentials, queue: DispatchQueue, timeout: Double, server: ControlServer) {
+        self.fd = fd
+        self.peer = peer
+        self.queue = queue
+        self.timeout = timeout
+        self.server = server
+    }
+
+    func start() {
+        let read = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
+        read.setEventHandler { [self] in readAvailable() }
+        track(read)
+        read.resume()
+        readSource = read
+        let timer = DispatchSource.makeTimerSource(queue: queue)
+        timer.schedule(deadline: .now() + timeout)
+        timer.setEventHandler { [self] in
+            // A silent client, or one that never reads its answer: drop it.
+            close()
+        }
+        timer.resume()
+        self.timer = timer
+    }
+
+    private func readAvailable() {
+        var chunk = [UInt8](repeating: 0, count: 16 * 1024)
+        while !answered {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, Int32(MSG_DONTWAIT)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN { return }
+                close(); return
+            }
+            if n == 0 {  // the client closed before a full line
+                if input.isEmpty { close() } else { finishLine(input) }
+                return
+            }
+            if let newline = chunk[0..<n].firstIndex(of: 0x0A) {
+                input.append(contentsOf: chunk[0..<newline])
+                finishLine(input)
+                return
+            }
+            input.append(contentsOf: chunk[0..<n])
+            if input.count > ControlProtocol.maxRequestBytes {
+                reply(.failure(.tooLarge, "request larger than \(ControlProtocol.maxRequestBytes) bytes"))
+                return
+            }
+        }
+    }
+
+    private func finishLine(_ line: [UInt8]) {
+        guard line.count <= ControlProtocol.maxRequestBytes else {
+            reply(.failure(.tooLarge, "request larger than \(ControlProtocol.maxRequestBytes) bytes"))
+            return
+        }
+        answered = true
+        readSource?.cancel()
+        readSource = nil
+        server?.dispatch(line, from: self)
+    }
+
+    func replyFromAnyQueue(_ response: ControlResponse) {
+        queue.async { [self] in reply(response) }
+    }
+
+    func reply(_ response: ControlResponse) {
+        guard !isClosed, output.isEmpty else { return }
+        answered = true
+        readSource?.cancel()
+        readSource = nil
+        output = response.encodedLine()
+        flush()
+    }
+
+    private func flush() {
+        while !output.isEmpty {
+            let n = output.withUnsafeBytes { send(fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN {
+                    if writeSource == nil {
+                        let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
+                        source.setEventHandler { [self] in flush() }
+                        track(source)
+                        source.resume()
+                        writeSource = source
+                    }
+                    return
+                }
+                close(); return
+            }
+            output.removeFirst(n)
+        }
+        close()
+    }
+
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        readSource?.cancel()
+        writeSource?.cancel()
+        timer?.cancel()
+        readSource = nil
+        writeSource = nil
+        timer = nil
+        if liveSources == 0 { Glibc.close(fd) }
+        server?.closed(self)
+    }
+
+    private func track(_ source: any DispatchSourceProtocol) {
+        liveSources += 1
+        source.setCancelHandler { [self] in
+            liveSources -= 1
+            if liveSources == 0 && isClosed { Glibc.close(fd) }
+        }
+    }
+}

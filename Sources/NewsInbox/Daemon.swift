@@ -1,0 +1,152 @@
+import ArticleReaders
+import Control
+import Dispatch
+import Extraction
+import Foundation
+import Glibc
+public import Logging
+
+/// newsinboxd's life cycle: start-up, signals, systemd notifications, reload and shutdown.
+public final class Daemon: @unchecked Sendable {
+    let configPath: String?
+    private let overrides: (inout DaemonConfig) -> Void
+    private let logger: Logger
+    private(set) var pipeline: Pipeline!
+    private var control: ControlServer!
+    private var commands: ControlCommands!
+    private var signalSources: [any DispatchSourceSignal] = []
+    private var statusTimer: (any DispatchSourceTimer)?
+    private var lastStatus = ""
+    private var shuttingDown = false
+
+    /// The pipeline's current config (read on the intake queue, or for values that never change).
+    var pipelineConfig: DaemonConfig { pipeline.config }
+
+    public init(configPath: String?, overrides: @escaping (inout DaemonConfig) -> Void, logger: Logger) {
+        self.configPath = configPath
+        self.overrides = overrides
+        self.logger = logger
+    }
+
+    /// Reads the config file (if any) and applies the command-line overrides.
+    public static func loadConfig(path: String?, overrides: (inout DaemonConfig) -> Void) throws -> DaemonConfig {
+        var config = try path.map { try DaemonConfig.load(path: $0) } ?? DaemonConfig()
+        overrides(&config)
+        try config.validate()
+        return config.resolvingPaths()
+    }
+
+    /// Starts everything; returns once the daemon is ready. Throws for start-up errors (logged by the caller).
+    public func start() throws {
+        let config = try Self.loadConfig(path: configPath, overrides: overrides)
+        sharedLogLevel.withLock { $0 = Logger.Level(rawValue: config.logLevel) ?? .info }
+        let models = try ExtractionModels.load(directory: config.modelDir)
+        let spool = try Spool(inboxPath: config.inbox, statePath: config.state)
+        let outputs = try OutputStore(outputPath: config.output, statePath: config.state)
+        let journalEnabled: Bool
+        switch config.journal {
+        case .on: journalEnabled = true
+        case .off: journalEnabled = false
+        case .auto:
+            journalEnabled = Journal.isAvailable()
+            if !journalEnabled { logger.notice("no journald socket: per-article journal entries are off") }
+        }
+        let processor = ArticleProcessor(extractor: Extractor(models: models))
+        pipeline = Pipeline(config: config, spool: spool, outputs: outputs,
+                            journal: JournalSink(enabled: journalEnabled, logger: logger), processor: processor, logger: logger)
+        commands = ControlCommands(daemon: self, logger: logger)
+        control = ControlServer(path: config.controlSocket, logger: logger) { [commands] request, peer, reply in
+            commands!.handle(request, peer: peer, reply: reply)
+        }
+        try control.start(activatedFD: ServiceManager.listenFileDescriptors().first)
+        try pipeline.start()
+        installSignalHandlers()
+        pipeline.intake.async { [self] in
+            pipeline.schedulePeriodicRescan()
+            startTimers()
+            lastStatus = pipeline.statusLine()
+            ServiceManager.ready(status: lastStatus)
+            logger.notice("newsinboxd \(NewsInboxVersion.string) ready: inbox \(config.inbox), output \(config.output), state \(config.state), control \(config.controlSocket), \(config.effectiveWorkers) workers")
+        }
+    }
+
+    private func installSignalHandlers() {
+        for sig in [SIGTERM, SIGINT, SIGHUP] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: pipeline.intake)
+            source.setEventHandler { [self] in
+                if sig == SIGHUP {
+                    _ = reload(checkOnly: false)
+                } else {
+                    shutdown(reason: sig == SIGTERM ? "SIGTERM" : "SIGINT")
+                }
+            }
+            source.resume()
+            signalSources.append(source)
+        }
+        signal(SIGPIPE, SIG_IGN)
+    }
+
+    /// STATUS= kept current, and the watchdog pinged from the intake queue: if intake hangs, pings stop.
+    private func startTimers() {
+        let timer = DispatchSource.makeTimerSource(queue: pipeline.intake)
+        let watchdog = ServiceManager.watchdogInterval()
+        let period = min(1.0, (watchdog ?? 2) / 2)
+        timer.schedule(deadline: .now() + period, repeating: period)
+        timer.setEventHandler { [self] in
+            if watchdog != nil && ProcessInfo.processInfo.environment["NEWSINBOX_DEBUG_STOP_WATCHDOG"] == nil {
+                ServiceManager.watchdogPing()
+            }
+            let line = pipeline.statusLine()
+            if line != lastStatus {
+                lastStatus = line
+                ServiceManager.status(line)
+            }
+        }
+        timer.resume()
+        statusTimer = timer
+    }
+
+    /// SIGHUP or `newsinboxctl reload`: a bad new config is rejected and the old one kept. Call on intake.
+    func reload(checkOnly: Bool) -> ControlResponse {
+        let new: DaemonConfig
+        do {
+            new = try Self.loadConfig(path: configPath, overrides: overrides)
+        } catch {
+            logger.error("reload rejected, keeping the running config: \(error)")
+            return .failure(.failed, "the new config is invalid, keeping the running one: \(error)")
+        }
+        let changes = pipeline.config.changes(to: new)
+        if checkOnly {
+            return .success(.object(["valid": .bool(true), "changes": .array(changes.map { .string($0) })]))
+        }
+        ServiceManager.reloading()
+        let notes = pipeline.apply(new)
+        sharedLogLevel.withLock { $0 = Logger.Level(rawValue: pipeline.config.logLevel) ?? .info }
+        logger.notice("config reloaded: \(changes.isEmpty ? "no changes" : changes.joined(separator: "; "))\(notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")")")
+        ServiceManager.ready(status: pipeline.statusLine())
+        return .success(.object(["changes": .array(changes.map { .string($0) }), "notes": .array(notes.map { .string($0) })]))
+    }
+
+    /// Stop claiming, finish in-flight work within shutdown_timeout, then exit 0. Call on intake.
+    func shutdown(reason: String) {
+        guard !shuttingDown else { return }
+        shuttingDown = true
+        let timeout = pipeline.config.shutdownTimeout
+        logger.notice("stopping (\(reason)): finishing \(pipeline.inFlight.count) in-flight items within \(DaemonConfig.renderDuration(timeout))")
+        ServiceManager.stopping()
+        ServiceManager.status("stopping: \(pipeline.inFlight.count) in flight")
+        pipeline.drain { [self] in exitNow(clean: true) }
+        pipeline.intake.asyncAfter(deadline: .now() + timeout) { [self] in
+            let left = pipeline.inFlight.count
+            logger.warning("shutdown_timeout reached: \(left) items stay in processing/ and resume on the next start")
+            exitNow(clean: false)
+        }
+    }
+
+    private func exitNow(clean: Bool) {
+        if clean { logger.notice("stopped: all in-flight items finished") }
+        control.stop()
+        exit(0)
+    }
+}

@@ -1,0 +1,19 @@
+import ArticleReaders
+public import Extraction
+public import Foundation
+
+/// The daemon's read + extract + encode path without the spool, for `newsinbox extract`.
+public enum OfflineExtraction {
+    public static func run(bytes: [UInt8], file: String, fileDate: ArticleDate?, models: ExtractionModels,
+                           pretty: Bool = false, timeout: Double = 30) throws -> [[UInt8]] {
+        let processor = ArticleProcessor(extractor: Extractor(models: models))
+        let processed = try processor.process(bytes: bytes, file: file, fileDate: fileDate, deadline: .after(seconds: timeout))
+        return try processed.articles.enumerated().map { index, entry in
+            try ResultDocument(id: entry.id, item: index, processed: processed, supersedes: nil, processedAt: Date()).encoded(pretty: pretty)
+        }
+    }
+
+    public static func utcDate(_ date: Date) -> ArticleDate? {
+        Pipeline.utcDate(seconds: Int(date.timeIntervalSince1970))
+    }
+}

@@ -1,0 +1,77 @@
+import Dispatch
+import Foundation
+
+/// What the daemon and the control socket ask of the pipeline. Call these on `intake`.
+extension Pipeline {
+    /// The one-line `STATUS=` text: "idle, 1,234 processed, 2 failed" / "processing 12, 345 waiting".
+    func statusLine() -> String {
+        if let problem = inboxProblem { return "stopped: \(problem)" }
+        if let problem = outputProblem { return "output full or unwritable, holding \(stalled.count) articles: \(problem)" }
+        let counts = "\(Self.grouped(stats.processed)) processed, \(Self.grouped(stats.failed)) failed"
+        switch mode {
+        case .paused: return "paused, \(waitingDescription) waiting, \(counts)"
+        case .draining: return "draining, \(inFlight.count) in flight"
+        case .running:
+            if inFlight.isEmpty && pending.isEmpty { return "idle, \(counts)" }
+            return "processing \(inFlight.count), \(waitingDescription) waiting, \(counts)"
+        }
+    }
+
+    var waitingDescription: String {
+        Self.grouped(pending.count) + (inboxHasMore ? "+" : "")
+    }
+
+    static func grouped(_ n: Int) -> String {
+        let digits = Array(String(n))
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return out
+    }
+
+    func pause() { if mode == .running { mode = .paused; logger.notice("paused: not claiming new files") } }
+
+    func resume() {
+        guard mode == .paused else { return }
+        mode = .running
+        logger.notice("resumed")
+        scan("", reason: .request)
+        pump()
+    }
+
+    /// Stops claiming; `whenIdle` runs (on intake) once every claimed item has finished.
+    func drain(whenIdle: @escaping () -> Void) {
+        mode = .draining
+        watcher?.stop()
+        pending.removeAll()
+        pendingNames.removeAll()
+        onIdleWhileDraining = { [self] in
+            onIdleWhileDraining = nil
+            whenIdle()
+        }
+        pump()
+    }
+
+    /// Applies what can change at run time; paths need a restart.
+    func apply(_ new: DaemonConfig) -> [String] {
+        var notes: [String] = []
+        for (name, old, updated) in [("inbox", config.inbox, new.inbox), ("output", config.output, new.output),
+                                     ("state", config.state, new.state), ("control_socket", config.controlSocket, new.controlSocket),
+                                     ("model_dir", config.modelDir ?? "", new.modelDir ?? "")] where old != updated {
+            notes.append("\(name) changes only on restart (keeping \(old))")
+        }
+        var applied = new
+        applied.inbox = config.inbox
+        applied.output = config.output
+        applied.state = config.state
+        applied.controlSocket = config.controlSocket
+        applied.modelDir = config.modelDir
+        let rescanChanged = applied.rescanInterval != config.rescanInterval
+        config = applied
+        if rescanChanged { notes.append("rescan_interval takes effect after the next scheduled rescan") }
+        pump()
+        return notes
+    }
+}

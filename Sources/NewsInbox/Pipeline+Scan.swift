@@ -1,0 +1,92 @@
+import Dispatch
+import Foundation
+import Glibc
+
+/// Scans: the directory is the truth, inotify only a hint.
+extension Pipeline {
+    /// Offers every file below `subdirectory` of the inbox ("" for all of it), up to the pending capacity.
+    func scan(_ subdirectory: String, reason: InboxWatcher.ScanReason) {
+        let root: Directory
+        do {
+            root = subdirectory.isEmpty ? spool.inbox : try spool.inbox.subdirectory(subdirectory)
+        } catch {
+            if reason != .newDirectory { logger.warning("cannot scan \(subdirectory.isEmpty ? "the inbox" : subdirectory): \(error)") }
+            return
+        }
+        let prefix = subdirectory.isEmpty ? "" : subdirectory + "/"
+        var offered = 0
+        var full = false
+        do {
+            try root.allFiles { relative in
+                let file = prefix + relative
+                if isIgnored(file) || pendingNames.contains(file) || inFlight[file] != nil { return true }
+                if pending.count >= pendingCapacity { full = true; return false }
+                offered += 1
+                if reason == .periodic { stats.foundByRescan += 1 }
+                offer(file, arrived: .now())
+                return true
+            }
+        } catch {
+            logger.warning("scan of \(root.path) stopped: \(error)")
+        }
+        if full { inboxHasMore = true }
+        if subdirectory.isEmpty && reason != .backlog { stats.rescans += 1 }
+        switch reason {
+        case .backlog, .newDirectory:
+            break
+        case .periodic where offered == 0:
+            logger.debug("periodic rescan: nothing missed")
+        case .periodic:
+            logger.notice("periodic rescan found \(offered) files that inotify did not report")
+        default:
+            logger.info("\(reason.rawValue) scan of \(subdirectory.isEmpty ? "the inbox" : subdirectory): \(offered) files queued\(full ? ", more waiting" : "")")
+        }
+    }
+
+    /// Periodic safety rescan, on the intake queue.
+    func schedulePeriodicRescan() {
+        let interval = config.rescanInterval
+        guard interval > 0 else { return }
+        intake.asyncAfter(deadline: .now() + interval) { [self] in
+            if mode != .draining && inboxProblem == nil { scan("", reason: .periodic) }
+            schedulePeriodicRescan()
+        }
+    }
+
+    /// The inbox was removed, renamed or replaced: stop claiming until a real directory is back.
+    func inboxGone() {
+        if inboxProblem == nil {
+            logger.error("the inbox \(config.inbox) was removed or renamed; waiting for it to come back")
+        }
+        inboxProblem = "inbox \(config.inbox) is missing"
+        retryInbox()
+    }
+
+    private func retryInbox() {
+        intake.asyncAfter(deadline: .now() + 1) { [self] in
+            guard inboxProblem != nil, mode != .draining else { return }
+            do {
+                var st = stat()
+                if lstat(config.inbox, &st) != 0 && errno == ENOENT {
+                    try Directory.makeDirectories(config.inbox)
+                }
+                let reopened = try Directory.open(config.inbox)  // O_NOFOLLOW: a symlink fails here
+                guard try reopened.status().st_dev == spool.processing.status().st_dev else {
+                    throw ConfigError("the new inbox is on another filesystem than the state directory")
+                }
+                spool.inbox = reopened
+                try watcher.restart()
+                inboxProblem = nil
+                logger.notice("the inbox \(config.inbox) is back; watching it again")
+                scan("", reason: .inboxRestored)
+            } catch {
+                let message = (error as? SystemError)?.errno == ELOOP
+                    ? "inbox \(config.inbox) is a symbolic link: refusing to follow it"
+                    : "inbox \(config.inbox) unusable: \(error)"
+                if inboxProblem != message { logger.error("\(message)") }
+                inboxProblem = message
+                retryInbox()
+            }
+        }
+    }
+}

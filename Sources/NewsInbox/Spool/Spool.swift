@@ -1,0 +1,90 @@
+import Foundation
+import Glibc
+
+/// The state directory's spool: `processing/`, `done/`, `failed/`.
+///
+/// Every move is a rename within one filesystem, so a file is always in exactly one of inbox/,
+/// processing/, done/, failed/. A source leaves processing/ only after its output or its error
+/// sidecar is durable (see `Pipeline`).
+public final class Spool: @unchecked Sendable {
+    /// Replaced when the inbox is removed and made again (only on the pipeline's intake queue).
+    public internal(set) var inbox: Directory
+    public let processing: Directory
+    public let done: Directory
+    public let failed: Directory
+
+    public init(inboxPath: String, statePath: String) throws {
+        inbox = try Directory.open(inboxPath, create: true)
+        let state = try Directory.open(statePath, create: true)
+        processing = try state.subdirectory("processing", create: true)
+        done = try state.subdirectory("done", create: true)
+        failed = try state.subdirectory("failed", create: true)
+        let a = try inbox.status(), b = try state.status()
+        guard a.st_dev == b.st_dev else {
+            throw ConfigError("inbox (\(inboxPath)) and state (\(statePath)) must be on one filesystem: claims are renames")
+        }
+    }
+
+    public enum ClaimResult: Equatable {
+        case claimed
+        /// Gone before we got it (another scan claimed it, or the producer deleted it).
+        case vanished
+        /// A file of the same name is still in processing/: try again once it has finished.
+        case busy
+    }
+
+    /// Moves `inbox/relative` to `processing/relative` atomically.
+    public func claim(_ relative: String) throws -> ClaimResult {
+        let (from, name) = try inbox.parent(of: relative, create: false)
+        let (to, _) = try processing.parent(of: relative, create: true)
+        do {
+            try from.rename(name, to: to, as: name, noReplace: true)
+            return .claimed
+        } catch let error as SystemError where error.errno == ENOENT {
+            return .vanished
+        } catch let error as SystemError where error.errno == EEXIST {
+            return .busy
+        }
+    }
+
+    /// Moves `processing/relative` into `done/` or `failed/`, keeping its name; a name already taken
+    /// there gets `.1`, `.2`, ... so no earlier source is overwritten. Returns the path used.
+    @discardableResult
+    public func finish(_ relative: String, into target: Directory) throws -> String {
+        let (from, name) = try processing.parent(of: relative, create: false)
+        let (to, _) = try target.parent(of: relative, create: true)
+        var candidate = name
+        var n = 0
+        while true {
+            do {
+                try from.rename(name, to: to, as: candidate, noReplace: true)
+                try to.sync()
+                let (dir, _) = splitRelative(relative)
+                return dir.isEmpty ? candidate : dir + "/" + candidate
+            } catch let error as SystemError where error.errno == EEXIST {
+                n += 1
+                candidate = "\(name).\(n)"
+            }
+        }
+    }
+
+    /// Deletes a finished source (`on_success = delete`).
+    public func remove(_ relative: String) throws {
+        let (from, name) = try processing.parent(of: relative, create: false)
+        try from.unlink(name)
+        try from.sync()
+    }
+
+    /// Writes `failed/<name>.error.json` for a source that was moved to `failed/<name>`, durably.
+    public func writeSidecar(forFailed relative: String, json: [UInt8]) throws {
+        let (dir, name) = try failed.parent(of: relative, create: true)
+        try AtomicFile.write(json, named: name + ".error.json", in: dir)
+    }
+
+    /// Items a crash left in processing/: they are resumed before anything new is claimed.
+    public func leftoverItems() throws -> [String] {
+        var items: [String] = []
+        try processing.allFiles { items.append($0); return true }
+        return items.sorted()
+    }
+}

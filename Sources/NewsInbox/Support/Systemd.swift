@@ -1,0 +1,64 @@
+import CLinuxShim
+import CSystemd
+import Foundation
+
+/// sd_notify(3): readiness, status, watchdog and reload/stop notices to the service manager.
+/// Outside systemd (no NOTIFY_SOCKET) every call is a cheap no-op.
+public enum ServiceManager {
+    public static func notify(_ state: String) {
+        _ = sd_notify(0, state)
+    }
+
+    public static func ready(status: String) { notify("READY=1\nSTATUS=\(status)") }
+    public static func status(_ text: String) { notify("STATUS=\(text)") }
+    public static func stopping() { notify("STOPPING=1") }
+    public static func reloading() { notify("RELOADING=1\nMONOTONIC_USEC=\(cshim_monotonic_usec())") }
+    public static func watchdogPing() { notify("WATCHDOG=1") }
+
+    /// The watchdog interval systemd asked for, if any (WatchdogSec=).
+    public static func watchdogInterval() -> Double? {
+        var usec: UInt64 = 0
+        guard sd_watchdog_enabled(0, &usec) > 0, usec > 0 else { return nil }
+        return Double(usec) / 1_000_000
+    }
+
+    /// File descriptors passed by socket activation (newsinboxd.socket), starting at SD_LISTEN_FDS_START.
+    public static func listenFileDescriptors() -> [Int32] {
+        let n = sd_listen_fds(1)
+        guard n > 0 else { return [] }
+        return (0..<n).map { 3 + $0 }
+    }
+}
+
+/// The systemd journal, written with sd_journal_sendv (one iovec per FIELD=value).
+public enum Journal {
+    /// Whether journald is there to receive entries: sd_journal_sendv returns 0 and drops the entry
+    /// when the socket is missing, so check the socket itself.
+    public static func isAvailable() -> Bool {
+        if ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil { return true }
+        var st = stat()
+        guard stat("/run/systemd/journal/socket", &st) == 0, (st.st_mode & S_IFMT) == S_IFSOCK else { return false }
+        return true
+    }
+
+    /// Sends one entry. Field names must be `[A-Z0-9_]`; repeated names are allowed (ENTITY_PERSON=…).
+    /// Returns 0 or a negative errno.
+    @discardableResult
+    public static func send(_ fields: [(String, String)]) -> Int32 {
+        // One arena holds every "FIELD=value" so each iovec points at stable memory.
+        let encoded = fields.map { Array("\($0.0)=\($0.1)".utf8) }
+        let total = encoded.reduce(0) { $0 + $1.count }
+        let arena = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(total, 1))
+        defer { arena.deallocate() }
+        var iov: [iovec] = []
+        iov.reserveCapacity(encoded.count)
+        var offset = 0
+        for field in encoded {
+            let slice = UnsafeMutableBufferPointer(rebasing: arena[offset..<offset + field.count])
+            _ = slice.initialize(from: field)
+            iov.append(iovec(iov_base: UnsafeMutableRawPointer(slice.baseAddress), iov_len: field.count))
+            offset += field.count
+        }
+        return sd_journal_sendv(&iov, Int32(iov.count))
+    }
+}
