@@ -68,6 +68,6 @@ let package = Package(
         .testTarget(name: "ArticleReadersTests", dependencies: ["ArticleReaders"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction"]),
         .testTarget(name: "ControlTests", dependencies: ["Control"]),
-        .testTarget(name: "NewsInboxTests", dependencies: ["NewsInbox", "Control"]),
+        .testTarget(name: "NewsInboxTests", dependencies: ["NewsInbox", "Control", "Extraction"]),
     ]
 )

@@ -16,11 +16,15 @@ extension Pipeline {
         let prefix = subdirectory.isEmpty ? "" : subdirectory + "/"
         var offered = 0
         var full = false
+        var stillOpen = 0
+        let openFiles = OpenFiles.openForWriting()
         do {
             try root.allFiles { relative in
                 let file = prefix + relative
                 if isIgnored(file) || pendingNames.contains(file) || inFlight[file] != nil { return true }
                 if pending.count >= pendingCapacity { full = true; return false }
+                // Still being written in place: its IN_CLOSE_WRITE will offer it.
+                if openFiles.contains(relative, in: root) { stillOpen += 1; return true }
                 offered += 1
                 if reason == .periodic { stats.foundByRescan += 1 }
                 offer(file, arrived: .now())
@@ -39,7 +43,7 @@ extension Pipeline {
         case .periodic:
             logger.notice("periodic rescan found \(offered) files that inotify did not report")
         default:
-            logger.info("\(reason.rawValue) scan of \(subdirectory.isEmpty ? "the inbox" : subdirectory): \(offered) files queued\(full ? ", more waiting" : "")")
+            logger.info("\(reason.rawValue) scan of \(subdirectory.isEmpty ? "the inbox" : subdirectory): \(offered) files queued\(full ? ", more waiting" : "")\(stillOpen > 0 ? ", \(stillOpen) still open for writing" : "")")
         }
     }
 

@@ -1,6 +1,0 @@
-import Testing
-@testable import NewsInbox
-
-@Suite struct VersionTests {
-    @Test func versionIsSet() { #expect(!NewsInboxVersion.string.isEmpty) }
-}
