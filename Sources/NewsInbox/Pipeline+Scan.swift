@@ -13,6 +13,9 @@ extension Pipeline {
             if reason != .newDirectory { logger.warning("cannot scan \(subdirectory.isEmpty ? "the inbox" : subdirectory): \(error)") }
             return
         }
+        guard !isScanning else { return }
+        isScanning = true
+        defer { isScanning = false }
         let prefix = subdirectory.isEmpty ? "" : subdirectory + "/"
         var offered = 0
         var full = false
@@ -21,19 +24,20 @@ extension Pipeline {
         do {
             try root.allFiles { relative in
                 let file = prefix + relative
-                if isIgnored(file) || pendingNames.contains(file) || inFlight[file] != nil { return true }
+                if isKnown(file) { return true }
                 if pending.count >= pendingCapacity { full = true; return false }
                 // Still being written in place: its IN_CLOSE_WRITE will offer it.
                 if openFiles.contains(relative, in: root) { stillOpen += 1; return true }
                 offered += 1
                 if reason == .periodic { stats.foundByRescan += 1 }
-                offer(file, arrived: .now())
+                enqueue(file, arrived: .now())
                 return true
             }
         } catch {
             logger.warning("scan of \(root.path) stopped: \(error)")
         }
         if full { inboxHasMore = true }
+        if offered > 0 { intake.async { [self] in pump() } }
         if subdirectory.isEmpty && reason != .backlog { stats.rescans += 1 }
         switch reason {
         case .backlog, .newDirectory:

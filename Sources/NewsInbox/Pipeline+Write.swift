@@ -88,6 +88,9 @@ extension Pipeline {
                 case .move: try spool.finish(item.file, into: spool.done)
                 case .delete: try spool.remove(item.file)
                 }
+            } catch let error as SystemError where error.errno == ENOENT {
+                // Someone removed the source from processing/ by hand; its output is durable.
+                logger.warning("\(item.file) vanished from processing/ before it could be moved to done/")
             } catch {
                 return .stalled("cannot move \(item.file) out of processing/: \(error)")
             }
@@ -106,6 +109,8 @@ extension Pipeline {
                 let (to, target) = try spool.failed.parent(of: name, create: true)
                 try from.rename(base, to: to, as: target, noReplace: true)
                 try to.sync()
+            } catch let error as SystemError where error.errno == ENOENT {
+                logger.warning("\(item.file) vanished from processing/ before it could be moved to failed/")
             } catch {
                 return .stalled("cannot move \(item.file) to failed/: \(error)")
             }
@@ -153,6 +158,7 @@ extension Pipeline {
                 outputProblem = nil
             }
             inFlight[item.file] = nil
+            if blockedByName.remove(item.file) != nil { enqueue(item.file, arrived: .now()) }
             let now = DispatchTime.now()
             item.record.stages.append(.init(name: "write", microseconds: writeMicroseconds))
             item.record.outcome = kind

@@ -35,6 +35,9 @@ public final class Pipeline: @unchecked Sendable {
     var pendingNames: Set<String> = []
     /// More files wait in the inbox than `pending` holds: scan again when there is room.
     var inboxHasMore = false
+    var isScanning = false
+    /// Files whose name is still taken in processing/ by an earlier item.
+    var blockedByName: Set<String> = []
     var inFlight: [String: WorkItem] = [:]
     var ready = Deque<WorkItem>()
     var running = 0
@@ -119,13 +122,25 @@ public final class Pipeline: @unchecked Sendable {
 
     /// A hint that `file` is complete in the inbox. Duplicated hints are harmless.
     func offer(_ file: String, arrived: DispatchTime) {
-        guard mode != .draining else { return }
-        if isIgnored(file) || pendingNames.contains(file) || inFlight[file] != nil { return }
-        guard pending.count < pendingCapacity else { inboxHasMore = true; return }
+        enqueue(file, arrived: arrived)
+        pump()
+    }
+
+    /// Adds `file` to the pending queue unless it is known already; returns false when the queue is full.
+    @discardableResult
+    func enqueue(_ file: String, arrived: DispatchTime) -> Bool {
+        guard mode != .draining else { return true }
+        if isKnown(file) { return true }
+        guard pending.count < pendingCapacity else { inboxHasMore = true; return false }
         pending.append(PendingFile(file: file, arrived: arrived))
         pendingNames.insert(file)
         stats.seen += 1
-        pump()
+        return true
+    }
+
+    /// Already pending, in flight, waiting for a same-named item to finish, or ignored.
+    func isKnown(_ file: String) -> Bool {
+        pendingNames.contains(file) || inFlight[file] != nil || blockedByName.contains(file) || isIgnored(file)
     }
 
     func isIgnored(_ file: String) -> Bool {
@@ -151,9 +166,10 @@ public final class Pipeline: @unchecked Sendable {
                 }
             }
         }
-        if pending.isEmpty && inboxHasMore && mode == .running && inFlight.count < config.maxInFlight {
+        if pending.isEmpty && inboxHasMore && !isScanning && mode == .running && inFlight.count < config.maxInFlight {
             inboxHasMore = false
             scan("", reason: .backlog)
+            if !pending.isEmpty { pump() }
         }
         if mode == .draining && inFlight.isEmpty && writesInProgress == 0 { onIdleWhileDraining?() }
     }
@@ -169,8 +185,8 @@ public final class Pipeline: @unchecked Sendable {
             case .vanished:
                 break
             case .busy:
-                // Same name still in processing/: the next scan after it finishes picks this one up.
-                inboxHasMore = true
+                // A file of the same name is still in processing/: offered again once that one finishes.
+                blockedByName.insert(next.file)
             }
         } catch let error as SystemError where error.errno == ENOTDIR || error.errno == ELOOP {
             logger.warning("not claiming \(next.file): a directory on its path is not a real directory (\(error))")
