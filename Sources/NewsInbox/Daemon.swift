@@ -97,6 +97,7 @@ public final class Daemon: @unchecked Sendable {
             if watchdog != nil && ProcessInfo.processInfo.environment["NEWSINBOX_DEBUG_STOP_WATCHDOG"] == nil {
                 ServiceManager.watchdogPing()
             }
+            pipeline.verifyInbox()
             let line = pipeline.statusLine()
             if line != lastStatus {
                 lastStatus = line
