@@ -97,7 +97,6 @@ public enum ArticleReading {
             let head = String(decoding: bytes[i..<min(bytes.count, i + 2048)], as: UTF8.self).lowercased()
             if head.hasPrefix("<!doctype html") || head.hasPrefix("<html") { return .html }
             if lowerName.hasSuffix(".html") || lowerName.hasSuffix(".htm") { return .html }
-            if !head.hasPrefix("<?xml"), head.contains("<html") || head.contains("<body") || head.contains("<head") { return .html }
             return .xml
         case UInt8(ascii: "{"), UInt8(ascii: "["):
             return .json
@@ -129,7 +128,7 @@ enum MarkupReading {
         switch tree.name(tree.root) {
         case "nitf":
             format = NITFReader.format
-            articles = [try NITFReader.read(tree)]
+            articles = [try NITFReader.read(tree, nitf: tree.root)]
         case "newsItem", "packageItem", "newsMessage":
             format = NewsMLG2Reader.format
             articles = try NewsMLG2Reader.read(tree)
@@ -139,6 +138,12 @@ enum MarkupReading {
         case "html":
             return try html(bytes, encoding: encoding, reported: reported, fallback: fallback, input: input)
         case let other:
+            // A fragment that wraps NITF (a NewsML-G2 contentSet or inlineXML on its own).
+            if let nitf = tree.firstDescendant(of: tree.root, named: "nitf") {
+                format = NITFReader.format
+                articles = [try NITFReader.read(tree, nitf: nitf)]
+                break
+            }
             throw ReaderError(format: "xml", reason: "unknown XML document type (root element <\(other)>)")
         }
         return ArticleReading.finish(ReadResult(format: format, articles: articles, encoding: reported, encodingFallback: fallback), input: input)

@@ -47,7 +47,7 @@ enum EmailReader {
         guard let body = try findText(message, depth: 0) else {
             throw ReaderError(format: format, reason: "no text/plain or text/html part")
         }
-        let paragraphs = body.isHTML ? HTMLReader.fragmentParagraphs(body.text) : Text.paragraphs(body.text)
+        let paragraphs = body.isHTML ? HTMLReader.fragmentParagraphs(body.text) : Text.paragraphs(withoutSignature(body.text))
         let subject = message.header("subject").map(decodeEncodedWords).map(Text.collapse) ?? ""
         var article = Article(headline: subject, paragraphs: paragraphs)
         if let from = message.header("from") { article.byline = displayName(decodeEncodedWords(from)) }
@@ -258,6 +258,17 @@ enum EmailReader {
             rest = fields[3].dropFirst()
         }
         return result + rest
+    }
+
+    /// The text above the signature delimiter (`-- ` on a line of its own, RFC 3676).
+    static func withoutSignature(_ text: String) -> String {
+        var kept: [Substring] = []
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
+            if trimmed == "-- " || trimmed == "--" { break }
+            kept.append(line)
+        }
+        return kept.joined(separator: "\n")
     }
 
     /// `"Jane Doe" <jane@example.com>` gives `Jane Doe`; a bare address is kept.

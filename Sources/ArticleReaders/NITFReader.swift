@@ -3,9 +3,9 @@
 enum NITFReader {
     static let format = "nitf"
 
-    static func read(_ tree: MarkupTree) throws(ReaderError) -> Article {
+    static func read(_ tree: MarkupTree, nitf: Int) throws(ReaderError) -> Article {
         var article = Article(headline: "", paragraphs: [])
-        fill(&article, tree: tree, nitf: tree.root)
+        fill(&article, tree: tree, nitf: nitf)
         try XMLReaders.requireText(article, format: format)
         return article
     }
@@ -22,8 +22,9 @@ enum NITFReader {
             }
             let bylines = tree.elementChildren(of: bodyHead, named: "byline").compactMap { byline -> String? in
                 // `byttl` is the writer's title ("AP Business Writer"), not part of the name.
-                let text = tree.paragraphs(of: byline, skip: ["byttl"]).joined(separator: " ")
-                return text.isEmpty ? nil : text
+                let text = tree.descendants(of: byline).filter { tree[$0].isText && tree.name(Int(tree[$0].parent)) != "byttl" }
+                    .map { tree[$0].text }.joined(separator: " ")
+                return XMLReaders.byline(text)
             }
             if let first = bylines.first { article.byline = first }
             if let dateline = tree.child(of: bodyHead, named: "dateline") {

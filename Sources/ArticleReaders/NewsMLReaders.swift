@@ -35,7 +35,7 @@ enum NewsMLG2Reader {
                 case "headline":
                     if article.headline.isEmpty, let h = tree.nonEmptyText(child) { article.headline = h }
                 case "by":
-                    if let b = tree.nonEmptyText(child) { article.byline = b }
+                    if let b = XMLReaders.byline(tree.text(child)) { article.byline = b }
                 case "creator":
                     if article.byline == nil, let n = tree.nonEmptyText(tree.child(of: child, named: "name")) { article.byline = n }
                 case "located":
@@ -83,17 +83,13 @@ enum NewsMLG2Reader {
                     article.paragraphs = tree.paragraphs(of: content)
                 }
             case "inlineData":
-                article.paragraphs = Text.paragraphs(rawText(tree, content))
+                article.paragraphs = Text.bodyParagraphs(XMLReaders.rawText(tree, content))
             default: continue
             }
             if !article.paragraphs.isEmpty { return }
         }
     }
 
-    /// inlineData keeps its line structure: paragraphs are split on blank lines.
-    private static func rawText(_ tree: MarkupTree, _ node: Int) -> String {
-        tree.children(of: node).filter { tree[$0].isText }.map { tree[$0].text }.joined()
-    }
 
     /// A package has no body of its own: its paragraphs are the referenced items' headlines and descriptions.
     private static func packageParagraphs(_ tree: MarkupTree, _ item: Int) -> [String] {
@@ -146,7 +142,7 @@ enum NewsML12Reader {
             case "HeadLine":
                 if article.headline.isEmpty, let h = tree.nonEmptyText(node) { article.headline = h }
             case "ByLine":
-                if article.byline == nil { article.byline = tree.nonEmptyText(node) }
+                if article.byline == nil { article.byline = XMLReaders.byline(tree.text(node)) }
             case "DateLine":
                 if article.dateline == nil, let d = tree.nonEmptyText(node) { article.dateline = XMLReaders.datelinePlace(d) }
             case "KeywordLine":
@@ -168,6 +164,8 @@ enum NewsML12Reader {
                         var fromNITF = Article(headline: "", paragraphs: [])
                         NITFReader.fill(&fromNITF, tree: tree, nitf: nitf)
                         XMLReaders.merge(envelope: &article, body: fromNITF)
+                    } else if tree.children(of: node).allSatisfy({ tree[$0].isText }) {
+                        article.paragraphs = Text.bodyParagraphs(XMLReaders.rawText(tree, node))
                     } else {
                         article.paragraphs = tree.paragraphs(of: node)
                     }
@@ -181,6 +179,11 @@ enum NewsML12Reader {
 
 /// What the XML readers share: status codes, dateline places, merging an envelope with its body.
 enum XMLReaders {
+    /// A text element's own text with its line structure kept (for blank-line paragraph splitting).
+    static func rawText(_ tree: MarkupTree, _ node: Int) -> String {
+        tree.children(of: node).filter { tree[$0].isText }.map { tree[$0].text }.joined()
+    }
+
     /// The items that carry text; an item without text is dropped unless none has any (then its reason is thrown).
     static func articles(_ items: [Article], format: String) throws(ReaderError) -> [Article] {
         var articles: [Article] = []
@@ -199,6 +202,14 @@ enum XMLReaders {
         let hasHeadline = Text.hasText(article.headline), hasBody = !article.paragraphs.isEmpty
         if !hasHeadline && !hasBody { throw ReaderError(format: format, reason: "no text: the item has neither headline nor body") }
         if !hasBody { throw ReaderError(format: format, reason: "no text: the item has no body") }
+    }
+
+    /// A byline without its `By ` and trailing punctuation; nil when nothing is left.
+    static func byline(_ text: String) -> String? {
+        var b = Text.collapse(text)
+        for prefix in ["By ", "BY ", "by "] where b.hasPrefix(prefix) { b = String(b.dropFirst(prefix.count)) }
+        b = b.trimmingCharacters(in: " ,;=")
+        return b.isEmpty ? nil : b
     }
 
     /// `stat:canceled`, `Canceled`, `withheld`... to a status; anything else is usable.

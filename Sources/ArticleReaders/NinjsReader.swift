@@ -94,7 +94,7 @@ enum NinjsReader {
         var article = Article(headline: Text.collapse(headline), paragraphs: [])
         article.guid = string(o, "uri", "guid")
         article.version = int(o, "version")
-        article.byline = string(o, "byline", "by").map(Text.collapse)
+        article.byline = string(o, "byline", "by").flatMap(XMLReaders.byline)
         article.dateline = string(o, "located").map(Text.collapse)
         article.language = string(o, "language", "lang")
         article.urgency = int(o, "urgency", "priority")
@@ -113,7 +113,7 @@ enum NinjsReader {
         if article.paragraphs.isEmpty {
             // Some feeds send the text as the description only.
             if let d = string(o, "description_text") ?? pick(o["descriptions"], roles: ["text", "body"]).flatMap({ string($0, "value") }) {
-                article.paragraphs = Text.paragraphs(d)
+                article.paragraphs = Text.bodyParagraphs(d)
             }
         }
         if !Text.hasText(article.headline), let first = article.paragraphs.first {
@@ -125,7 +125,7 @@ enum NinjsReader {
 
     private static func body(_ o: [String: Any]) throws(ReaderError) -> [String] {
         if let text = string(o, "body_text") {
-            let p = Text.paragraphs(text)
+            let p = Text.bodyParagraphs(text)
             if !p.isEmpty { return p }
         }
         for key in ["body_html", "body_xhtml"] {
@@ -149,7 +149,7 @@ enum NinjsReader {
                 let p = HTMLReader.fragmentParagraphs(value)
                 if !p.isEmpty { return p }
             } else {
-                let p = Text.paragraphs(value)
+                let p = Text.bodyParagraphs(value)
                 if !p.isEmpty { return p }
             }
         }

@@ -73,6 +73,22 @@ enum Text {
         return result
     }
 
+    /// Paragraphs of a text body from a feed: blank-line separated, or one per line when the text has no blank
+    /// line at all; escaped HTML (`<p>...`) inside a text element is read as HTML.
+    static func bodyParagraphs(_ text: String) -> [String] {
+        if looksLikeMarkup(text) { return HTMLReader.fragmentParagraphs(text) }
+        let blankSeparated = paragraphs(text)
+        guard blankSeparated.count == 1, text.utf8.contains(0x0A) else { return blankSeparated }
+        return text.split(separator: "\n").map { collapse(String($0)) }.filter { !$0.isEmpty }
+    }
+
+    static func looksLikeMarkup(_ text: String) -> Bool {
+        let head = text.utf8.prefix(2000)
+        guard head.contains(UInt8(ascii: "<")) else { return false }
+        let lower = String(decoding: head, as: UTF8.self).lowercased()
+        return lower.contains("<p>") || lower.contains("<p ") || lower.contains("<br") || lower.contains("</p>") || lower.contains("<div")
+    }
+
     /// True when `s` has something besides white space.
     static func hasText(_ s: String?) -> Bool {
         guard let s else { return false }

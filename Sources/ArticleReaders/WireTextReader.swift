@@ -54,6 +54,8 @@ enum WireTextReader {
             if i + 1 < heading.count, heading[i + 1].hasPrefix("By ") { article.byline = stripMarker(String(heading[i + 1].dropFirst(3))) }
         }
         article.paragraphs = Text.paragraphs(lines.joined(separator: "\n"))
+        // The editors' sign-off (`dpa wsz jln npr`) closes the text: not article prose.
+        if let last = article.paragraphs.last, isSignOff(last) { article.paragraphs.removeLast() }
         if let first = article.paragraphs.first { article.dateline = agencyDateline(first) }
         return article
     }
@@ -89,6 +91,9 @@ enum WireTextReader {
                     article.headline = content
                     continue
                 }
+                if article.byline == nil && paragraphs.isEmpty && current.isEmpty {
+                    continue  // an abstract between headline and byline repeats the lead
+                }
                 if article.byline != nil && paragraphs.isEmpty && current.isEmpty && !line.hasSuffix("<") {
                     continue  // the byline's title line: `^Associated Press=`
                 }
@@ -105,6 +110,11 @@ enum WireTextReader {
         if let first = paragraphs.first { article.dateline = agencyDateline(first) }
         for line in trailer { if let date = anpaTrailerDate(line) { article.date = date; break } }
         return article
+    }
+
+    private static func isSignOff(_ paragraph: String) -> Bool {
+        let words = paragraph.split(separator: " ")
+        return words.count <= 8 && words.allSatisfy { w in w.count <= 5 && w.allSatisfy { $0.isLowercase || $0 == "/" } }
     }
 
     private static func stripMarker(_ s: String) -> String {
