@@ -115,10 +115,8 @@ enum MarkupReading {
         do throws(ReaderError) {
             tree = try LibXML.parseXML(bytes, encoding: encoding, format: "xml")
         } catch {
-            // Not XML but tag soup that says it is HTML: recover it as HTML.
-            let head = String(decoding: bytes.prefix(4096), as: UTF8.self).lowercased()
-            if !error.reason.contains("entity") && !error.reason.contains("nesting"),
-               head.contains("<p") || head.contains("<div") || head.contains("<title") {
+            // Not XML, but tag soup that starts like an HTML page: recover it as HTML. Broken news XML fails.
+            if htmlElements.contains(firstElementName(bytes)) {
                 return try html(bytes, encoding: encoding, reported: reported, fallback: fallback, input: input)
             }
             throw error
@@ -152,6 +150,24 @@ enum MarkupReading {
     private static func html(_ bytes: [UInt8], encoding: String?, reported: String, fallback: Bool, input: ReadInput) throws(ReaderError) -> ReadResult {
         let article = try HTMLReader.read(bytes, encoding: encoding)
         return ArticleReading.finish(ReadResult(format: HTMLReader.format, articles: [article], encoding: reported, encodingFallback: fallback), input: input)
+    }
+
+    private static let htmlElements: Set<String> = ["html", "head", "body", "title", "meta", "div", "p", "link", "script", "style"]
+
+    /// The first element's name, lower-cased, after the XML declaration, comments and DOCTYPE.
+    static func firstElementName(_ bytes: [UInt8]) -> String {
+        var i = 0
+        while i < bytes.count {
+            guard let open = bytes[i...].firstIndex(of: UInt8(ascii: "<")), open + 1 < bytes.count else { return "" }
+            let next = bytes[open + 1]
+            if next == UInt8(ascii: "?") || next == UInt8(ascii: "!") {
+                i = (bytes[open...].firstIndex(of: UInt8(ascii: ">")) ?? bytes.count) + 1
+                continue
+            }
+            let name = bytes[(open + 1)...].prefix { ($0 >= 0x41 && $0 <= 0x5A) || ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) }
+            return String(decoding: name, as: UTF8.self).lowercased()
+        }
+        return ""
     }
 
     /// What to tell libxml2: valid UTF-8 is read as UTF-8 whatever the declaration says (a wrong declaration

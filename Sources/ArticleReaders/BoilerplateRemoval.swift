@@ -22,19 +22,38 @@ enum BoilerplateRemoval {
 
     static func articleParagraphs(_ tree: MarkupTree) -> [String] {
         guard !tree.isEmpty else { return [] }
-        let blocks = collectBlocks(tree)
-        guard !blocks.isEmpty else { return [] }
         let nodes = tree.nodes
+        // Class and id names are only a hint: a "furniture" name on an element that holds most of the page's
+        // prose (`pg-rail-wrapper`, `penci_sidebar` around the article) is a layout wrapper, not furniture.
+        let unfiltered = collectBlocks(tree, furniture: { _ in false })
+        var prose = [Int32](repeating: 0, count: nodes.count)
+        var totalProse: Int32 = 0
+        for block in unfiltered where block.chars >= 25 && block.linkChars * 2 < block.chars {
+            totalProse += Int32(block.chars)
+            var n = block.element
+            while n >= 0 {
+                prose[n] += Int32(block.chars)
+                n = Int(nodes[n].parent)
+            }
+        }
+        let blocks = collectBlocks(tree, furniture: { n in
+            prose[n] * 5 < totalProse * 2 && isFurniture(tree, n)
+        })
+        guard !blocks.isEmpty else { return [] }
         var score = [Float](repeating: 0, count: nodes.count)
         var chars = [Int32](repeating: 0, count: nodes.count)
         var linkChars = [Int32](repeating: 0, count: nodes.count)
+        var goodChars = [Int32](repeating: 0, count: nodes.count)
         var candidates: [Int] = []
 
         for block in blocks {
+            // Long paragraphs with few links are almost never page furniture.
+            let good = block.chars >= 80 && block.linkChars * 5 < block.chars
             var n = block.element
             while n >= 0 {
                 chars[n] += Int32(block.chars)
                 linkChars[n] += Int32(block.linkChars)
+                if good { goodChars[n] += Int32(block.chars) }
                 n = Int(nodes[n].parent)
             }
             guard block.chars >= 25 else { continue }
@@ -62,10 +81,15 @@ enum BoilerplateRemoval {
         }
         var top = candidates.max { final[$0] < final[$1] }!
 
-        // A container that only wraps the top one (same text) is the better boundary: climb while nothing is lost.
+        // Climb to the parent while what it adds is mostly prose: articles split into sections around figures
+        // or ads, and wrappers that hold nothing else. A sidebar or link list adds mostly short or linked text.
         while top != tree.root, nodes[top].parent >= 0 {
             let parent = Int(nodes[top].parent)
-            if chars[parent] > chars[top] + 40 || ["body", "html"].contains(nodes[parent].name) { break }
+            if ["body", "html"].contains(nodes[parent].name) { break }
+            let addedGood = goodChars[parent] - goodChars[top]
+            let addedOther = (chars[parent] - chars[top]) - addedGood
+            let addedLinks = linkChars[parent] - linkChars[top]
+            if addedOther > 40 && (addedOther * 2 > addedGood || addedLinks * 10 > addedGood + addedOther) { break }
             top = parent
         }
 
@@ -108,7 +132,7 @@ enum BoilerplateRemoval {
         "label", "figcaption", "figure", "menu", "dialog", "template", "svg", "iframe", "header", "picture", "video", "audio",
     ]
 
-    static func collectBlocks(_ tree: MarkupTree) -> [Block] {
+    static func collectBlocks(_ tree: MarkupTree, furniture: (Int) -> Bool) -> [Block] {
         let nodes = tree.nodes
         var blocks: [Block] = []
         var buffer: [UInt8] = []
@@ -143,7 +167,7 @@ enum BoilerplateRemoval {
                 if linkDepth > 0 { bufferLinkBytes += node.text.utf8.count }
                 return .skipped
             }
-            if skippedTags.contains(node.name) || isHidden(tree, n) || isFurniture(tree, n) { return .skipped }
+            if skippedTags.contains(node.name) || isHidden(tree, n) || furniture(n) { return .skipped }
             if MarkupTree.blockElements.contains(node.name) {
                 flush()
                 blockStack.append(n)
@@ -196,11 +220,11 @@ enum BoilerplateRemoval {
     static let strongNegative: Set<String> = [
         "comment", "comments", "related", "share", "sharing", "social", "newsletter", "outbrain", "taboola", "promo",
         "advert", "advertisement", "sponsored", "recommended", "recommendations", "breadcrumb", "breadcrumbs", "cookie",
-        "cookies", "popup", "modal", "sidebar", "footer", "nav", "navbar", "navigation", "menu", "subscribe", "subscription",
-        "signup", "paywall", "disqus", "trending", "popular", "most", "more", "read-more", "readmore", "also",
+        "cookies", "popup", "modal", "subscribe", "subscription", "signup", "paywall", "disqus",
     ]
     /// Names that mark furniture unless the element also names itself article content.
     static let weakNegative: Set<String> = [
+        "sidebar", "footer", "nav", "navbar", "navigation", "menu", "trending", "popular", "most", "more", "readmore", "also",
         "ad", "ads", "tag", "tags", "author", "byline", "caption", "credit", "meta", "widget", "banner", "header",
         "masthead", "toolbar", "print", "tools", "skip", "hidden", "sr", "visually", "tooltip", "pagination", "pager",
         "timestamp", "dateline", "date", "bio", "rail", "teaser", "card", "cards", "list", "links", "video", "gallery",
@@ -209,11 +233,22 @@ enum BoilerplateRemoval {
         "article", "body", "content", "entry", "main", "post", "story", "text", "prose", "paragraph", "blog",
     ]
 
-    private static func nameTokens(_ tree: MarkupTree, _ n: Int) -> [Substring] {
-        var tokens: [Substring] = []
+    /// Lower-cased ASCII words of the class and id attributes (`c-entry-content` gives `c`, `entry`, `content`).
+    private static func nameTokens(_ tree: MarkupTree, _ n: Int) -> [String] {
+        var tokens: [String] = []
         for key in ["class", "id"] {
             guard let value = tree.attribute(key, of: n), !value.isEmpty else { continue }
-            tokens += value.lowercased().split(whereSeparator: { !($0.isLetter || $0.isNumber) })
+            var word: [UInt8] = []
+            for var b in value.utf8 {
+                if b >= 0x41 && b <= 0x5A { b += 32 }
+                if (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) {
+                    word.append(b)
+                } else if !word.isEmpty {
+                    tokens.append(String(decoding: word, as: UTF8.self))
+                    word.removeAll(keepingCapacity: true)
+                }
+            }
+            if !word.isEmpty { tokens.append(String(decoding: word, as: UTF8.self)) }
         }
         return tokens
     }
@@ -223,9 +258,9 @@ enum BoilerplateRemoval {
         if name == "body" || name == "html" || name == "article" || name == "main" || name == "p" { return false }
         let tokens = nameTokens(tree, n)
         guard !tokens.isEmpty else { return false }
-        if tokens.contains(where: { strongNegative.contains(String($0)) }) { return true }
-        if tokens.contains(where: { weakNegative.contains(String($0)) }) {
-            return !tokens.contains(where: { positive.contains(String($0)) })
+        if tokens.contains(where: { strongNegative.contains($0) }) { return true }
+        if tokens.contains(where: { weakNegative.contains($0) }) {
+            return !tokens.contains(where: { positive.contains($0) })
         }
         return false
     }
@@ -233,8 +268,8 @@ enum BoilerplateRemoval {
     static func classWeight(_ tree: MarkupTree, _ n: Int) -> Float {
         var weight: Float = 0
         let tokens = nameTokens(tree, n)
-        if tokens.contains(where: { positive.contains(String($0)) }) { weight += 25 }
-        if tokens.contains(where: { strongNegative.contains(String($0)) || weakNegative.contains(String($0)) }) { weight -= 25 }
+        if tokens.contains(where: { positive.contains($0) }) { weight += 25 }
+        if tokens.contains(where: { strongNegative.contains($0) || weakNegative.contains($0) }) { weight -= 25 }
         switch tree.name(n) {
         case "article": weight += 15
         case "main": weight += 10
