@@ -1,4 +1,5 @@
 public import Extraction
+import Glibc
 
 /// The entry point: sniff the format from the content (the file name is only a hint) and read it.
 ///
@@ -41,7 +42,7 @@ public enum ArticleReading {
         } else if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             bytes.removeFirst(3)
         }
-        if bytes.contains(0) { throw ReaderError(format: "unknown", reason: "binary content (NUL bytes)") }
+        if bytes.withUnsafeBufferPointer({ $0.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false }) { throw ReaderError(format: "unknown", reason: "binary content (NUL bytes)") }
 
         let kind = sniff(bytes, fileName: input.fileName)
         switch kind {

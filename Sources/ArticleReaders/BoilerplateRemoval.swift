@@ -25,7 +25,8 @@ enum BoilerplateRemoval {
         let nodes = tree.nodes
         // Class and id names are only a hint: a "furniture" name on an element that holds most of the page's
         // prose (`pg-rail-wrapper`, `penci_sidebar` around the article) is a layout wrapper, not furniture.
-        let unfiltered = collectBlocks(tree, furniture: { _ in false })
+        var furnitureNamed: [Int] = []
+        let unfiltered = collectBlocks(tree, furnitureNamed: &furnitureNamed)
         var prose = [Int32](repeating: 0, count: nodes.count)
         var totalProse: Int32 = 0
         for block in unfiltered where block.chars >= 25 && block.linkChars * 2 < block.chars {
@@ -36,9 +37,16 @@ enum BoilerplateRemoval {
                 n = Int(nodes[n].parent)
             }
         }
-        let blocks = collectBlocks(tree, furniture: { n in
-            prose[n] * 5 < totalProse * 2 && isFurniture(tree, n)
-        })
+        var dropped = [Bool](repeating: false, count: nodes.count)
+        for n in furnitureNamed where prose[n] * 5 < totalProse * 2 { dropped[n] = true }
+        let blocks = unfiltered.filter { block in
+            var n = block.element
+            while n >= 0 {
+                if dropped[n] { return false }
+                n = Int(nodes[n].parent)
+            }
+            return true
+        }
         guard !blocks.isEmpty else { return [] }
         var score = [Float](repeating: 0, count: nodes.count)
         var chars = [Int32](repeating: 0, count: nodes.count)
@@ -132,7 +140,9 @@ enum BoilerplateRemoval {
         "label", "figcaption", "figure", "menu", "dialog", "template", "svg", "iframe", "header", "picture", "video", "audio",
     ]
 
-    static func collectBlocks(_ tree: MarkupTree, furniture: (Int) -> Bool) -> [Block] {
+    /// The page's blocks in document order; `furnitureNamed` receives the elements whose class or id names
+    /// page furniture (their blocks are kept here; the caller decides).
+    static func collectBlocks(_ tree: MarkupTree, furnitureNamed: inout [Int]) -> [Block] {
         let nodes = tree.nodes
         var blocks: [Block] = []
         var buffer: [UInt8] = []
@@ -167,8 +177,13 @@ enum BoilerplateRemoval {
                 if linkDepth > 0 { bufferLinkBytes += node.text.utf8.count }
                 return .skipped
             }
-            if skippedTags.contains(node.name) || isHidden(tree, n) || furniture(n) { return .skipped }
-            if MarkupTree.blockElements.contains(node.name) {
+            if skippedTags.contains(node.name) || isHidden(tree, n) { return .skipped }
+            if isFurniture(tree, n) {
+                // Furniture text must not merge into a neighbour's block: give it its own.
+                flush()
+                blockStack.append(n)
+                furnitureNamed.append(n)
+            } else if MarkupTree.blockElements.contains(node.name) {
                 flush()
                 blockStack.append(n)
             }

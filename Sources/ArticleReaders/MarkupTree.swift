@@ -144,11 +144,10 @@ struct MarkupTree {
     /// What `append` keeps of a libxml2 element's content.
     enum ContentRule { case keep, skipAll }
 
-    fileprivate mutating func appendElement(_ name: String, parent: Int32, attributes attrs: [(String, String)]) -> Int32 {
+    fileprivate mutating func appendElement(_ name: String, parent: Int32, attributesFrom start: Int) -> Int32 {
         var node = Node(name: name, text: "", parent: parent)
-        node.attributeStart = Int32(attributes.count)
-        node.attributeCount = Int32(attrs.count)
-        for a in attrs { attributes.append((name: a.0, value: a.1)) }
+        node.attributeStart = Int32(start)
+        node.attributeCount = Int32(attributes.count - start)
         return link(node)
     }
 
@@ -178,20 +177,28 @@ struct MarkupTree {
     /// Copies a libxml2 tree from `rootElement`, iteratively. `skip` decides which elements' content is dropped.
     init(copying rootElement: xmlNodePtr, skip: (String, xmlNodePtr) -> Bool = { _, _ in false }) {
         nodes.reserveCapacity(256)
+        // libxml2 interns names in the document's dictionary: one Swift string per distinct pointer.
+        var names: [UnsafePointer<xmlChar>: String] = [:]
+        func intern(_ p: UnsafePointer<xmlChar>) -> String {
+            if let s = names[p] { return s }
+            let s = String(cString: p)
+            names[p] = s
+            return s
+        }
         var stack: [Int32] = []
         var p: xmlNodePtr? = rootElement
         while let node = p {
             let type = node.pointee.type
             var descend = false
             if type == XML_ELEMENT_NODE {
-                let name = node.pointee.name.map { String(cString: $0) } ?? ""
-                var attrs: [(String, String)] = []
+                let name = node.pointee.name.map(intern) ?? ""
+                let attributeStart = attributes.count
                 var a = node.pointee.properties
                 while let attr = a {
                     if let n = attr.pointee.name {
-                        var attrName = String(cString: n)
+                        var attrName = intern(n)
                         if let ns = attr.pointee.ns, let prefix = ns.pointee.prefix {
-                            attrName = String(cString: prefix) + ":" + attrName
+                            attrName = intern(prefix) + ":" + attrName
                         }
                         var value = ""
                         var v = attr.pointee.children
@@ -199,11 +206,11 @@ struct MarkupTree {
                             if vn.pointee.type == XML_TEXT_NODE, let c = vn.pointee.content { value += String(cString: c) }
                             v = vn.pointee.next
                         }
-                        attrs.append((attrName, value))
+                        attributes.append((name: attrName, value: value))
                     }
                     a = attr.pointee.next
                 }
-                let index = appendElement(name, parent: stack.last ?? -1, attributes: attrs)
+                let index = appendElement(name, parent: stack.last ?? -1, attributesFrom: attributeStart)
                 if node.pointee.children != nil && !skip(name, node) {
                     stack.append(index)
                     descend = true
