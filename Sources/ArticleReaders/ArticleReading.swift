@@ -16,12 +16,13 @@ public enum ArticleReading {
     public static func read(_ input: ReadInput, limits: ReadLimits = ReadLimits(), deadline: Deadline = .never) throws(ReaderError) -> ReadResult {
         var bytes = input.bytes
         if bytes.isEmpty { throw ReaderError(format: "unknown", reason: "empty file") }
-        guard Gzip.isGzip(bytes) else { return try readUncompressed(bytes, input: input, limits: limits) }
+        guard Gzip.isGzip(bytes) else { return try readUncompressed(bytes, input: input, limits: limits, deadline: deadline) }
         bytes = try Gzip.decompress(bytes, maxBytes: limits.maxDecompressedBytes)
+        try check(deadline, format: "gzip")
         if bytes.isEmpty { throw ReaderError(format: "gzip", reason: "empty file after decompression") }
         if Gzip.isGzip(bytes) { throw ReaderError(format: "gzip", reason: "nested compression is not accepted") }
         do throws(ReaderError) {
-            var result = try readUncompressed(bytes, input: input, limits: limits)
+            var result = try readUncompressed(bytes, input: input, limits: limits, deadline: deadline)
             result.format = "gzip+" + result.format
             return result
         } catch {
@@ -31,7 +32,13 @@ public enum ArticleReading {
 
     enum Sniffed: Equatable { case xml, html, json, anpa, iptc7901, email, text }
 
-    static func readUncompressed(_ raw: [UInt8], input: ReadInput, limits: ReadLimits) throws(ReaderError) -> ReadResult {
+    /// The deadline as a reader failure: parsing is bounded by the limits, but a page's extraction is skipped
+    /// when the item's time is already spent.
+    static func check(_ deadline: Deadline, format: String) throws(ReaderError) {
+        do { try deadline.check("read") } catch { throw ReaderError(format: format, reason: error.description) }
+    }
+
+    static func readUncompressed(_ raw: [UInt8], input: ReadInput, limits: ReadLimits, deadline: Deadline) throws(ReaderError) -> ReadResult {
         var bytes = raw
         var bomEncoding: String?
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
@@ -47,7 +54,7 @@ public enum ArticleReading {
         let kind = sniff(bytes, fileName: input.fileName)
         switch kind {
         case .xml, .html:
-            return try MarkupReading.read(bytes, sniffed: kind, input: input, bomEncoding: bomEncoding)
+            return try MarkupReading.read(bytes, sniffed: kind, input: input, bomEncoding: bomEncoding, deadline: deadline)
         case .json:
             let decoded = TextDecoding.decode(bytes)
             let articles = try NinjsReader.read(bytes)
@@ -109,16 +116,17 @@ public enum ArticleReading {
 
 /// XML by root element, and HTML.
 enum MarkupReading {
-    static func read(_ bytes: [UInt8], sniffed: ArticleReading.Sniffed, input: ReadInput, bomEncoding: String?) throws(ReaderError) -> ReadResult {
+    static func read(_ bytes: [UInt8], sniffed: ArticleReading.Sniffed, input: ReadInput, bomEncoding: String?,
+                     deadline: Deadline) throws(ReaderError) -> ReadResult {
         let (encoding, reported, fallback) = inputEncoding(bytes, html: sniffed == .html, bomEncoding: bomEncoding)
-        if sniffed == .html { return try html(bytes, encoding: encoding, reported: reported, fallback: fallback, input: input) }
+        if sniffed == .html { return try html(bytes, encoding: encoding, reported: reported, fallback: fallback, input: input, deadline: deadline) }
         let tree: MarkupTree
         do throws(ReaderError) {
             tree = try LibXML.parseXML(bytes, encoding: encoding, format: "xml")
         } catch {
             // Not XML, but tag soup that starts like an HTML page: recover it as HTML. Broken news XML fails.
             if htmlElements.contains(firstElementName(bytes)) {
-                return try html(bytes, encoding: encoding, reported: reported, fallback: fallback, input: input)
+                return try html(bytes, encoding: encoding, reported: reported, fallback: fallback, input: input, deadline: deadline)
             }
             throw error
         }
@@ -135,7 +143,7 @@ enum MarkupReading {
             format = NewsML12Reader.format
             articles = try NewsML12Reader.read(tree)
         case "html":
-            return try html(bytes, encoding: encoding, reported: reported, fallback: fallback, input: input)
+            return try html(bytes, encoding: encoding, reported: reported, fallback: fallback, input: input, deadline: deadline)
         case let other:
             // A fragment that wraps NITF (a NewsML-G2 contentSet or inlineXML on its own).
             if let nitf = tree.firstDescendant(of: tree.root, named: "nitf") {
@@ -148,8 +156,9 @@ enum MarkupReading {
         return ArticleReading.finish(ReadResult(format: format, articles: articles, encoding: reported, encodingFallback: fallback), input: input)
     }
 
-    private static func html(_ bytes: [UInt8], encoding: String?, reported: String, fallback: Bool, input: ReadInput) throws(ReaderError) -> ReadResult {
-        let article = try HTMLReader.read(bytes, encoding: encoding)
+    private static func html(_ bytes: [UInt8], encoding: String?, reported: String, fallback: Bool, input: ReadInput,
+                             deadline: Deadline) throws(ReaderError) -> ReadResult {
+        let article = try HTMLReader.read(bytes, encoding: encoding, deadline: deadline)
         return ArticleReading.finish(ReadResult(format: HTMLReader.format, articles: [article], encoding: reported, encodingFallback: fallback), input: input)
     }
 

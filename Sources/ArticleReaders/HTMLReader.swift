@@ -1,3 +1,4 @@
+import Extraction
 import Foundation
 
 /// Web pages: the article body without the page around it, plus headline, byline, date and language from
@@ -5,10 +6,11 @@ import Foundation
 enum HTMLReader {
     static let format = "html"
 
-    static func read(_ bytes: [UInt8], encoding: String?) throws(ReaderError) -> Article {
+    static func read(_ bytes: [UInt8], encoding: String?, deadline: Deadline = .never) throws(ReaderError) -> Article {
         guard let tree = LibXML.parseHTML(bytes, encoding: encoding) else {
             throw ReaderError(format: format, reason: "no HTML elements in the file")
         }
+        try ArticleReading.check(deadline, format: format)
         let metadata = PageMetadata(tree: tree)
         var paragraphs = BoilerplateRemoval.articleParagraphs(tree)
         if paragraphs.isEmpty, let body = metadata.articleBody { paragraphs = Text.paragraphs(body) }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ArticleReaders
+import Extraction
 
 @Suite struct HTMLReaderTests {
     static let page = """
@@ -60,6 +61,17 @@ import Testing
         #expect(article.timestamp == "2024-02-03T08:00:00Z")
         #expect(article.language == "en-GB")
         #expect(article.guid == "https://news.example/storm-ports")
+    }
+
+    @Test func aSpentDeadlineFailsTheReadAsATimeout() {
+        do {
+            _ = try ArticleReading.read(ReadInput(bytes: Array(Self.page.utf8), fileName: "storm.html"),
+                                        deadline: Deadline(uptimeNanoseconds: 0))
+            Issue.record("read past its deadline")
+        } catch {
+            #expect(error.format == "html")
+            #expect(error.reason.contains("timeout"))
+        }
     }
 
     @Test func titleLosesItsSiteNameWhenNothingBetterExists() {
