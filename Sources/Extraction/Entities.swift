@@ -60,7 +60,3 @@ public struct ExtractionModels: Sendable {
         return ExtractionModels(tagger: tagger, directory: found, loadMilliseconds: elapsed)
     }
 }
-
-enum EntityStage {
-    static func run(_ text: AnalysedText, models: ExtractionModels, deadline: Deadline) throws(DeadlineExceeded) -> [Entity] { [] }
-}

@@ -13,13 +13,18 @@ struct TrainNERCommand: ParsableCommand {
     @Option(help: "Development data: picks the best epoch and reports F1 after each.") var dev: String?
     @Option(help: "Where to write the model.") var out: String
     @Option(help: "Gazetteer TSV (default: gazetteer.tsv next to --out).") var gazetteer: String?
+    @Option(help: "Word clusters TSV (default: clusters.tsv next to --out, if present).") var clusters: String?
     @Option(help: "Passes over the training data.") var epochs: Int = 15
     @Option(help: "Random seed for the order of sentences.") var seed: UInt64 = 20_230_212
     @Option(help: "Drop features seen fewer times than this.") var minCount: Int = 1
 
     func run() throws {
         let gazetteerPath = gazetteer ?? URL(fileURLWithPath: out).deletingLastPathComponent().appendingPathComponent("gazetteer.tsv").path
+        let clustersPath = clusters ?? URL(fileURLWithPath: out).deletingLastPathComponent().appendingPathComponent("clusters.tsv").path
+        let clustersTSV = clusters != nil || FileManager.default.fileExists(atPath: clustersPath)
+            ? try String(contentsOfFile: clustersPath, encoding: .utf8) : nil
         let gaz = Gazetteer(tsv: try String(contentsOfFile: gazetteerPath, encoding: .utf8))
+        let wordClusters = clustersTSV.map(WordClusters.init(tsv:)) ?? .empty
         let trainCorpus = CoNLLCorpus(text: try String(contentsOfFile: train, encoding: .utf8))
         let devCorpus = try dev.map { CoNLLCorpus(text: try String(contentsOfFile: $0, encoding: .utf8)) }
         guard trainCorpus.hasGold else { throw ValidationError("\(train) carries no NER tags") }
@@ -27,8 +32,9 @@ struct TrainNERCommand: ParsableCommand {
         options.epochs = epochs
         options.seed = seed
         options.minCount = minCount
-        let model = NERTrainer.train(train: trainCorpus, dev: devCorpus, gazetteer: gaz, options: options) { print($0) }
-        try NERTagger(model: model, gazetteer: gaz).write(to: out)
-        print("wrote \(out) (\(model.featureCount) features)")
+        let tagger = NERTrainer.train(train: trainCorpus, dev: devCorpus, gazetteer: gaz, clusters: wordClusters,
+                                      options: options) { print($0) }
+        try tagger.write(to: out)
+        print("wrote \(out) (\(tagger.model.featureCount) features)")
     }
 }

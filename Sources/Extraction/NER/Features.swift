@@ -17,6 +17,7 @@ struct FeatureMatrix {
 /// says about the same word.
 struct FeatureExtractor {
     let gazetteer: Gazetteer
+    let clusters: WordClusters
 
     // Template numbers: changing one invalidates trained models.
     private enum T: UInt64 {
@@ -28,6 +29,7 @@ struct FeatureExtractor {
         case seenLowercase, seenCapitalisedMid, gazetteer, gazetteerShape, gazetteerPrev, gazetteerNext
         case afterBracket, runFirst, runLast, runLength, runLastPosition, lowerPrevShape, lowerNextShape
         case flags, seenCapitalisedMidShape, docFirstLower, runShape
+        case cluster64, cluster256, cluster1024, clusterPrev, clusterNext, clusterPrevCur, clusterCurNext
     }
 
     @inline(__always) private func f(_ t: T, _ v: UInt64) -> UInt64 { FeatureHash.mix(t.rawValue, v) }
@@ -65,6 +67,7 @@ struct FeatureExtractor {
             }
         }
 
+        let clusterIDs = clusters.isEmpty ? [] : words.map { clusters.ids($0) }
         var m = FeatureMatrix()
         m.keys.reserveCapacity(words.count * 48)
         m.offsets.reserveCapacity(words.count + 1)
@@ -147,6 +150,18 @@ struct FeatureExtractor {
                     m.keys.append(f(.runLast, words[run.upperBound - 1].lower, position))
                     m.keys.append(f(.runLength, UInt64(min(run.count, 6)), position))
                     m.keys.append(f(.runShape, UInt64(min(run.count, 6)), caps))
+                }
+                if !clusterIDs.isEmpty {
+                    let c = clusterIDs[i]
+                    let pc = i > sentence.lowerBound ? UInt64(clusterIDs[i - 1].1) : FeatureExtractor.sentenceStart
+                    let nc = i + 1 < sentence.upperBound ? UInt64(clusterIDs[i + 1].1) : FeatureExtractor.sentenceEnd
+                    m.keys.append(f(.cluster64, UInt64(c.0)))
+                    m.keys.append(f(.cluster256, UInt64(c.1)))
+                    m.keys.append(f(.cluster1024, UInt64(c.2)))
+                    m.keys.append(f(.clusterPrev, pc))
+                    m.keys.append(f(.clusterNext, nc))
+                    m.keys.append(f(.clusterPrevCur, pc, UInt64(c.1)))
+                    m.keys.append(f(.clusterCurNext, UInt64(c.1), nc))
                 }
                 m.offsets.append(Int32(m.keys.count))
             }

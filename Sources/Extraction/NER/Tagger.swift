@@ -4,15 +4,17 @@ import Foundation
 public struct NERTagger: Sendable {
     public let model: NERModel
     public let gazetteer: Gazetteer
+    let clusters: WordClusters
 
-    public init(model: NERModel, gazetteer: Gazetteer) {
+    init(model: NERModel, gazetteer: Gazetteer, clusters: WordClusters) {
         self.model = model
         self.gazetteer = gazetteer
+        self.clusters = clusters
     }
 
-    /// One file: the weights, then the gazetteer the features were trained with.
+    /// One file: the weights, then the gazetteer and clusters the features were trained with.
     public func write(to path: String) throws {
-        try Data(model.serialized() + gazetteer.serialized()).write(to: URL(fileURLWithPath: path))
+        try Data(model.serialized() + gazetteer.serialized() + clusters.serialized()).write(to: URL(fileURLWithPath: path))
     }
 
     public static func load(path: String) throws -> NERTagger {
@@ -23,11 +25,12 @@ public struct NERTagger: Sendable {
         let model = try NERModel(bytes: bytes, origin: path)
         var offset = NERModel.byteCount(bytes)
         let gazetteer = try Gazetteer(bytes: bytes, at: &offset)
-        guard offset == bytes.count else { throw ModelError(message: "\(path): trailing bytes after the gazetteer") }
-        return NERTagger(model: model, gazetteer: gazetteer)
+        let clusters = try WordClusters(bytes: bytes, at: &offset)
+        guard offset == bytes.count else { throw ModelError(message: "\(path): trailing bytes after the clusters") }
+        return NERTagger(model: model, gazetteer: gazetteer, clusters: clusters)
     }
 
-    var extractor: FeatureExtractor { FeatureExtractor(gazetteer: gazetteer) }
+    var extractor: FeatureExtractor { FeatureExtractor(gazetteer: gazetteer, clusters: clusters) }
 
     func tag(_ document: TaggerDocument) -> [UInt8] {
         model.tag(document, features: extractor.features(document))
@@ -62,9 +65,9 @@ public enum NERTrainer {
         var sentences: [Range<Int>]
     }
 
-    public static func train(train: CoNLLCorpus, dev: CoNLLCorpus?, gazetteer: Gazetteer, options: Options = Options(),
-                             log: (String) -> Void) -> NERModel {
-        let extractor = FeatureExtractor(gazetteer: gazetteer)
+    public static func train(train: CoNLLCorpus, dev: CoNLLCorpus?, gazetteer: Gazetteer, clusters: WordClusters,
+                             options: Options = Options(), log: (String) -> Void) -> NERTagger {
+        let extractor = FeatureExtractor(gazetteer: gazetteer, clusters: clusters)
         let L = TagSet.count
         func matrix(_ d: CoNLLCorpus.Document) -> FeatureMatrix {
             extractor.features(TaggerDocument(words: d.words.map(WordInfo.init), sentences: d.sentences))
@@ -167,7 +170,8 @@ public enum NERTrainer {
             }
         }
         log("rows kept: \(keptKeys.count) of \(keys.count)")
-        return NERModel(keys: keptKeys, weights: keptWeights, transitions: best.t)
+        let model = NERModel(keys: keptKeys, weights: keptWeights, transitions: best.t)
+        return NERTagger(model: model, gazetteer: gazetteer, clusters: clusters)
     }
 
     private static func decode(_ p: Prepared, _ sentence: Range<Int>, _ w: [Float], _ t: [Float]) -> [UInt8] {

@@ -1,0 +1,276 @@
+/// From tagger output to the article's entities: mentions, types, merging within the article, codes,
+/// roles and salience.
+enum EntityStage {
+    static func run(_ text: AnalysedText, models: ExtractionModels, deadline: Deadline) throws(DeadlineExceeded) -> [Entity] {
+        guard let tagger = models.tagger, !text.tokens.isEmpty else { return [] }
+        let scalars = text.document.scalars
+        let document = TaggerDocument(
+            words: text.tokens.map { WordInfo(scalars[$0.start..<$0.end]) },
+            sentences: text.sentences.map(\.tokens))
+        let features = tagger.extractor.features(document)
+        var tags = [UInt8](repeating: 0, count: text.tokens.count)
+        for sentence in document.sentences {
+            for (k, t) in tagger.model.tag(sentence, features: features).enumerated() { tags[sentence.lowerBound + k] = t }
+            try deadline.check("entities")
+        }
+        var resolver = EntityResolver(text: text, words: document.words, gazetteer: tagger.gazetteer)
+        return resolver.resolve(tags: tags)
+    }
+}
+
+/// One tagged span of tokens.
+struct Mention {
+    var tokens: Range<Int>
+    var type: Entity.Kind
+    var sentence: Int
+}
+
+/// Merges mentions into entities within one article. General rules only: same name, a person's last
+/// name, an acronym defined in brackets ("Tehreek-i-Taliban Pakistan (TTP)") or formed from the initials
+/// of a name (FO, US), and a shared ISO 3166 code.
+struct EntityResolver {
+    let text: AnalysedText
+    let words: [WordInfo]
+    let gazetteer: Gazetteer
+    private var sentenceOf: [Int]
+    private var tags: [UInt8] = []
+
+    init(text: AnalysedText, words: [WordInfo], gazetteer: Gazetteer) {
+        self.text = text
+        self.words = words
+        self.gazetteer = gazetteer
+        var sentenceOf = [Int](repeating: 0, count: text.tokens.count)
+        for (s, sentence) in text.sentences.enumerated() { for i in sentence.tokens { sentenceOf[i] = s } }
+        self.sentenceOf = sentenceOf
+    }
+
+    private final class Cluster {
+        var mentions: [Mention] = []
+        var acronyms: Set<String> = []
+        init(_ m: Mention) { mentions = [m] }
+    }
+
+    func word(_ i: Int) -> String { text.text(of: text.tokens[i]) }
+    func string(_ r: Range<Int>) -> String {
+        guard let first = r.first else { return "" }
+        return text.document.text(text.tokens[first].start, text.tokens[r.upperBound - 1].end)
+    }
+
+    mutating func resolve(tags: [UInt8]) -> [Entity] {
+        self.tags = tags
+        var mentions = spans(tags)
+        var covered = [Bool](repeating: false, count: text.tokens.count)
+        for m in mentions { for i in m.tokens { covered[i] = true } }
+
+        var clusters: [Cluster] = []
+        var byToken: [Int: Cluster] = [:]  // first token of a mention -> its cluster
+        func attach(_ m: Mention) {
+            let found = clusters.first { matches(m, $0) }
+            if let c = found { c.mentions.append(m); byToken[m.tokens.lowerBound] = c } else {
+                let c = Cluster(m)
+                clusters.append(c)
+                byToken[m.tokens.lowerBound] = c
+            }
+            // "Name (ACR)": the bracketed acronym names the same entity.
+            let close = m.tokens.upperBound + 2
+            if close < text.tokens.count, word(m.tokens.upperBound) == "(", word(close) == ")",
+               EntityResolver.isAcronym(word(close - 1), of: m.tokens.map(word)) {
+                byToken[m.tokens.lowerBound]!.acronyms.insert(word(close - 1))
+            }
+        }
+        mentions.sort { $0.tokens.lowerBound < $1.tokens.lowerBound }
+        for m in mentions { attach(m) }
+
+        // Acronyms and last names the tagger left untagged still refer to their entity.
+        var extra: [(Mention, Cluster)] = []
+        for i in text.tokens.indices where !covered[i] && words[i].isCapitalised {
+            let w = word(i)
+            let form = EntityResolver.normalised(w)
+            if let c = clusters.first(where: { c in
+                c.acronyms.contains(form) || (words[i].flags.contains(.allUpper) && form.count >= 2 && isInitials(form, of: c))
+                    || (c.mentions[0].type == .person && isLastName(w, of: c))
+            }) {
+                extra.append((Mention(tokens: i..<(i + 1), type: c.mentions[0].type, sentence: sentenceOf[i]), c))
+            }
+        }
+        for (m, c) in extra { c.mentions.append(m) }
+
+        var entities: [Entity] = []
+        for c in clusters {
+            c.mentions.sort { $0.tokens.lowerBound < $1.tokens.lowerBound }
+            entities.append(entity(c))
+        }
+        entities.sort { $0.mentions[0] < $1.mentions[0] }
+        let top = entities.map(\.salience).max() ?? 1
+        for k in entities.indices {
+            entities[k].id = "e\(k + 1)"
+            entities[k].salience = top > 0 ? (entities[k].salience / top * 1000).rounded() / 1000 : 0
+        }
+        return entities
+    }
+
+    // MARK: - Mentions
+
+    private func spans(_ tags: [UInt8]) -> [Mention] {
+        var result: [Mention] = []
+        var i = 0
+        while i < tags.count {
+            guard let type = TagSet.type(tags[i]) else { i += 1; continue }
+            var end = i + 1
+            while end < tags.count, tags[end] == tags[i] + (TagSet.isBegin(tags[i]) ? 1 : 0), TagSet.type(tags[end]) == type,
+                  !TagSet.isBegin(tags[end]), sentenceOf[end] == sentenceOf[i] {
+                end += 1
+            }
+            var range = i..<end
+            // A possessive or stray punctuation at the edge is not part of the name.
+            while range.count > 1, !words[range.upperBound - 1].flags.contains(.hasLetter) && !words[range.upperBound - 1].flags.contains(.hasDigit)
+                || word(range.upperBound - 1).hasPrefix("'") || word(range.upperBound - 1).hasPrefix("\u{2019}") {
+                range = range.lowerBound..<(range.upperBound - 1)
+            }
+            result.append(Mention(tokens: range, type: kind(TagSet.types[type], range), sentence: sentenceOf[i]))
+            i = end
+        }
+        return result
+    }
+
+    private static let demonymEndings = ["an", "ans", "ese", "ish", "i", "is", "ic", "ch"]
+    private static let eventWords: Set<String> = [
+        "war", "olympics", "games", "cup", "championship", "championships", "summit", "conference", "festival",
+        "election", "elections", "tournament", "revolution", "dialogue", "talks", "open", "marathon", "grand prix",
+    ]
+
+    private func kind(_ conll: String, _ r: Range<Int>) -> Entity.Kind {
+        switch conll {
+        case "PER": return .person
+        case "ORG": return .org
+        case "LOC": return .place
+        default:
+            let lowered = r.map { word($0).lowercased() }
+            if lowered.contains(where: { EntityResolver.eventWords.contains($0) }) { return .event }
+            if r.count == 1, let w = lowered.first, w.count > 3, EntityResolver.demonymEndings.contains(where: { w.hasSuffix($0) }) {
+                return .norp
+            }
+            return .misc
+        }
+    }
+
+    // MARK: - Merging
+
+    static func normalised(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.unicodeScalars.compactMap { c -> Unicode.Scalar? in
+            c == "." ? nil : c == "\u{2019}" ? "'" : c
+        }))
+    }
+
+    private func name(_ m: Mention) -> String { EntityResolver.normalised(string(m.tokens)) }
+
+    private func matches(_ m: Mention, _ c: Cluster) -> Bool {
+        let form = name(m)
+        for other in c.mentions where name(other) == form { return true }
+        if c.acronyms.contains(form) { return true }
+        if m.tokens.count == 1 && words[m.tokens.lowerBound].flags.contains(.allUpper) && form.count >= 2
+            && isInitials(form, of: c) { return true }
+        if m.tokens.count == 1 && c.mentions[0].type == .person && (m.type == .person || m.type == .org || m.type == .place)
+            && isLastName(word(m.tokens.lowerBound), of: c) { return true }
+        if m.type == .place, c.mentions[0].type == .place, let code = placeCode(m), c.mentions.contains(where: { placeCode($0) == code }) {
+            return true
+        }
+        return false
+    }
+
+    private func isLastName(_ w: String, of c: Cluster) -> Bool {
+        c.mentions.contains { $0.type == .person && $0.tokens.count > 1 && word($0.tokens.upperBound - 1) == w }
+    }
+
+    private func isInitials(_ acronym: String, of c: Cluster) -> Bool {
+        c.mentions.contains { $0.tokens.count > 1 && EntityResolver.isAcronym(acronym, of: $0.tokens.map(word)) }
+    }
+
+    /// "TTP" for Tehreek-i-Taliban Pakistan, "FO" for Foreign Office, "MOFA" or "MFA" for Ministry of Foreign Affairs.
+    static func isAcronym(_ acronym: String, of words: [String]) -> Bool {
+        let letters = normalised(acronym)
+        guard letters.count >= 2, letters.count <= 8, letters.unicodeScalars.allSatisfy({ Tokenizer.isUpper($0) }) else { return false }
+        let parts = words.flatMap { $0.split(separator: "-").map(String.init) }.filter { !$0.isEmpty }
+        guard parts.count >= 2 else { return false }
+        let all = String(parts.compactMap { $0.unicodeScalars.first.map(Character.init) }).uppercased()
+        let capitalised = String(parts.compactMap { p in
+            p.unicodeScalars.first.flatMap { Tokenizer.isUpper($0) ? Character($0) : nil }
+        })
+        return letters == all || letters == capitalised
+    }
+
+    // MARK: - Entities
+
+    private func placeCode(_ m: Mention) -> String? {
+        guard let entry = gazetteer.lookup(words, m.tokens), entry.contains(.country) else { return nil }
+        return entry.code
+    }
+
+    private func entity(_ c: Cluster) -> Entity {
+        // The type most mentions carry; the first mention breaks ties.
+        var votes: [Entity.Kind: Int] = [:]
+        for m in c.mentions { votes[m.type, default: 0] += m.tokens.count > 1 ? 2 : 1 }
+        let type = votes.max { $0.value < $1.value || ($0.value == $1.value && $0.key != c.mentions[0].type) }!.key
+        let longest = c.mentions.max { a, b in
+            (a.tokens.count, string(a.tokens).count) < (b.tokens.count, string(b.tokens).count)
+        }!
+        var e = Entity(id: "", type: type, name: string(longest.tokens), mentions: c.mentions.map { m in
+            TextSpan(start: text.tokens[m.tokens.lowerBound].start, end: text.tokens[m.tokens.upperBound - 1].end)
+        })
+        var seen = Set<String>()
+        e.aliases = c.mentions.map { string($0.tokens) }.filter { seen.insert($0).inserted }
+        if type == .place {
+            for m in [longest] + c.mentions {
+                guard let entry = gazetteer.lookup(words, m.tokens) else { continue }
+                if entry.contains(.country) {
+                    e.code = entry.code; e.country = entry.code
+                } else if entry.contains(.subdivision) && !entry.contains(.city) {
+                    e.code = entry.code; e.country = String(entry.code.prefix(2))
+                } else if entry.contains(.city) || entry.contains(.subdivision) {
+                    e.country = String(entry.code.prefix(2))
+                }
+                break
+            }
+        }
+        if type == .person {
+            var roles: [String] = []
+            for m in c.mentions { if let r = role(before: m), !roles.contains(r) { roles.append(r) } }
+            e.roles = roles
+        }
+        // Salience: mentions count, early ones more (news puts the subject first).
+        let sentences = max(1, text.sentences.count)
+        e.salience = c.mentions.reduce(0) { sum, m in
+            sum + 1 + (m.sentence == 0 ? 1 : 0) + 0.5 * (1 - Double(m.sentence) / Double(sentences))
+        }
+        return e
+    }
+
+    private static let honorifics: Set<String> = Set(Abbreviations.titles.flatMap { [$0, $0 + "."] } + [
+        "Mister", "Miss", "Madam", "Sir", "Dame", "Lord", "Lady",
+    ])
+    private static let roleConnectors: Set<String> = ["of", "for", "and", "the", "on"]
+
+    /// A title written before the name: "US State Department Counsellor Derek Chollet", "Prime Minister X".
+    private func role(before m: Mention) -> String? {
+        let sentenceStart = text.sentences[m.sentence].tokens.lowerBound
+        var start = m.tokens.lowerBound
+        while start > sentenceStart, EntityResolver.honorifics.contains(word(start - 1)) { start -= 1 }
+        let end = start
+        while start > sentenceStart {
+            let w = words[start - 1]
+            if w.isCapitalised && w.flags.contains(.hasLetter) && !EntityResolver.honorifics.contains(word(start - 1)) {
+                start -= 1
+            } else if start - 2 >= sentenceStart, EntityResolver.roleConnectors.contains(word(start - 1)), words[start - 2].isCapitalised, start < end {
+                start -= 1
+            } else {
+                break
+            }
+        }
+        while start < end, EntityResolver.roleConnectors.contains(word(start)) { start += 1 }
+        // A role needs its own title word next to the name, not just an organisation or place.
+        guard start < end, !isTaggedName(end - 1) else { return nil }
+        return string(start..<end)
+    }
+
+    private func isTaggedName(_ i: Int) -> Bool { tags[i] != 0 }
+}
