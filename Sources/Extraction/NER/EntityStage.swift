@@ -14,7 +14,13 @@ enum EntityStage {
             try deadline.check("entities")
         }
         var resolver = EntityResolver(text: text, words: document.words, gazetteer: tagger.gazetteer)
-        return resolver.resolve(tags: tags)
+        return resolver.resolve(tags: tags) { i in
+            // The best reading of a lone word other than a person: nothing, an organisation or a place.
+            // (Lone miscellaneous names are adjectives such as Afghan, which are not confused with names.)
+            let scores = tagger.model.scores(token: i, features: features)
+            let candidates: [UInt8] = [0, 3, 5]
+            return candidates.max { scores[Int($0)] < scores[Int($1)] }.flatMap(TagSet.type).map { TagSet.types[$0] }
+        }
     }
 }
 
@@ -33,7 +39,7 @@ struct EntityResolver {
     let words: [WordInfo]
     let gazetteer: Gazetteer
     private var sentenceOf: [Int]
-    private var tags: [UInt8] = []
+    private var covered: [Bool] = []
 
     init(text: AnalysedText, words: [WordInfo], gazetteer: Gazetteer) {
         self.text = text
@@ -56,10 +62,14 @@ struct EntityResolver {
         return text.document.text(text.tokens[first].start, text.tokens[r.upperBound - 1].end)
     }
 
-    mutating func resolve(tags: [UInt8]) -> [Entity] {
-        self.tags = tags
+    /// `otherThanPerson` gives the tagger's best non-person reading of one token (nil for none).
+    mutating func resolve(tags: [UInt8], otherThanPerson: (Int) -> String?) -> [Entity] {
         var mentions = spans(tags)
-        var covered = [Bool](repeating: false, count: text.tokens.count)
+        mentions = loneNames(mentions, otherThanPerson)
+        mentions = bracketedAcronyms(mentions)
+        mentions = splitTitles(mentions)
+        coordinate(&mentions)
+        covered = [Bool](repeating: false, count: text.tokens.count)
         for m in mentions { for i in m.tokens { covered[i] = true } }
 
         var clusters: [Cluster] = []
@@ -153,6 +163,100 @@ struct EntityResolver {
             return .misc
         }
     }
+
+    // MARK: - Corrections from the article's own evidence
+
+    /// "Tehreek-i-Taliban Pakistan (TTP)": the capitalised words before a bracketed acronym whose initials
+    /// spell it form one name, whatever pieces the tagger cut it into; it takes the acronym's type.
+    private func bracketedAcronyms(_ mentions: [Mention]) -> [Mention] {
+        var result = mentions
+        for i in text.tokens.indices.dropFirst() where i + 2 < text.tokens.count {
+            guard word(i) == "(", word(i + 2) == ")", words[i + 1].flags.contains(.allUpper),
+                  sentenceOf[i - 1] == sentenceOf[i] else { continue }
+            let acronym = word(i + 1)
+            let sentenceStart = text.sentences[sentenceOf[i]].tokens.lowerBound
+            var start = i
+            while start > sentenceStart && i - start < 10 {
+                if words[start - 1].isCapitalised { start -= 1; continue }
+                if start - 2 >= sentenceStart, EntityResolver.roleConnectors.contains(word(start - 1)), words[start - 2].isCapitalised {
+                    start -= 1; continue
+                }
+                break
+            }
+            guard let name = (start..<i).first(where: { s in
+                words[s].isCapitalised && EntityResolver.isAcronym(acronym, of: (s..<i).map(word))
+            }).map({ $0..<i }) else { continue }
+            let inside = result.filter { $0.tokens.overlaps(name) }
+            if inside.count == 1 && inside[0].tokens == name { continue }
+            let tagged = result.first { $0.tokens == (i + 1)..<(i + 2) }?.type
+            let largest = inside.max { $0.tokens.count < $1.tokens.count }?.type
+            result.removeAll { $0.tokens.overlaps(name) }
+            result.append(Mention(tokens: name, type: tagged ?? largest ?? .org, sentence: sentenceOf[name.lowerBound]))
+        }
+        return result.sorted { $0.tokens.lowerBound < $1.tokens.lowerBound }
+    }
+
+    /// News copy introduces a person by full name, title or honorific. A single word tagged as a person with
+    /// none of these anywhere in the article ("an interview with Dawn") takes the tagger's next-best reading
+    /// among organisation, place and no entity: a name used bare, unintroduced, is usually an organisation
+    /// (a newspaper, a company, an agency) or a place.
+    private func loneNames(_ mentions: [Mention], _ otherThanPerson: (Int) -> String?) -> [Mention] {
+        var result: [Mention] = []
+        for m in mentions {
+            guard m.type == .person, m.tokens.count == 1 else { result.append(m); continue }
+            let w = word(m.tokens.lowerBound)
+            let named = mentions.contains { o in
+                o.type == .person && o.tokens.count > 1 && o.tokens.contains { word($0) == w }
+            }
+            let titled = text.tokens.indices.contains { i in
+                i > 0 && word(i) == w && (EntityResolver.honorifics.contains(word(i - 1))
+                    || EntityResolver.titleWords.contains(word(i - 1).lowercased()))
+            }
+            if named || titled { result.append(m); continue }
+            if let type = otherThanPerson(m.tokens.lowerBound) {
+                result.append(Mention(tokens: m.tokens, type: kind(type, m.tokens), sentence: m.sentence))
+            }
+        }
+        return result
+    }
+
+    /// Title words ending a name that runs straight into a person's name belong to the person's role:
+    /// "US State Department Counsellor Derek Chollet" is the department, then a counsellor.
+    private func splitTitles(_ mentions: [Mention]) -> [Mention] {
+        var result = mentions
+        for k in result.indices.dropLast() where result[k].type != .person {
+            let next = result[k + 1]
+            guard next.type == .person, next.tokens.lowerBound == result[k].tokens.upperBound else { continue }
+            var end = result[k].tokens.upperBound
+            while end > result[k].tokens.lowerBound + 1, EntityResolver.titleWords.contains(word(end - 1).lowercased()) { end -= 1 }
+            result[k].tokens = result[k].tokens.lowerBound..<end
+        }
+        return result
+    }
+
+    /// A miscellaneous name listed with an organisation ("the TTP and Islamic State-Khorasan") is one too.
+    private func coordinate(_ mentions: inout [Mention]) {
+        for k in mentions.indices.dropFirst() where mentions[k].type == .misc || mentions[k].type == .norp {
+            var j = mentions[k].tokens.lowerBound - 1
+            guard j > 0, ["and", "or", ","].contains(word(j)) else { continue }
+            j -= 1
+            if word(j) == ")" && j >= 2 && word(j - 2) == "(" { j -= 3 }
+            guard let before = mentions[..<k].last(where: { $0.tokens.upperBound - 1 == j }),
+                  before.type == .org, before.sentence == mentions[k].sentence else { continue }
+            mentions[k].type = .org
+        }
+    }
+
+    /// Nouns of office and rank that may stand before a name.
+    static let titleWords: Set<String> = [
+        "counsellor", "counselor", "minister", "secretary", "spokesman", "spokeswoman", "spokesperson", "ambassador",
+        "president", "director", "chief", "chairman", "chairwoman", "chair", "envoy", "adviser", "advisor",
+        "commissioner", "general", "governor", "senator", "judge", "officer", "head", "leader", "commander",
+        "representative", "deputy", "undersecretary", "consul", "attache", "premier", "mayor", "coach", "captain",
+        "manager", "editor", "correspondent", "analyst", "economist", "official", "administrator", "inspector",
+        "superintendent", "lieutenant", "colonel", "major", "admiral", "marshal", "sergeant", "prosecutor",
+        "attorney", "justice", "chancellor", "president-elect", "vice-president", "founder", "executive",
+    ]
 
     // MARK: - Merging
 
@@ -272,5 +376,5 @@ struct EntityResolver {
         return string(start..<end)
     }
 
-    private func isTaggedName(_ i: Int) -> Bool { tags[i] != 0 }
+    private func isTaggedName(_ i: Int) -> Bool { covered[i] }
 }

@@ -56,6 +56,17 @@ public struct NERModel: Sendable {
         return result
     }
 
+    /// The label scores of one token, ignoring its neighbours' labels.
+    func scores(token i: Int, features: FeatureMatrix) -> [Float] {
+        let L = TagSet.count
+        var result = [Float](repeating: 0, count: L)
+        for f in features[i] {
+            let r = row(features.keys[f])
+            if r >= 0 { for y in 0..<L { result[y] += weights[r * L + y] } }
+        }
+        return result
+    }
+
     func tag(_ sentence: Range<Int>, features: FeatureMatrix) -> [UInt8] {
         let L = TagSet.count
         var emissions = [Float](repeating: 0, count: sentence.count * L)
