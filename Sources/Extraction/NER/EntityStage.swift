@@ -40,6 +40,8 @@ struct EntityResolver {
     let gazetteer: Gazetteer
     private var sentenceOf: [Int]
     private var covered: [Bool] = []
+    /// Lower-case forms of the words the article writes in lower case somewhere.
+    private let lowercaseForms: Set<String>
 
     init(text: AnalysedText, words: [WordInfo], gazetteer: Gazetteer) {
         self.text = text
@@ -48,6 +50,9 @@ struct EntityResolver {
         var sentenceOf = [Int](repeating: 0, count: text.tokens.count)
         for (s, sentence) in text.sentences.enumerated() { for i in sentence.tokens { sentenceOf[i] = s } }
         self.sentenceOf = sentenceOf
+        var lowercaseForms = Set<String>()
+        for (i, w) in words.enumerated() where w.flags.contains(.initialLower) { lowercaseForms.insert(text.text(of: text.tokens[i])) }
+        self.lowercaseForms = lowercaseForms
     }
 
     private final class Cluster {
@@ -136,6 +141,10 @@ struct EntityResolver {
             while range.count > 1, !words[range.upperBound - 1].flags.contains(.hasLetter) && !words[range.upperBound - 1].flags.contains(.hasDigit)
                 || word(range.upperBound - 1).hasPrefix("'") || word(range.upperBound - 1).hasPrefix("\u{2019}") {
                 range = range.lowerBound..<(range.upperBound - 1)
+            }
+            // "Ms Hewitt": the honorific is not part of the name.
+            while range.count > 1, EntityResolver.honorifics.contains(word(range.lowerBound)) {
+                range = (range.lowerBound + 1)..<range.upperBound
             }
             result.append(Mention(tokens: range, type: kind(TagSet.types[type], range), sentence: sentenceOf[i]))
             i = end
@@ -324,7 +333,11 @@ struct EntityResolver {
         var seen = Set<String>()
         e.aliases = c.mentions.map { string($0.tokens) }.filter { seen.insert($0).inserted }
         if type == .place {
-            for m in [longest] + c.mentions {
+            if let alpha2 = c.mentions.lazy.map({ EntityResolver.normalised(self.string($0.tokens)) })
+                .first(where: { $0.count == 2 && self.gazetteer.countryCodes.contains($0) }) {
+                e.code = alpha2; e.country = alpha2
+            }
+            for m in [longest] + c.mentions where e.code == nil {
                 guard let entry = gazetteer.lookup(words, m.tokens) else { continue }
                 if entry.contains(.country) {
                     e.code = entry.code; e.country = entry.code
@@ -370,7 +383,11 @@ struct EntityResolver {
                 break
             }
         }
-        while start < end, EntityResolver.roleConnectors.contains(word(start)) { start += 1 }
+        // Words the article also writes in lower case ("But", "The") are not part of a title.
+        while start < end, EntityResolver.roleConnectors.contains(word(start)) || lowercaseForms.contains(word(start).lowercased())
+            && !EntityResolver.titleWords.contains(word(start).lowercased()) {
+            start += 1
+        }
         // A role needs its own title word next to the name, not just an organisation or place.
         guard start < end, !isTaggedName(end - 1) else { return nil }
         return string(start..<end)

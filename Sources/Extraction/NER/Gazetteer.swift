@@ -25,12 +25,15 @@ public struct Gazetteer: Sendable {
 
     let entries: [UInt64: Entry]
     let maxLength: Int
+    /// ISO 3166-1 alpha-2 codes of the countries listed ("US" written for the United States).
+    public let countryCodes: Set<String>
 
     public static let empty = Gazetteer(entries: [:], maxLength: 0)
 
     init(entries: [UInt64: Entry], maxLength: Int) {
         self.entries = entries
         self.maxLength = maxLength
+        countryCodes = Set(entries.values.filter { $0.contains(.country) }.map(\.code))
     }
 
     /// Parses the TSV form. Countries win over subdivisions and cities for the code of a shared name.
@@ -54,8 +57,7 @@ public struct Gazetteer: Sendable {
                 entries[key] = Entry(categories: bit, code: String(fields[1]))
             }
         }
-        self.entries = entries
-        self.maxLength = min(maxLength, 8)
+        self.init(entries: entries, maxLength: min(maxLength, 8))
     }
 
     static func words(_ name: String) -> [WordInfo] {
