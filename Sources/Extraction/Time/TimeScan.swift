@@ -4,7 +4,7 @@ struct TimeScan {
     let p: [TimePiece]
     let dct: CalendarDay?
     let quarterContext: Bool
-    /// The sentence speaks of the future ("will meet on Friday"): bare weekdays resolve forwards.
+    /// The sentence speaks of the future ("will meet on Friday"): bare months resolve forwards.
     let future: Bool
 
     init(pieces: [TimePiece], dct: CalendarDay?, quarterContext: Bool) {
@@ -15,6 +15,19 @@ struct TimeScan {
     }
 
     static let futureCues: Set<String> = ["will", "'ll", "shall", "scheduled", "due", "upcoming", "plans", "planned", "expected", "tomorrow", "next"]
+    static let nearFutureCues: Set<String> = ["will", "'ll", "shall", "scheduled", "due", "planned", "until", "till", "expected", "next", "starting", "wo"]
+
+    /// A future cue shortly before piece `i` in the same clause ("will meet on Friday").
+    func futureNear(_ i: Int) -> Bool {
+        var k = i - 1
+        while k >= 0 && k >= i - 8 {
+            let word = p[k].word
+            if TimeScan.nearFutureCues.contains(word) { return true }
+            if word == "said" || word == "says" || word == ";" || word == "." { return false }
+            k -= 1
+        }
+        return false
+    }
 
     @inline(__always) func w(_ i: Int) -> String { i >= 0 && i < p.count ? p[i].word : "" }
     @inline(__always) func num(_ i: Int) -> Int? { i >= 0 && i < p.count ? p[i].number : nil }
@@ -76,7 +89,8 @@ struct TimeScan {
                 m.first = i
                 return m
             }
-            guard var m = core(at: i + 1, the: true) else { return nil }
+            guard TimeLexicon.months[w(i + 1)] == nil && TimeLexicon.weekdays[w(i + 1)] == nil,
+                  var m = core(at: i + 1, the: true) else { return nil }
             // "the third-quarter results", "the two-week talks": adjectives leave the article out.
             if m.end - 1 > i + 1 && p[m.end - 1].joined && m.type != .time { return TimeMatch(first: i + 1, end: m.end, type: m.type, value: m.value, mod: m.mod) }
             m.first = i
@@ -256,6 +270,10 @@ struct TimeScan {
             switch unit {
             case .year:
                 if bare && (w(j + 1) == "earlier" || w(j + 1) == "ago") { return nil }
+                if bare && w(first - 1) != "for" && w(first - 1) != "of" && w(j - 1) != "full" && w(j + 1) != "'s" && spelledYear(at: j + 1) == nil && yearNumber(at: j + 1) == nil {
+                    // "the year" in business copy is the year-long period.
+                    return TimeMatch(first: first, end: j + 1, type: .duration, value: "P1Y")
+                }
                 if bare, let y = spelledYear(at: j + 1) { return TimeMatch(first: first, end: y.end, type: .date, value: zeroPadded(y.value, 4)) }
                 // "this year's third quarter", "next year's first half".
                 if w(j + 1) == "'s", let q = quarterOrdinal(at: j + 2) {
@@ -412,7 +430,8 @@ struct TimeScan {
             var end = next
             var y: Int?
             if w(end) == "," , let yy = yearNumber(at: end + 1) { y = yy; end += 2 } else if let yy = yearNumber(at: end) { y = yy; end += 1 }
-            let year = y ?? nearestYear(month: month, day: day)
+            else if let shift = relativeYear(at: end) { y = (dct?.year ?? 0) + shift; end += 2 }
+            let year = y ?? likelyYear(month: month, day: day, at: i)
             return TimeMatch(first: i, end: end, type: .date, value: zeroPadded(year, 4) + "-" + zeroPadded(month, 2) + "-" + zeroPadded(day, 2))
         }
         guard weekday == nil else { return nil }
@@ -426,8 +445,12 @@ struct TimeScan {
             let before = w(i - 1)
             guard ["in", "since", "until", "by", "of", "early", "late", "mid", "from", "through", "during", "last", "next", "this", "before", "after", "till"].contains(before) else { return nil }
         }
+        if let shift = relativeYear(at: j + 1) {
+            return TimeMatch(first: i, end: j + 3, type: .date, value: zeroPadded((dct?.year ?? 0) + shift, 4) + "-" + zeroPadded(month, 2))
+        }
+        // A bare month is usually this year's or a past one, unless the clause looks ahead.
         var year = dct?.year ?? 0
-        if let d = dct, month > d.month, !future, month - d.month > 1 { year -= 1 }
+        if let d = dct, month > d.month, !(future || futureNear(i)) { year -= 1 }
         return TimeMatch(first: i, end: j + 1, type: .date, value: dct == nil ? "XXXX-" + zeroPadded(month, 2) : zeroPadded(year, 4) + "-" + zeroPadded(month, 2))
     }
 
@@ -479,8 +502,11 @@ struct TimeScan {
             let part = TimeLexicon.partsOfDay[String(w(i + 1).dropLast())]!
             return TimeMatch(first: i, end: i + 2, type: .set, value: "XXXX-WXX-\(wd)T" + part)
         }
-        let day = dct.map { weekdayDate($0, wd, direction: future ? 1 : -1, strict: false) }
-        return withPartOfDay(TimeMatch(first: i, end: i + 1, type: .date, value: dayValue(day)), day: day)
+        let day = dct.map { weekdayDate($0, wd, direction: futureNear(i) ? 1 : -1, strict: false) }
+        var m = TimeMatch(first: i, end: i + 1, type: .date, value: dayValue(day))
+        // "Friday night": news annotation keeps the day as the value.
+        if let _ = TimeLexicon.partsOfDay[w(i + 1)], w(i + 1) != "overnight" { m.end += 1 }
+        return m
     }
 
     func withPartOfDay(_ m: TimeMatch, day: CalendarDay?) -> TimeMatch {
@@ -727,9 +753,9 @@ struct TimeScan {
         if let shift = ["today": 0, "yesterday": -1, "tomorrow": 1][w(end)] {
             day = dct?.adding(days: shift); end += 1
         } else if let wd = TimeLexicon.weekdays[w(end)] {
-            day = dct.map { weekdayDate($0, wd, direction: future ? 1 : -1, strict: false) }; end += 1
+            day = dct.map { weekdayDate($0, wd, direction: futureNear(i) ? 1 : -1, strict: false) }; end += 1
         } else if (w(end) == "on" || w(end) == ","), let wd = TimeLexicon.weekdays[w(end + 1)] {
-            day = dct.map { weekdayDate($0, wd, direction: future ? 1 : -1, strict: false) }; end += 2
+            day = dct.map { weekdayDate($0, wd, direction: futureNear(i) ? 1 : -1, strict: false) }; end += 2
         }
         return TimeMatch(first: i, end: end, type: .time, value: dayValue(day) + "T" + zeroPadded(hour, 2) + ":" + zeroPadded(minute, 2))
     }
@@ -808,6 +834,28 @@ struct TimeScan {
         return zeroPadded(y, 4) + "-" + code
     }
 
+    /// "last year" / "next year" / "this year" right after a month: the year shift.
+    func relativeYear(at i: Int) -> Int? {
+        guard w(i + 1) == "year" else { return nil }
+        switch w(i) {
+        case "last": return -1
+        case "this": return 0
+        case "next": return 1
+        default: return nil
+        }
+    }
+
+    /// A month and day without a year: this year's, unless that is well ahead of the article and nothing
+    /// in the clause points forward (then last year's), or well behind when something does.
+    func likelyYear(month: Int, day: Int, at i: Int) -> Int {
+        guard let d = dct else { return 0 }
+        let candidate = CalendarDay(year: d.year, month: month, day: min(day, ArticleDate.daysIn(month: month, year: d.year)))
+        let ahead = candidate.ordinal - d.ordinal
+        if ahead > 45 && !futureNear(i) { return d.year - 1 }
+        if ahead < -240 && futureNear(i) { return d.year + 1 }
+        return d.year
+    }
+
     /// The year that puts month/day closest to the article date.
     func nearestYear(month: Int, day: Int = 15) -> Int {
         guard let d = dct else { return 0 }
@@ -833,7 +881,6 @@ struct TimeScan {
     }
 
     func duration(_ n: Int?, _ unit: Unit) -> String {
-        if unit == .quarter { return "P" + (n.map { String($0 * 3) } ?? "X") + "M" }
         let amount = n.map { String($0 * unit.multiplier) } ?? "X"
         if unit == .weekend { return "P" + amount + "WE" }
         return unit.isTimeOfDay ? "PT" + amount + unit.code : "P" + amount + unit.code
