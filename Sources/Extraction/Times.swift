@@ -13,16 +13,6 @@ public struct TimeExpression: Sendable, Encodable, Hashable {
     /// For the second end of a range ("to 16"), the index of the expression that opens it.
     public var rangeStart: Int?
 
-    public init(start: Int, end: Int, text: String, type: Kind, value: String, mod: String? = nil, rangeStart: Int? = nil) {
-        self.start = start
-        self.end = end
-        self.text = text
-        self.type = type
-        self.value = value
-        self.mod = mod
-        self.rangeStart = rangeStart
-    }
-
     enum CodingKeys: String, CodingKey { case start, end, text, type, value, mod, rangeStart = "range_start" }
 }
 
