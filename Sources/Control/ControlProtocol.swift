@@ -37,6 +37,11 @@ public struct ControlResponse: Codable, Sendable {
         case busy
         /// No complete request line arrived in time.
         case timeout
+
+        /// A code added by a newer server reads as `failed`, so old clients still get the message.
+        public init(from decoder: any Decoder) throws {
+            self = Code(rawValue: try decoder.singleValueContainer().decode(String.self)) ?? .failed
+        }
     }
 
     public var version: Int = ControlProtocol.version

@@ -20,6 +20,10 @@ struct Newsinboxctl: ParsableCommand {
         ])
 
     @OptionGroup var global: GlobalOptions
+
+    func run() throws {
+        throw ValidationError("a command is needed (see --help)")
+    }
 }
 
 struct GlobalOptions: ParsableArguments {
