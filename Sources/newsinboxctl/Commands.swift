@@ -57,7 +57,8 @@ extension ControlCommand {
         let path = global.socketPath
         let response: ControlResponse
         do {
-            response = try ControlClient(socketPath: path).send(request)
+            // Long enough for a reprocess (item_timeout is 30 s by default); the server answers or closes, never hangs.
+            response = try ControlClient(socketPath: path, timeoutSeconds: 90).send(request)
         } catch let failure as ControlClient.Failure {
             switch failure {
             case .notRunning: throw Exit.notRunning("newsinboxctl: newsinboxd is not running (no answer on \(path))")

@@ -292,7 +292,7 @@ extension ControlCommands {
             let (writers, unreadable) = Self.writers(device: st.st_dev, inode: st.st_ino)
             if !writers.isEmpty {
                 let who = writers.map { "pid \($0.pid) (\($0.command))" }.joined(separator: ", ")
-                reasons.append(("open_for_writing", "still open for writing by \(who): it is taken once it is closed"))
+                reasons.append(("open_for_writing", "still open for writing by \(who): inotify reports it when it is closed (a rescan before that would take it as it is now)"))
             } else if unreadable > 0 && geteuid() != 0 {
                 reasons.append(("writers_unknown", "could not look at the open files of \(unreadable) processes (not root): a writer there would hold it back"))
             }

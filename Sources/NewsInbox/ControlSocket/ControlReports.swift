@@ -72,43 +72,46 @@ extension ControlCommands {
     }
 
     /// In-flight items (what each is doing) and the first `limit` waiting files, in the order they will
-    /// be claimed.
-    func queue(limit: Int) -> JSONValue {
+    /// be claimed. The state is copied on intake; the JSON is built on `work`.
+    func queue(limit: Int, _ reply: @escaping Reply) {
         let p: Pipeline = daemon.pipeline
-        let now = DispatchTime.now()
-        let readyFiles = Set(p.ready.map(\.file))
-        let stalledFiles = Set(p.stalled.map(\.file))
-        var flying: [JSONValue] = []
-        for item in p.inFlight.values.sorted(by: { $0.claimed.uptimeNanoseconds < $1.claimed.uptimeNanoseconds }) {
+        p.intake.async { [self] in
+            let now = DispatchTime.now()
+            let readyFiles = Set(p.ready.map(\.file))
+            let stalledFiles = Set(p.stalled.map(\.file))
             // Only state owned by intake is read here: workers write item.record concurrently.
-            let stage = stalledFiles.contains(item.file) ? "stalled: output not writable"
-                : readyFiles.contains(item.file) ? "claimed, waiting for a worker"
-                : item.outcome != nil ? "writing" : "reading and extracting"
-            flying.append(.object([
-                "file": .string(item.file), "stage": .string(stage), "resumed": .bool(item.resumed),
-                "seconds_since_claim": .double(Double(micros(item.claimed, now)) / 1e6),
-            ]))
+            let flying = p.inFlight.values.sorted { $0.claimed.uptimeNanoseconds < $1.claimed.uptimeNanoseconds }.map { item in
+                (file: item.file, resumed: item.resumed, seconds: Double(micros(item.claimed, now)) / 1e6,
+                 stage: stalledFiles.contains(item.file) ? "stalled: output not writable"
+                    : readyFiles.contains(item.file) ? "claimed, waiting for a worker"
+                    : item.outcome != nil ? "writing" : "reading and extracting")
+            }
+            let waiting = p.pending.prefix(limit).map { (file: $0.file, seconds: Double(micros($0.arrived, now)) / 1e6) }
+            let totals: [String: JSONValue] = [
+                "state": .string(p.mode.rawValue), "max_in_flight": .int(p.config.maxInFlight),
+                "waiting_total": .int(p.pending.count), "more_in_inbox": .bool(p.inboxHasMore),
+            ]
+            work.async {
+                var o = totals
+                o["in_flight"] = .array(flying.map {
+                    .object(["file": .string($0.file), "stage": .string($0.stage), "resumed": .bool($0.resumed),
+                             "seconds_since_claim": .double($0.seconds)])
+                })
+                o["waiting"] = .array(waiting.enumerated().map { position, entry in
+                    .object(["position": .int(position + 1), "file": .string(entry.file), "seconds_waiting": .double(entry.seconds)])
+                })
+                reply(.success(.object(o)))
+            }
         }
-        var waiting: [JSONValue] = []
-        for (position, entry) in p.pending.prefix(limit).enumerated() {
-            waiting.append(.object([
-                "position": .int(position + 1), "file": .string(entry.file),
-                "seconds_waiting": .double(Double(micros(entry.arrived, now)) / 1e6),
-            ]))
-        }
-        return .object([
-            "state": .string(p.mode.rawValue),
-            "in_flight": .array(flying),
-            "max_in_flight": .int(p.config.maxInFlight),
-            "waiting": .array(waiting),
-            "waiting_total": .int(p.pending.count),
-            "more_in_inbox": .bool(p.inboxHasMore),
-        ])
     }
 
-    /// The last finished items, most recent first.
-    func recent(limit: Int) -> JSONValue {
-        .array(daemon.pipeline.history.recent(limit: limit, where: { $0.finished != nil }).map(Self.json))
+    /// The last finished items, most recent first: copied on intake, encoded on `work`.
+    func recent(limit: Int, _ reply: @escaping Reply) {
+        let p: Pipeline = daemon.pipeline
+        p.intake.async { [self] in
+            let records = p.history.recent(limit: limit, where: { $0.finished != nil })
+            work.async { reply(.success(.array(records.map(Self.json)))) }
+        }
     }
 
     // MARK: - JSON helpers
