@@ -104,7 +104,7 @@ final class DaemonHarness: @unchecked Sendable {
     }
 
     func outputs() -> [String] {
-        ((try? FileManager.default.contentsOfDirectory(atPath: output)) ?? []).filter { $0.hasSuffix(".json") }.sorted()
+        ((try? FileManager.default.contentsOfDirectory(atPath: output)) ?? []).filter { $0.hasSuffix(".json") && !$0.hasPrefix(".") }.sorted()
     }
 
     // MARK: - newsinboxctl
