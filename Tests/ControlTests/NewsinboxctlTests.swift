@@ -98,7 +98,7 @@ struct NewsinboxctlTests {
         #expect(retry.status == 0 && retry.stdout.contains("feed/big.txt"))
         #expect(processed(d, 1))
         #expect(!FileManager.default.fileExists(atPath: d.state + "/failed/feed/big.txt.error.json"))
-        #expect(FileManager.default.fileExists(atPath: d.state + "/done/feed/big.txt"))
+        #expect(waitFor(seconds: 20) { FileManager.default.fileExists(atPath: d.state + "/done/feed/big.txt") })
         #expect(d.ctl(["--json", "failed"]).json?["total"]?.intValue == 0)
         let nothing = d.ctl(["retry", "feed/big.txt"])
         #expect(nothing.status == 1 && nothing.stderr.contains("nothing in failed/"))
@@ -151,7 +151,7 @@ struct NewsinboxctlTests {
         let d = try DaemonHarness()
         try d.start()
         try d.drop("r.txt", Self.article(4))
-        #expect(processed(d, 1))
+        #expect(waitFor(seconds: 20) { FileManager.default.fileExists(atPath: d.state + "/done/r.txt") })
         let name = try #require(d.outputs().first)
         let path = d.output + "/" + name
         var before = stat()

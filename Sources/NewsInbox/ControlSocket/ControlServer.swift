@@ -8,7 +8,8 @@ import Logging
 /// The control socket's server side: accept, read one bounded request line, answer, close.
 ///
 /// Runs on its own queue so a slow or silent client never stalls the pipeline; each connection has a
-/// deadline, the request size is bounded, and connections beyond `maxConnections` are refused at once.
+/// deadline, the request size is bounded, and at `maxConnections` a long-silent client is dropped to
+/// make room, or else the new one is answered `busy` at once (the client retries).
 final class ControlServer: @unchecked Sendable {
     typealias Handler = (_ request: ControlRequest, _ peer: PeerCredentials, _ reply: @escaping @Sendable (ControlResponse) -> Void) -> Void
 
@@ -21,7 +22,9 @@ final class ControlServer: @unchecked Sendable {
     private var connections: [ObjectIdentifier: Connection] = [:]
     private var ownsSocketFile = false
     let maxConnections = 64
-    let connectionTimeout: Double = 5
+    let connectionTimeout = Double(ControlProtocol.ioTimeoutSeconds)
+    /// How long a connection may stay silent before it can be dropped to make room at the cap.
+    let silentGrace = 0.5
 
     init(path: String, logger: Logger, handler: @escaping Handler) {
         self.path = path
@@ -108,10 +111,13 @@ final class ControlServer: @unchecked Sendable {
         }
     }
 
-    /// At the cap, a client still sending (or silent) yields its slot to a new one, oldest first, so
-    /// idle connections cannot lock everyone out; clients whose request is being served keep theirs.
+    /// At the cap, a client that has been connected for `silentGrace` without sending a complete request
+    /// yields its slot to a new one, oldest first, so idle connections cannot lock everyone out. Clients
+    /// that just connected, and those whose request is being served, keep theirs.
     private func evictOldestSilent() -> Bool {
-        guard let victim = connections.values.filter({ $0.isReading }).min(by: { $0.opened < $1.opened }) else { return false }
+        let cutoff = DispatchTime.now().uptimeNanoseconds - UInt64(silentGrace * 1e9)
+        guard let victim = connections.values.filter({ $0.isReading && $0.opened.uptimeNanoseconds < cutoff })
+            .min(by: { $0.opened < $1.opened }) else { return false }
         logger.debug("control: dropping idle connection of uid \(victim.peer.uid) pid \(victim.peer.pid) to make room")
         victim.reply(.failure(.busy, "dropped: no complete request while the server was at its connection cap"))
         return true
