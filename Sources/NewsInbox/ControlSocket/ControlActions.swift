@@ -123,7 +123,8 @@ extension ControlCommands {
                             event: .processed, message: "reprocessed \(file): \(entry.article.headline.prefix(120))",
                             id: entry.id, file: file, feed: processed.source.feed, date: entry.article.date?.iso,
                             outputPath: p.outputs.path(for: entry.id), durationMicroseconds: micros(t0, t3),
-                            extra: [("ARTICLE_FORMAT", processed.source.format), ("REPROCESSED", "1")]
+                            extra: [("ARTICLE_FORMAT", processed.source.format), ("ARTICLE_HEADLINE", String(entry.article.headline.prefix(200))),
+                                    ("REPROCESSED", "1")]
                                 + JournalSink.entityFields(entry.extraction)))
                     }
                     p.intake.async { [self] in

@@ -197,19 +197,27 @@ private final class Connection: @unchecked Sendable {
         armTimer()
     }
 
-    /// The deadline covers reading the request and, separately, writing the answer; the time a command
-    /// takes in between (a reload, a reprocess) is not the client's fault.
-    private func armTimer() {
+    /// One deadline per phase: reading the request and writing the answer get `timeout` each (a silent
+    /// client, or one that never reads, is dropped); a command gets `commandTimeout`, a safety net so a
+    /// connection never waits forever for an answer.
+    private func armTimer(serving: Bool = false) {
         timer?.cancel()
         let timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.schedule(deadline: .now() + timeout)
+        timer.schedule(deadline: .now() + (serving ? Self.commandTimeout : timeout))
         timer.setEventHandler { [self] in
-            // A silent client, or one that never reads its answer: drop it.
-            if answered { close() } else { reply(.failure(.timeout, "no complete request line within \(Int(timeout))s")) }
+            if serving {
+                reply(.failure(.failed, "the daemon did not finish the command within \(Int(Self.commandTimeout))s"))
+            } else if answered {
+                close()
+            } else {
+                reply(.failure(.timeout, "no complete request line within \(Int(timeout))s"))
+            }
         }
         timer.resume()
         self.timer = timer
     }
+
+    static let commandTimeout: Double = 300
 
     private func readAvailable() {
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
@@ -245,8 +253,7 @@ private final class Connection: @unchecked Sendable {
         answered = true
         readSource?.cancel()
         readSource = nil
-        timer?.cancel()
-        timer = nil
+        armTimer(serving: true)
         server?.dispatch(line, from: self)
     }
 
