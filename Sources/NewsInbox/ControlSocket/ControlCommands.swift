@@ -27,7 +27,8 @@ final class ControlCommands: @unchecked Sendable {
     }
 
     static let table: [String: Command] = [
-        "ping": Command(mutates: false) { _, _, _, reply in reply(.success(.string("pong"))) },
+        // Through intake, so a pong also means the start-up work queued before it (the first scan) is done.
+        "ping": Command(mutates: false) { c, _, _, reply in c.onIntake(reply) { .success(.string("pong")) } },
         "status": Command(mutates: false) { c, _, _, reply in c.onIntake(reply) { .success(c.status()) } },
         "stats": Command(mutates: false) { c, _, _, reply in c.onIntake(reply) { .success(c.stats()) } },
         "queue": Command(mutates: false) { c, r, _, reply in c.queue(limit: c.limit(r), reply) },

@@ -32,8 +32,10 @@ final class ControlServer: @unchecked Sendable {
         self.handler = handler
     }
 
-    /// Listens on the socket systemd passed (socket activation), else binds `path` itself.
-    func start(activatedFD: Int32?) throws {
+    /// Listens on the socket systemd passed (socket activation), else binds `path` itself. Connections
+    /// wait in the listen backlog until `acceptConnections()`, so no request is answered before the
+    /// pipeline has started.
+    func bindAndListen(activatedFD: Int32?) throws {
         if let fd = activatedFD {
             listenFD = fd
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
@@ -42,6 +44,9 @@ final class ControlServer: @unchecked Sendable {
             listenFD = try bindSocket()
             ownsSocketFile = true
         }
+    }
+
+    func acceptConnections() {
         let source = DispatchSource.makeReadSource(fileDescriptor: listenFD, queue: queue)
         source.setEventHandler { [weak self] in self?.acceptAll() }
         source.resume()
