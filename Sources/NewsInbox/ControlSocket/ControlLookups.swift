@@ -98,7 +98,7 @@ extension ControlCommands {
         guard let target else { return [] }
         switch target.place {
         case .failed: return all.filter { $0.name == target.relative }
-        case .inbox: return all.filter { $0.name == target.relative || ($0.file == target.relative && target.asDropped) }
+        case .inbox: return all.filter { $0.file == target.relative || (target.asDropped && $0.name == target.relative) }
         default: return []
         }
     }
@@ -141,7 +141,7 @@ extension ControlCommands {
                 var locations: [JSONValue] = []
                 if let target {
                     for (dir, place) in [(spool.inbox, "inbox"), (spool.processing, "processing"), (spool.done, "done")]
-                    where (target.place.rawValue == place || target.asDropped) && dir.exists(target.relative) {
+                    where (target.place.rawValue == place || target.asDropped) && Self.exists(target.relative, in: dir) {
                         locations.append(.string(dir.path + "/" + target.relative))
                         // A finished source: its content names its output.
                         if place == "done", ids.isEmpty, let id = Self.articleID(of: target.relative, in: dir, limit: limit) {
@@ -167,6 +167,13 @@ extension ControlCommands {
                 reply(.success(.object(o)))
             }
         }
+    }
+
+    /// Whether `relative` exists below `directory`, never following a symlink on the way (the inbox is
+    /// writable by producers).
+    static func exists(_ relative: String, in directory: Directory) -> Bool {
+        guard let (parent, name) = try? directory.parent(of: relative, create: false) else { return false }
+        return parent.exists(name)
     }
 
     /// The id a file's content gets (first item), by hashing it; nil if it can't be read.
@@ -273,11 +280,11 @@ extension ControlCommands {
                 default: what = "\(record.outcome.rawValue) as \(ids)"
                 }
                 reasons.append(("finished", "it is no longer in the inbox: it was \(what) at \(Self.iso(record.finished!))"))
-            } else if s.spool.failed.exists(file) {
+            } else if Self.exists(file, in: s.spool.failed) {
                 reasons.append(("failed", "it is no longer in the inbox: it failed and is in \(s.spool.failed.path)/\(file) (see 'failed' and 'show')"))
-            } else if s.spool.done.exists(file) {
+            } else if Self.exists(file, in: s.spool.done) {
                 reasons.append(("done", "it is no longer in the inbox: it was processed and is in \(s.spool.done.path)/\(file)"))
-            } else if s.spool.processing.exists(file) {
+            } else if Self.exists(file, in: s.spool.processing) {
                 reasons.append(("in_flight", "it is in \(s.spool.processing.path)/\(file), being processed"))
             } else {
                 reasons.append(("not_in_inbox", "there is no \(path)"))
