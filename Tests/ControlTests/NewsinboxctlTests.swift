@@ -88,6 +88,16 @@ struct NewsinboxctlTests {
         #expect(FileManager.default.fileExists(atPath: d.state + "/failed/feed/big.txt.error.json"))
         #expect(d.ctl(["--json", "stats"]).json?["failed_by_reason"]?["too large"]?.intValue == 1)
 
+        // failed/ is read from the disk: a restart forgets nothing.
+        d.stop()
+        try d.start()
+        #expect(d.ctl(["--json", "failed"]).json?["failed"]?.arrayValue?.first?["file"]?.stringValue == "feed/big.txt")
+        let shown = try #require(d.ctl(["--json", "show", "feed/big.txt"]).json)
+        #expect(shown["failure"]?["stage"]?.stringValue == "open")
+        #expect(d.ctl(["show", "feed/big.txt"]).stdout.contains("too large"))
+        let why = d.ctl(["--json", "why", d.inbox + "/feed/big.txt"]).json
+        #expect(why?["reasons"]?.arrayValue?.first?["code"]?.stringValue == "failed")
+
         try d.writeConfig("max_file_size = 1M\n")
         let check = d.ctl(["reload", "--check"])
         #expect(check.status == 0 && check.stdout.contains("max_file_size"))
