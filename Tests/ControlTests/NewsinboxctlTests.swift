@@ -66,8 +66,17 @@ struct NewsinboxctlTests {
         #expect(d.ctl(["--json", "status"]).json?["state"]?.stringValue == "paused")
         #expect(d.outputs().isEmpty)
 
+        // A producer still writing while paused: resuming must not take its half-written file.
+        let fd = open(d.inbox + "/writing.txt", O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        _ = write(fd, "Half a", 6)
+
         #expect(d.ctl(["resume"]).status == 0)
         #expect(processed(d, 3))
+        #expect(d.ctl(["--json", "queue"]).json?["waiting_total"]?.intValue == 0)
+        #expect(FileManager.default.fileExists(atPath: d.inbox + "/writing.txt"))
+        _ = write(fd, " sentence, now complete.\n", 25)
+        close(fd)
+        #expect(processed(d, 4))
         let recent = try #require(d.ctl(["--json", "recent", "--limit", "2"]).json?.arrayValue)
         #expect(recent.count == 2)
         #expect(recent.allSatisfy { $0["outcome"]?.stringValue == "processed" })
