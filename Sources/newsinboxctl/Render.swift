@@ -134,6 +134,10 @@ enum Render {
         table(["", "COUNT", "P50", "P90", "P99", "MAX"], rows)
         let t = d["throughput_per_second"]
         print("\nthroughput (articles/s): 1m \(text(t?["1m"]))  5m \(text(t?["5m"]))  15m \(text(t?["15m"]))")
+        if let c = d["control"] {
+            let answers = (c["answers"]?.objectValue ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \(text($0.value))" }
+            print("control socket: \(text(c["accepted"])) connections, \(text(c["refused"])) refused at the cap, \(text(c["open"])) open; answers: \(answers.joined(separator: ", "))")
+        }
     }
 
     static func queue(_ d: JSONValue) {

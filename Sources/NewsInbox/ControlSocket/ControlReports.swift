@@ -55,6 +55,11 @@ extension ControlCommands {
         var stages: [String: JSONValue] = [:]
         for (name, window) in s.stageDurations { stages[name] = Self.latency(window) }
         o["latency_usec"] = .object(["arrival_to_output": Self.latency(s.arrivalToOutput), "stages": .object(stages)])
+        let control = controlCounters.current
+        o["control"] = .object([
+            "accepted": .int(control.accepted), "refused": .int(control.refused), "open": .int(control.open),
+            "answers": .object(control.answers.mapValues { .int($0) }),
+        ])
         o["throughput_per_second"] = .object([
             "1m": .double(s.completions.rate(over: 60)),
             "5m": .double(s.completions.rate(over: 300)),
