@@ -33,11 +33,12 @@ extension Pipeline {
 
     func pause() { if mode == .running { mode = .paused; logger.notice("paused: not claiming new files") } }
 
+    /// No rescan here: inotify kept queueing arrivals while paused (a backlog beyond the queue's capacity
+    /// is rescanned by `pump`), and a scan would also take files that are still open for writing.
     func resume() {
         guard mode == .paused else { return }
         mode = .running
         logger.notice("resumed")
-        scan("", reason: .request)
         pump()
     }
 

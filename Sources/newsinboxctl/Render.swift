@@ -134,20 +134,24 @@ enum Render {
         table(["", "COUNT", "P50", "P90", "P99", "MAX"], rows)
         let t = d["throughput_per_second"]
         print("\nthroughput (articles/s): 1m \(text(t?["1m"]))  5m \(text(t?["5m"]))  15m \(text(t?["15m"]))")
+        if let c = d["control"] {
+            let answers = (c["answers"]?.objectValue ?? [:]).sorted { $0.key < $1.key }.map { "\($0.key) \(text($0.value))" }
+            print("control socket: \(text(c["accepted"])) connections, \(text(c["refused"])) refused at the cap, \(text(c["open"])) open; answers: \(answers.joined(separator: ", "))")
+        }
     }
 
     static func queue(_ d: JSONValue) {
         let flying = d["in_flight"]?.arrayValue ?? []
-        print("state \(text(d["state"])), \(flying.count) in flight (max \(text(d["max_in_flight"]))), \(text(d["waiting_total"])) waiting\(d["more_in_inbox"]?.boolValue == true ? " + more in the inbox" : "")")
+        let waiting = d["waiting"]?.arrayValue ?? []
+        print("state \(text(d["state"])), \(text(d["in_flight_total"])) in flight (max \(text(d["max_in_flight"]))), \(text(d["waiting_total"])) waiting\(d["more_in_inbox"]?.boolValue == true ? " + more in the inbox" : "")")
         if !flying.isEmpty {
-            print("\nin flight:")
+            print("\nin flight\(flying.count < (d["in_flight_total"]?.intValue ?? 0) ? ", first \(flying.count)" : ""):")
             table(["SINCE", "STAGE", "FILE"], flying.map {
                 [duration(seconds: $0["seconds_since_claim"]?.doubleValue ?? 0), text($0["stage"]), text($0["file"]) + ($0["resumed"]?.boolValue == true ? " (resumed)" : "")]
             })
         }
-        let waiting = d["waiting"]?.arrayValue ?? []
         if !waiting.isEmpty {
-            print("\nwaiting:")
+            print("\nwaiting\(waiting.count < (d["waiting_total"]?.intValue ?? 0) ? ", first \(waiting.count)" : ""):")
             table(["#", "WAITING", "FILE"], waiting.map {
                 [text($0["position"]), duration(seconds: $0["seconds_waiting"]?.doubleValue ?? 0), text($0["file"])]
             })

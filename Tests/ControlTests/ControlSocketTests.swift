@@ -71,6 +71,11 @@ struct ControlSocketTests {
         try d.drop("after.txt", Self.article(1))
         #expect(waitFor(seconds: 20) { d.outputs().count == 1 })
         #expect(d.ctl(["status"]).status == 0)
+        let answers = d.ctl(["--json", "stats"]).json?["control"]?["answers"]
+        #expect(answers?["malformed"]?.intValue == 2)
+        #expect(answers?["version"]?.intValue == 2)
+        #expect(answers?["too_large"]?.intValue == 1)
+        #expect(answers?["unknown_command"]?.intValue == 1)
     }
 
     /// Opens a connection and sends nothing.

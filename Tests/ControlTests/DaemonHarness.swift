@@ -57,7 +57,7 @@ final class DaemonHarness: @unchecked Sendable {
         p.arguments = ["--foreground", "--config", configPath, "--inbox", inbox, "--output", output, "--state", state,
                        "--control-socket", socket]
         p.currentDirectoryURL = URL(fileURLWithPath: root)
-        FileManager.default.createFile(atPath: logPath, contents: nil)
+        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
         let logFile = FileHandle(forWritingAtPath: logPath)!
         logFile.seekToEndOfFile()
         p.standardOutput = logFile

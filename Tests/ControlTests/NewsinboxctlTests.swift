@@ -66,8 +66,17 @@ struct NewsinboxctlTests {
         #expect(d.ctl(["--json", "status"]).json?["state"]?.stringValue == "paused")
         #expect(d.outputs().isEmpty)
 
+        // A producer still writing while paused: resuming must not take its half-written file.
+        let fd = open(d.inbox + "/writing.txt", O_WRONLY | O_CREAT | O_CLOEXEC, 0o644)
+        _ = write(fd, "Half a", 6)
+
         #expect(d.ctl(["resume"]).status == 0)
         #expect(processed(d, 3))
+        #expect(d.ctl(["--json", "queue"]).json?["waiting_total"]?.intValue == 0)
+        #expect(FileManager.default.fileExists(atPath: d.inbox + "/writing.txt"))
+        _ = write(fd, " sentence, now complete.\n", 25)
+        close(fd)
+        #expect(processed(d, 4))
         let recent = try #require(d.ctl(["--json", "recent", "--limit", "2"]).json?.arrayValue)
         #expect(recent.count == 2)
         #expect(recent.allSatisfy { $0["outcome"]?.stringValue == "processed" })
@@ -87,6 +96,16 @@ struct NewsinboxctlTests {
         #expect(text.contains("feed/big.txt") && text.contains("too large"))
         #expect(FileManager.default.fileExists(atPath: d.state + "/failed/feed/big.txt.error.json"))
         #expect(d.ctl(["--json", "stats"]).json?["failed_by_reason"]?["too large"]?.intValue == 1)
+
+        // failed/ is read from the disk: a restart forgets nothing.
+        d.stop()
+        try d.start()
+        #expect(d.ctl(["--json", "failed"]).json?["failed"]?.arrayValue?.first?["file"]?.stringValue == "feed/big.txt")
+        let shown = try #require(d.ctl(["--json", "show", "feed/big.txt"]).json)
+        #expect(shown["failure"]?["stage"]?.stringValue == "open")
+        #expect(d.ctl(["show", "feed/big.txt"]).stdout.contains("too large"))
+        let why = d.ctl(["--json", "why", d.inbox + "/feed/big.txt"]).json
+        #expect(why?["reasons"]?.arrayValue?.first?["code"]?.stringValue == "failed")
 
         try d.writeConfig("max_file_size = 1M\n")
         let check = d.ctl(["reload", "--check"])

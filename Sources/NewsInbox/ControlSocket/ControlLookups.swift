@@ -63,42 +63,55 @@ extension ControlCommands {
         }
     }
 
-    /// Every source in failed/, newest first. Call on `work`.
-    func failedEntries() -> [FailedEntry] {
+    /// The sources in failed/ (paths relative to it), newest first by their sidecar's time of writing.
+    /// Only names and stat(2): listing 10,000 failures reads no sidecar. Call on `work`.
+    func failedNames() -> [String] {
         let failed = daemon.pipeline.spool.failed
-        var names: [String] = []
+        var found: [(name: String, modified: Int)] = []
         try? failed.allFiles { name in
-            if !name.hasSuffix(".error.json") && !name.hasPrefix(".") && !name.contains("/.") { names.append(name) }
+            guard !name.hasSuffix(".error.json") && !name.hasPrefix(".") && !name.contains("/.") else { return true }
+            var st = stat()
+            let sidecar = failed.path + "/" + name + ".error.json"
+            let modified = stat(sidecar, &st) == 0 || stat(failed.path + "/" + name, &st) == 0
+                ? Int(st.st_mtim.tv_sec) * 1_000_000_000 + Int(st.st_mtim.tv_nsec) : 0
+            found.append((name, modified))
             return true
         }
-        let entries = names.map { name in
-            FailedEntry(name: name, sidecar: Self.json(contentsOf: failed.path + "/" + name + ".error.json")?.objectValue ?? [:])
-        }
-        return entries.sorted { ($0.time, $0.name) > ($1.time, $1.name) }
+        return found.sorted { ($0.modified, $0.name) > ($1.modified, $1.name) }.map(\.name)
+    }
+
+    func failedEntry(_ name: String) -> FailedEntry {
+        let failed = daemon.pipeline.spool.failed
+        return FailedEntry(name: name, sidecar: Self.json(contentsOf: failed.path + "/" + name + ".error.json")?.objectValue ?? [:])
     }
 
     func failed(limit: Int, _ reply: @escaping Reply) {
         work.async { [self] in
-            let entries = failedEntries()
+            let names = failedNames()
             reply(.success(.object([
-                "total": .int(entries.count),
+                "total": .int(names.count),
                 "directory": .string(daemon.pipeline.spool.failed.path),
-                "failed": .array(entries.prefix(limit).map(\.json)),
+                "failed": .array(names.prefix(limit).map { failedEntry($0).json }),
             ])))
         }
     }
 
+    /// Every failed/ entry, newest first (reads every sidecar).
+    func failedEntries() -> [FailedEntry] { failedNames().map(failedEntry) }
+
     /// The failed/ entries an argument names: an article id, a failed/ name or the name as dropped.
     func failedEntries(matching argument: String, target: Target?) -> [FailedEntry] {
-        let all = failedEntries()
         if ArticleIdentity.isID(argument) {
+            // The id is the content's: only the sidecars know it.
             let base = String(argument.prefix(24))
-            return all.filter { $0.id == base }
+            return failedEntries().filter { $0.id == base }
         }
         guard let target else { return [] }
+        // A name taken in failed/ got ".1", ".2", ...: the candidates are the name and its numbered forms.
+        let candidates = failedNames().filter { $0 == target.relative || $0.hasPrefix(target.relative + ".") }.map(failedEntry)
         switch target.place {
-        case .failed: return all.filter { $0.name == target.relative }
-        case .inbox: return all.filter { $0.name == target.relative || ($0.file == target.relative && target.asDropped) }
+        case .failed: return candidates.filter { $0.name == target.relative }
+        case .inbox: return candidates.filter { $0.file == target.relative || (target.asDropped && $0.name == target.relative) }
         default: return []
         }
     }
@@ -141,7 +154,7 @@ extension ControlCommands {
                 var locations: [JSONValue] = []
                 if let target {
                     for (dir, place) in [(spool.inbox, "inbox"), (spool.processing, "processing"), (spool.done, "done")]
-                    where (target.place.rawValue == place || target.asDropped) && dir.exists(target.relative) {
+                    where (target.place.rawValue == place || target.asDropped) && Self.exists(target.relative, in: dir) {
                         locations.append(.string(dir.path + "/" + target.relative))
                         // A finished source: its content names its output.
                         if place == "done", ids.isEmpty, let id = Self.articleID(of: target.relative, in: dir, limit: limit) {
@@ -167,6 +180,13 @@ extension ControlCommands {
                 reply(.success(.object(o)))
             }
         }
+    }
+
+    /// Whether `relative` exists below `directory`, never following a symlink on the way (the inbox is
+    /// writable by producers).
+    static func exists(_ relative: String, in directory: Directory) -> Bool {
+        guard let (parent, name) = try? directory.parent(of: relative, create: false) else { return false }
+        return parent.exists(name)
     }
 
     /// The id a file's content gets (first item), by hashing it; nil if it can't be read.
@@ -273,11 +293,11 @@ extension ControlCommands {
                 default: what = "\(record.outcome.rawValue) as \(ids)"
                 }
                 reasons.append(("finished", "it is no longer in the inbox: it was \(what) at \(Self.iso(record.finished!))"))
-            } else if s.spool.failed.exists(file) {
+            } else if Self.exists(file, in: s.spool.failed) {
                 reasons.append(("failed", "it is no longer in the inbox: it failed and is in \(s.spool.failed.path)/\(file) (see 'failed' and 'show')"))
-            } else if s.spool.done.exists(file) {
+            } else if Self.exists(file, in: s.spool.done) {
                 reasons.append(("done", "it is no longer in the inbox: it was processed and is in \(s.spool.done.path)/\(file)"))
-            } else if s.spool.processing.exists(file) {
+            } else if Self.exists(file, in: s.spool.processing) {
                 reasons.append(("in_flight", "it is in \(s.spool.processing.path)/\(file), being processed"))
             } else {
                 reasons.append(("not_in_inbox", "there is no \(path)"))

@@ -55,6 +55,11 @@ extension ControlCommands {
         var stages: [String: JSONValue] = [:]
         for (name, window) in s.stageDurations { stages[name] = Self.latency(window) }
         o["latency_usec"] = .object(["arrival_to_output": Self.latency(s.arrivalToOutput), "stages": .object(stages)])
+        let control = controlCounters.current
+        o["control"] = .object([
+            "accepted": .int(control.accepted), "refused": .int(control.refused), "open": .int(control.open),
+            "answers": .object(control.answers.mapValues { .int($0) }),
+        ])
         o["throughput_per_second"] = .object([
             "1m": .double(s.completions.rate(over: 60)),
             "5m": .double(s.completions.rate(over: 300)),
@@ -71,8 +76,8 @@ extension ControlCommands {
         ])
     }
 
-    /// In-flight items (what each is doing) and the first `limit` waiting files, in the order they will
-    /// be claimed. The state is copied on intake; the JSON is built on `work`.
+    /// The first `limit` in-flight items (what each is doing) and waiting files, in the order they were
+    /// or will be claimed. The state is copied on intake; the JSON is built on `work`.
     func queue(limit: Int, _ reply: @escaping Reply) {
         let p: Pipeline = daemon.pipeline
         p.intake.async { [self] in
@@ -80,7 +85,7 @@ extension ControlCommands {
             let readyFiles = Set(p.ready.map(\.file))
             let stalledFiles = Set(p.stalled.map(\.file))
             // Only state owned by intake is read here: workers write item.record concurrently.
-            let flying = p.inFlight.values.sorted { $0.claimed.uptimeNanoseconds < $1.claimed.uptimeNanoseconds }.map { item in
+            let flying = p.inFlight.values.sorted { $0.claimed.uptimeNanoseconds < $1.claimed.uptimeNanoseconds }.prefix(limit).map { item in
                 (file: item.file, resumed: item.resumed, seconds: Double(micros(item.claimed, now)) / 1e6,
                  stage: stalledFiles.contains(item.file) ? "stalled: output not writable"
                     : readyFiles.contains(item.file) ? "claimed, waiting for a worker"
@@ -90,6 +95,7 @@ extension ControlCommands {
             let totals: [String: JSONValue] = [
                 "state": .string(p.mode.rawValue), "max_in_flight": .int(p.config.maxInFlight),
                 "waiting_total": .int(p.pending.count), "more_in_inbox": .bool(p.inboxHasMore),
+                "in_flight_total": .int(p.inFlight.count),
             ]
             work.async {
                 var o = totals

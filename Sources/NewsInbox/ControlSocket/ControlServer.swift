@@ -105,6 +105,7 @@ final class ControlServer: @unchecked Sendable {
             if connections.count >= maxConnections && !evictOldestSilent() {
                 // Every slot is busy with a real request: refuse at once, never wait.
                 logger.debug("control: refusing uid \(peer.uid) pid \(peer.pid): \(maxConnections) connections open")
+                controlCounters.withLock { $0.refused += 1 }
                 let line = ControlResponse.failure(.busy, "too many control connections (\(maxConnections)); try again").encodedLine()
                 _ = line.withUnsafeBytes { send(fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
                 Glibc.close(fd)
@@ -112,6 +113,7 @@ final class ControlServer: @unchecked Sendable {
             }
             let connection = Connection(fd: fd, peer: peer, queue: queue, timeout: connectionTimeout, server: self)
             connections[ObjectIdentifier(connection)] = connection
+            controlCounters.withLock { $0.accepted += 1; $0.open = connections.count }
             connection.start()
         }
     }
@@ -130,6 +132,7 @@ final class ControlServer: @unchecked Sendable {
 
     fileprivate func closed(_ connection: Connection) {
         connections[ObjectIdentifier(connection)] = nil
+        controlCounters.withLock { $0.open = connections.count }
     }
 
     fileprivate func dispatch(_ line: [UInt8], from connection: Connection) {
@@ -163,6 +166,19 @@ final class ControlServer: @unchecked Sendable {
 }
 
 extension ControlResponse: Error {}
+
+/// What the control socket has seen since start, for `newsinboxctl stats` (like HAProxy's own counters).
+struct ControlCounters: Sendable {
+    var accepted = 0
+    /// Refused at once at the connection cap (answered `busy` without reading).
+    var refused = 0
+    var open = 0
+    /// Answers by outcome: "ok" or the error code.
+    var answers: [String: Int] = [:]
+}
+
+/// Shared by the server's queue (which counts) and the stats command (which reads).
+let controlCounters = Locked(ControlCounters())
 
 /// One client connection: read until a newline (bounded), answer once, close.
 private final class Connection: @unchecked Sendable {
@@ -268,6 +284,7 @@ private final class Connection: @unchecked Sendable {
 
     func reply(_ response: ControlResponse) {
         guard !isClosed, output.isEmpty else { return }
+        controlCounters.withLock { $0.answers[response.ok ? "ok" : response.code?.rawValue ?? "failed", default: 0] += 1 }
         answered = true
         readSource?.cancel()
         readSource = nil
