@@ -19,9 +19,6 @@ public final class Daemon: @unchecked Sendable {
     private var lastStatus = ""
     private var shuttingDown = false
 
-    /// The pipeline's current config (read on the intake queue, or for values that never change).
-    var pipelineConfig: DaemonConfig { pipeline.config }
-
     public init(configPath: String?, overrides: @escaping (inout DaemonConfig) -> Void, logger: Logger) {
         self.configPath = configPath
         self.overrides = overrides

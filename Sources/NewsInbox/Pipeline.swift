@@ -42,6 +42,9 @@ public final class Pipeline: @unchecked Sendable {
     var ready = Deque<WorkItem>()
     var running = 0
     var writesInProgress = 0
+    /// Items waiting for the writer: written together as the next batch (group commit).
+    var writeBacklog: [WorkItem] = []
+    var writerBusy = false
     /// Items whose output could not be written (disk full, permissions): kept and retried.
     var stalled: [WorkItem] = []
     var outputProblem: String?
@@ -61,6 +64,9 @@ public final class Pipeline: @unchecked Sendable {
         let arrived: DispatchTime
         var claimed = DispatchTime.now()
         let resumed: Bool
+        /// An existing output for this item's content may be its own (resumed after a crash, or retried
+        /// after a write error), not an earlier duplicate's: compare source.file.
+        var mayOwnOutput: Bool
         var record: ItemRecord
         var outcome: Outcome?
 
@@ -68,6 +74,7 @@ public final class Pipeline: @unchecked Sendable {
             self.file = file
             self.arrived = arrived
             self.resumed = resumed
+            self.mayOwnOutput = resumed
             self.record = ItemRecord(file: file, outcome: .processing, arrived: Date(), claimed: Date(), resumed: resumed)
         }
     }
