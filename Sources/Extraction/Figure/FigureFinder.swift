@@ -2,16 +2,37 @@
 struct FigureFinder {
     let text: AnalysedText
     let s: [Unicode.Scalar]
+    /// Lower-cased token words, computed once.
+    let words: [String]
 
     init(text: AnalysedText) {
         self.text = text
         self.s = text.document.scalars
+        self.words = text.tokens.map { LowerCased.word(text.document.scalars, $0.start, $0.end) }
     }
 
     func word(_ k: Int, in range: Range<Int>) -> String {
-        guard range.contains(k) else { return "" }
+        range.contains(k) ? words[k] : ""
+    }
+
+    /// Tokens a figure can start with: numbers, symbols, number and ordinal words, codes, "Rs".
+    func mayStartFigure(_ k: Int) -> Bool {
         let t = text.tokens[k]
-        return QuoteFinder.lower(s, t.start, t.end)
+        if t.kind == .number || t.kind == .symbol { return true }
+        guard t.kind == .word else { return false }
+        let w = words[k]
+        if FigureFinder.starters.contains(w) || TimeLexicon.cardinals[w] != nil || TimeLexicon.ordinals[w] != nil { return true }
+        if s[t.start] == "R" && t.end - t.start >= 2 && s[t.start + 1] == "s" { return true }
+        if FigureFinder.dollarPrefixes[w] != nil || w.count >= 3 && (w.hasSuffix("st") || w.hasSuffix("nd") || w.hasSuffix("rd") || w.hasSuffix("th")) && Tokenizer.isDigit(s[t.start]) { return true }
+        return isCode(k) || FigureFinder.oneWordQualifiers.contains(w)
+    }
+
+    static let starters: Set<String> = ["a", "an", "dozens", "hundreds", "thousands", "millions", "billions", "scores"]
+
+    /// Three capital letters: a possible ISO 4217 code.
+    func isCode(_ k: Int) -> Bool {
+        let t = text.tokens[k]
+        return t.kind == .word && t.end - t.start == 3 && (t.start..<t.end).allSatisfy { s[$0].value >= 0x41 && s[$0].value <= 0x5A }
     }
 
     func raw(_ k: Int) -> String { text.document.text(text.tokens[k].start, text.tokens[k].end) }
@@ -20,7 +41,7 @@ struct FigureFinder {
         let range = sentence.tokens
         var k = range.lowerBound
         while k < range.upperBound {
-            if let figure = figure(at: k, in: range) {
+            if mayStartFigure(k), let figure = figure(at: k, in: range) {
                 result.append(figure.0)
                 k = figure.1
             } else {
@@ -205,10 +226,8 @@ struct FigureFinder {
             if word(next, in: range) == "." { next += 1 }
             return ("PKR", next)
         }
-        let upper = raw(k)
-        if upper.count == 3, CurrencyCodes.names[upper] != nil, text.tokens[k].kind == .word,
-           range.contains(k + 1), text.tokens[k + 1].kind == .number {
-            return (upper, k + 1)
+        if range.contains(k + 1), text.tokens[k + 1].kind == .number, isCode(k), CurrencyCodes.names[raw(k)] != nil {
+            return (raw(k), k + 1)
         }
         return nil
     }
@@ -223,8 +242,7 @@ struct FigureFinder {
             j += 1
         }
         guard let fallback = FigureFinder.currencyWords[word(j, in: range)] else {
-            let upper = range.contains(k) ? raw(k) : ""
-            if upper.count == 3, CurrencyCodes.names[upper] != nil, text.tokens[k].kind == .word { return (upper, k + 1) }
+            if range.contains(k), isCode(k), CurrencyCodes.names[raw(k)] != nil { return (raw(k), k + 1) }
             return nil
         }
         let noun = word(j, in: range)

@@ -19,19 +19,12 @@ struct QuoteFinder {
     }
 
     static func lower(_ s: [Unicode.Scalar], _ start: Int, _ end: Int) -> String {
-        var word = ""
-        for k in start..<end {
-            let c = s[k]
-            if c.value >= 0x41 && c.value <= 0x5A { word.unicodeScalars.append(Unicode.Scalar(c.value + 0x20)!) }
-            else if c == "\u{2019}" { word.unicodeScalars.append("'") }
-            else { word.unicodeScalars.append(c) }
-        }
-        return word
+        LowerCased.word(s, start, end)
     }
 
     func find(deadline: Deadline) throws(DeadlineExceeded) -> [Quote] {
         var quotes: [Quote] = []
-        let marked = QuoteMarks.spans(s, paragraphs: SentenceSplitter.paragraphs(text.document))
+        let marked = QuoteMarks.spans(s, paragraphs: QuoteMarks.paragraphs(s))
         var quotedSentences = Set<Int>()
         var previous: Quote?
         for span in marked {

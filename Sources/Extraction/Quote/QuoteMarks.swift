@@ -9,6 +9,32 @@ enum QuoteMarks {
         var close: Int
     }
 
+    /// Paragraphs split at blank lines and trimmed, as `SentenceSplitter.paragraphs` gives them, with an
+    /// ASCII fast path (that splitter asks Unicode properties of every scalar).
+    static func paragraphs(_ s: [Unicode.Scalar]) -> [TextSpan] {
+        @inline(__always) func isSpace(_ c: Unicode.Scalar) -> Bool {
+            c.value < 0x80 ? (c == " " || c == "\n" || c == "\t" || c == "\r" || c.value == 0x0B || c.value == 0x0C) : Tokenizer.isSpace(c)
+        }
+        var result: [TextSpan] = []
+        var i = 0
+        while i < s.count {
+            while i < s.count && isSpace(s[i]) { i += 1 }
+            guard i < s.count else { break }
+            let start = i
+            var lastNonSpace = i
+            while i < s.count {
+                if s[i] == "\n" {
+                    if LowerCased.isBlankLineBreak(s, at: i) { break }
+                } else if !isSpace(s[i]) {
+                    lastNonSpace = i
+                }
+                i += 1
+            }
+            result.append(TextSpan(start: start, end: lastNonSpace + 1))
+        }
+        return result
+    }
+
     static func isOpener(_ c: Unicode.Scalar) -> Bool {
         c == "\u{201C}" || c == "\u{00AB}" || c == "\u{201E}" || c == "\"" || c == "`"
     }

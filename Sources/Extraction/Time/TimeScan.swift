@@ -36,8 +36,7 @@ struct TimeScan {
         var found: [TimeMatch] = []
         var i = 0
         while i < p.count {
-            guard TimeScan.triggers.contains(p[i].word) || p[i].digits > 0 || p[i].word.unicodeScalars.first.map(Tokenizer.isDigit) == true,
-                  var m = match(at: i), m.end > i else {
+            guard isPossibleStart(i), var m = match(at: i), m.end > i else {
                 i += 1
                 continue
             }
@@ -53,6 +52,25 @@ struct TimeScan {
         return found
     }
 
+    /// A cheap filter before the patterns run: a trigger word or a number, and for common function words
+    /// ("the", "a", "at") a trigger or number within the next two pieces.
+    func isPossibleStart(_ i: Int) -> Bool {
+        let piece = p[i]
+        if piece.digits > 0 || piece.word.unicodeScalars.first.map(Tokenizer.isDigit) == true { return true }
+        guard TimeScan.triggers.contains(piece.word) else { return false }
+        guard TimeScan.weakTriggers.contains(piece.word) else { return true }
+        for k in (i + 1)..<min(i + 5, p.count) {
+            if p[k].digits > 0 || (TimeScan.triggers.contains(p[k].word) && !TimeScan.weakTriggers.contains(p[k].word)) { return true }
+        }
+        return false
+    }
+
+    static let weakTriggers: Set<String> = [
+        "the", "a", "an", "that", "this", "at", "up", "no", "more", "less", "fewer", "new", "some", "within",
+        "since", "nearly", "almost", "each", "every", "few", "many", "several", "early", "late", "mid", "same",
+        "earlier", "later", "end", "beginning", "middle", "start", "half", "couple", "right", "these",
+    ]
+
     static let triggers: Set<String> = {
         var set: Set<String> = [
             "the", "this", "that", "last", "next", "past", "coming", "previous", "following", "current", "latest",
@@ -60,7 +78,8 @@ struct TimeScan {
             "yesterday", "tomorrow", "tonight", "right", "these", "noon", "midnight", "midday", "year", "end",
             "beginning", "middle", "start", "future", "half", "several", "few", "many", "some", "couple",
             "within", "since", "overnight", "christmas", "thanksgiving", "easter", "halloween", "new", "nearly",
-            "almost", "more", "less", "fewer", "up", "no", "at", "current", "future", "recent", "nineties", "eighties", "seventies", "sixties", "same",
+            "almost", "more", "less", "fewer", "up", "no", "at", "current", "future", "recent",
+            "near", "short", "distant", "foreseeable", "time", "nineties", "eighties", "seventies", "sixties", "same",
         ]
         set.formUnion(TimeLexicon.months.keys)
         set.formUnion(TimeLexicon.weekdays.keys)
@@ -182,7 +201,7 @@ struct TimeScan {
             if word == "past" && !isUnitLike(i + 1) && num(i + 1) == nil && TimeLexicon.cardinals[w(i + 1)] == nil {
                 return TimeMatch(first: i, end: i + 1, type: .date, value: "PAST_REF")
             }
-            if ["near", "short", "long", "distant", "foreseeable"].contains(word), w(i + 1) == "future" || w(i + 1) == "term" {
+            if ["near", "short", "long", "distant", "foreseeable"].contains(word), w(i + 1) == "future" || w(i + 1) == "term", !p[i + 1].joined {
                 return TimeMatch(first: i, end: i + 2, type: .date, value: "FUTURE_REF")
             }
         }

@@ -59,7 +59,6 @@ struct TimePiece {
     }
 
     private static func make(_ s: [Unicode.Scalar], _ start: Int, _ end: Int, joined: Bool) -> TimePiece {
-        var word = ""
         var number = 0
         var digits = 0
         var allDigits = true
@@ -74,14 +73,8 @@ struct TimePiece {
             } else {
                 allDigits = false
             }
-            if c.value >= 0x41 && c.value <= 0x5A {
-                word.unicodeScalars.append(Unicode.Scalar(c.value + 0x20)!)
-            } else if c == "\u{2019}" {
-                word.unicodeScalars.append("'")
-            } else {
-                word.unicodeScalars.append(c)
-            }
         }
+        let word = LowerCased.word(s, start, wordEnd)
         let capitalised = Tokenizer.isUpper(s[start])
         return TimePiece(start: start, end: end, word: word, number: allDigits && digits > 0 ? number : nil,
                          digits: allDigits ? digits : 0, capitalised: capitalised, joined: joined)
