@@ -60,7 +60,8 @@ struct TimeScan {
         guard TimeScan.triggers.contains(piece.word) else { return false }
         guard TimeScan.weakTriggers.contains(piece.word) else { return true }
         for k in (i + 1)..<min(i + 5, p.count) {
-            if p[k].digits > 0 || (TimeScan.triggers.contains(p[k].word) && !TimeScan.weakTriggers.contains(p[k].word)) { return true }
+            if p[k].word.unicodeScalars.first.map(Tokenizer.isDigit) == true { return true }
+            if TimeScan.triggers.contains(p[k].word) && !TimeScan.weakTriggers.contains(p[k].word) { return true }
         }
         return false
     }
