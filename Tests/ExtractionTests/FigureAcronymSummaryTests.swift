@@ -39,6 +39,12 @@ func analysedText(_ text: String) -> AnalysedText {
         #expect(ordinal?.text == "the second round" && ordinal?.kind == .ordinal && ordinal?.value == 2 && ordinal?.counts == "round")
     }
 
+    @Test func decimalMultipliersKeepTheWrittenValue() {
+        #expect(figures("It bid 8.2bn euros.").first?.value == 8.2e9)
+        #expect(figures("It sold 2000 cars in the 2001 slump.").map(\.text) == ["2000 cars"])
+        #expect(figures("BBC Radio 4's Today programme").isEmpty)
+    }
+
     @Test func datesAndYearsAreNotFigures() {
         #expect(figures("Talks run from February 13 (Monday) to 16 (Thursday) after January 2021.").isEmpty)
         #expect(figures("He was born in 1990 and left in 2021.").isEmpty)

@@ -95,6 +95,17 @@ import Testing
         #expect(found.first { $0.text == "It is hard," }?.cue == "told")
     }
 
+    @Test func straightMarksPairAcrossAMissedOpening() {
+        // The stray closing mark after "word." must not open a quote that swallows the next paragraph.
+        let found = quotes("He called it desperate.\" She left.\n\n\"We will win this fight,\" he said.")
+        #expect(found.filter { $0.kind != .reported }.map(\.text) == ["We will win this fight,"])
+    }
+
+    @Test func wordsBeforeTheCueThatAreNoSubjectGiveNoSpeaker() {
+        let found = quotes("Mr Balls refused to say: \"That would be a good way to spend any excess.\"")
+        #expect(found.first?.speaker == nil)
+    }
+
     @Test func accordingToIsReportedSpeech() {
         let found = quotes("According to the police, the attacker fled towards the border on foot.")
         #expect(found.count == 1)

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Scans a sentence's tokens for numbers and reads the words around them.
 struct FigureFinder {
     let text: AnalysedText
@@ -89,9 +95,11 @@ struct FigureFinder {
         }
         if kind == .quantity && unit == nil {
             // What is counted: the noun after the number ("80 people", "three services headquarters").
-            if next == "of", let noun = countedNoun(at: j + 1, in: range) { counts = noun.word; j = noun.next }
+            if next == "of", number.value == nil, let noun = countedNoun(at: j + 1, in: range) { counts = noun.word; j = noun.next }
             else if let noun = countedNoun(at: j, in: range) { counts = noun.word; j = noun.next }
             else if number.isWord && number.value != nil && number.value! < 10 { return nil }  // "one of them"
+            else if first > range.lowerBound, text.tokens[first - 1].kind == .word, Tokenizer.isUpper(s[text.tokens[first - 1].start]),
+                    currency == nil { return nil }  // "Radio 4", "Apollo 11": part of a name
             else if number.value.map({ $0 >= 1900 && $0 <= 2099 && $0 == $0.rounded() }) == true && !number.hadSeparator { return nil }
         } else if kind == .money, let noun = countedNoun(at: j, in: range), !["in", "of"].contains(noun.word) {
             counts = noun.word
@@ -102,7 +110,11 @@ struct FigureFinder {
         let verb = verbBefore(first, in: range)
         let start = text.tokens[first].start
         let end = text.tokens[j - 1].end
-        number.value = number.value.map { $0 * number.multiplier }
+        if let v = number.value, number.multiplier != 1 {
+            // Scale in decimal: 8.2bn is 8.2e9 exactly as written, not 8.2 * 1e9 in binary.
+            let exponent = Int((log10(number.multiplier)).rounded())
+            number.value = number.digitsText.flatMap { Double($0 + "e\(exponent)") } ?? v * number.multiplier
+        }
         return (Figure(start: start, end: end, text: text.document.text(start, end), kind: kind, value: number.value,
                        qualifier: qualifier, unit: unit, counts: counts, verb: verb), j)
     }
@@ -113,6 +125,8 @@ struct FigureFinder {
         var next: Int
         var isWord = false
         var hadSeparator = false
+        /// The digits as written (without thousands separators), when the number was written in digits.
+        var digitsText: String?
     }
 
     /// 80, 1,234.5, 2.5bn, 2.5 billion, two, twenty-four, a dozen, hundreds of.
@@ -137,7 +151,10 @@ struct FigureFinder {
             guard sawDigit else { return nil }
             // "1990s", "10:30", "12/02/2023" and codes are not figures.
             if i < token.end && (s[i] == ":" || s[i] == "/") { return nil }
-            var number = Number(value: value + fraction, next: k + 1, hadSeparator: separator || inFraction)
+            // Parse the digits as written so 8.2 stays 8.2 after the multiplier (no summed binary fractions).
+            var digitsText = ""
+            for p in token.start..<i where s[p] != "," { digitsText.unicodeScalars.append(s[p]) }
+            var number = Number(value: Double(digitsText) ?? value + fraction, next: k + 1, hadSeparator: separator || inFraction, digitsText: digitsText)
             if i < token.end {
                 let suffix = QuoteFinder.lower(s, i, token.end)
                 guard let m = FigureFinder.multipliers[suffix] else { return nil }
@@ -172,9 +189,12 @@ struct FigureFinder {
                            || TimeLexicon.months[after] != nil) { return true }
         if value <= 31 && after == "(" && TimeLexicon.weekdays[word(k + 2, in: range)] != nil { return true }
         if value <= 31 && (before == "to" || before == "-") && TimeLexicon.months[word(k - 3, in: range)] != nil { return true }
+        // A four-digit year, unless a plural noun or unit follows ("2000 people", "1500 km") and no word
+        // before it makes it a year modifier ("the 2001 attacks", "for 2003 results").
         if value >= 1000 && value <= 2099 && !number.hadSeparator && FigureFinder.measures[after] == nil
-            && FigureFinder.timeUnits[after] == nil && (after.isEmpty || !Tokenizer.isLetter(after.unicodeScalars.first!) || TimeLexicon.months[before] != nil || ["in", "since", "of", "from", "until", "by", "to", "and", "early", "late", "mid"].contains(before)) {
-            return true
+            && FigureFinder.timeUnits[after] == nil {
+            let counted = (after.hasSuffix("s") && after.count > 3) || FigureFinder.countNouns.contains(after)
+            if !counted || FigureFinder.yearModifierContext.contains(before) { return true }
         }
         return false
     }
@@ -186,9 +206,10 @@ struct FigureFinder {
         if let n = TimeLexicon.ordinals[w], n > 0 { value = n }
         else if w.count >= 3, let n = Int(w.dropLast(2)), ["st", "nd", "rd", "th"].contains(String(w.suffix(2))) { value = n }
         guard let n = value, ["the", "its", "his", "her", "their", "a", "our", "'s"].contains(word(k - 1, in: range)) else { return nil }
-        guard let noun = countedNoun(at: k + 1, in: range), FigureFinder.timeUnits[noun.word] == nil,
-              !["quarter", "half"].contains(noun.word) else { return nil }
-        let start = text.tokens[k - 1].start
+        let following = word(k + 1, in: range)
+        guard FigureFinder.timeUnits[following] == nil, !["quarter", "half", "quarters", "halves"].contains(following),
+              let noun = countedNoun(at: k + 1, in: range), FigureFinder.timeUnits[noun.word] == nil else { return nil }
+        let start = text.tokens[word(k - 1, in: range) == "'s" ? k : k - 1].start
         let end = text.tokens[noun.next - 1].end
         return (Figure(start: start, end: end, text: text.document.text(start, end), kind: .ordinal, value: Double(n), counts: noun.word), noun.next)
     }
@@ -201,6 +222,7 @@ struct FigureFinder {
             let t = text.tokens[j]
             guard t.kind == .word, !Tokenizer.isUpper(s[t.start]) || j > k else { break }
             let w = word(j, in: range)
+            if w.hasPrefix("'") { return nil }  // "Radio 4's": a name, not a count
             if FigureFinder.functionWords.contains(w) || w.hasSuffix("ly") { break }
             last = (w, j + 1)
             // Stop at a plural noun or a known count noun: "80 people inside" ends at "people".
@@ -313,7 +335,12 @@ struct FigureFinder {
         "megawatts": "MW", "gw": "GW", "kwh": "kWh", "cm": "cm", "mm": "mm", "inches": "in", "degrees": "°",
         "pounds-weight": "lb", "lb": "lb", "lbs": "lb", "gallons": "gal", "bpd": "bbl/d",
     ]
-    static let countNouns: Set<String> = ["people", "police", "staff", "personnel", "cattle", "sheep", "fish", "aircraft", "round", "time"]
+    static let yearModifierContext: Set<String> = ["the", "'s", "its", "their", "his", "her", "our", "in", "of", "for", "since", "from", "by", "until", "during"]
+
+    static let countNouns: Set<String> = [
+        "people", "police", "staff", "personnel", "cattle", "sheep", "fish", "aircraft", "round", "time", "women",
+        "men", "children", "feet", "teeth", "mice", "geese", "crew",
+    ]
     static let functionWords: Set<String> = [
         "of", "and", "or", "but", "the", "a", "an", "to", "in", "on", "at", "by", "for", "from", "with", "as",
         "than", "that", "which", "who", "is", "are", "was", "were", "be", "been", "has", "have", "had", "will",

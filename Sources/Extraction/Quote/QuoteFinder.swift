@@ -198,6 +198,8 @@ struct QuoteFinder {
         "contended", "announces", "responded", "testified", "vowed", "pledged", "predicted", "concluded",
     ]
 
+    static let notSubject: Set<String> = ["to", "were", "was", "is", "are", "be", "been", "being", "refused", "declined", "would", "could", "should", "might", "not", "n't"]
+
     static let clauseOnlyCues: Set<String> = [
         "wrote", "writes", "recalled", "maintained", "observed", "asked", "replied", "responded", "testified",
         "vowed", "pledged", "predicted", "concluded", "admitted", "acknowledged", "conceded", "tweeted", "alleged",
@@ -237,6 +239,8 @@ struct QuoteFinder {
             if word == "(" { depth -= 1; k -= 1; continue }
             if depth > 0 { k -= 1; continue }
             if word == "," || text.tokens[k].kind == .quote || QuoteFinder.clauseStops.contains(word) || word == "." { break }
+            // "These plans were announced", "Mr Balls refused to say": the words before the cue are no subject.
+            if QuoteFinder.notSubject.contains(word) { return nil }
             k -= 1
             count += 1
         }

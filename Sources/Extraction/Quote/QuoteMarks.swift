@@ -35,6 +35,10 @@ enum QuoteMarks {
         return result
     }
 
+    static func isClosingPunctuation(_ c: Unicode.Scalar) -> Bool {
+        c == "." || c == "," || c == "!" || c == "?" || c == "\u{2026}"
+    }
+
     static func isOpener(_ c: Unicode.Scalar) -> Bool {
         c == "\u{201C}" || c == "\u{00AB}" || c == "\u{201E}" || c == "\"" || c == "`"
     }
@@ -57,7 +61,9 @@ enum QuoteMarks {
                         i += c == "'" ? 2 : 1
                         continue
                     }
-                } else if c == "\u{201C}" || c == "\u{00AB}" || c == "\u{201E}" || (c == "\"" && !Tokenizer.isLetter(prev) && !Tokenizer.isDigit(prev)) {
+                } else if c == "\u{201C}" || c == "\u{00AB}" || c == "\u{201E}"
+                            || (c == "\"" && !Tokenizer.isLetter(prev) && !Tokenizer.isDigit(prev) && !Tokenizer.isSpace(next) && !isClosingPunctuation(prev)) {
+                    // A straight mark after "." or "," and before a space closes a quote we failed to open; skip it.
                     open = i
                 } else if c == "`" && next == "`" {
                     open = i + 1
