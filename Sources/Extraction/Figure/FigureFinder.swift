@@ -109,7 +109,8 @@ struct FigureFinder {
         if let q = qualifierBefore(first, in: range) { qualifier = q.text; first = q.start }
         let verb = verbBefore(first, in: range)
         let start = text.tokens[first].start
-        let end = text.tokens[j - 1].end
+        var end = text.tokens[j - 1].end
+        if s[end - 1] == "." && end - 1 > start { end -= 1 }
         if let v = number.value, number.multiplier != 1 {
             // Scale in decimal: 8.2bn is 8.2e9 exactly as written, not 8.2 * 1e9 in binary.
             let exponent = Int((log10(number.multiplier)).rounded())
@@ -156,7 +157,9 @@ struct FigureFinder {
             for p in token.start..<i where s[p] != "," { digitsText.unicodeScalars.append(s[p]) }
             var number = Number(value: Double(digitsText) ?? value + fraction, next: k + 1, hadSeparator: separator || inFraction, digitsText: digitsText)
             if i < token.end {
-                let suffix = QuoteFinder.lower(s, i, token.end)
+                // "2.5bn." at a sentence end: the tokenizer keeps the period on the token.
+                let suffixEnd = s[token.end - 1] == "." ? token.end - 1 : token.end
+                let suffix = LowerCased.word(s, i, suffixEnd)
                 guard let m = FigureFinder.multipliers[suffix] else { return nil }
                 number.multiplier = m
             } else if let m = FigureFinder.multipliers[word(k + 1, in: range)], word(k + 1, in: range).count > 1 {

@@ -6,6 +6,8 @@ struct TimeScan {
     let quarterContext: Bool
     /// The sentence speaks of the future ("will meet on Friday"): bare months resolve forwards.
     let future: Bool
+    /// The last day named before this point (in this sentence or the two before); clock times attach to it.
+    var anchor: CalendarDay?
 
     init(pieces: [TimePiece], dct: CalendarDay?, quarterContext: Bool) {
         self.p = pieces
@@ -16,6 +18,20 @@ struct TimeScan {
 
     static let futureCues: Set<String> = ["will", "'ll", "shall", "scheduled", "due", "upcoming", "plans", "planned", "expected", "tomorrow", "next"]
     static let nearFutureCues: Set<String> = ["will", "'ll", "shall", "scheduled", "due", "planned", "until", "till", "expected", "next", "starting", "wo"]
+
+    /// A past-tense cue shortly before piece `i` ("was killed on Tuesday").
+    func pastNear(_ i: Int) -> Bool {
+        var k = i - 1
+        while k >= 0 && k >= i - 8 {
+            let word = p[k].word
+            if TimeScan.pastCues.contains(word) { return true }
+            if word == ";" || word == "." { return false }
+            k -= 1
+        }
+        return false
+    }
+
+    static let pastCues: Set<String> = ["was", "were", "had", "did", "ago", "last", "earlier", "killed", "died", "arrested"]
 
     /// A future cue shortly before piece `i` in the same clause ("will meet on Friday").
     func futureNear(_ i: Int) -> Bool {
@@ -41,6 +57,7 @@ struct TimeScan {
                 continue
             }
             m.end = absorbWeekdayInBrackets(after: m)
+            if m.isDay, let day = TimeScan.day(m.value) { anchor = day }
             found.append(m)
             i = m.end
             // "from February 13 (Monday) to 16 (Thursday)": the second end takes the first's month.
@@ -71,6 +88,12 @@ struct TimeScan {
         "since", "nearly", "almost", "each", "every", "few", "many", "several", "early", "late", "mid", "same",
         "earlier", "later", "end", "beginning", "middle", "start", "half", "couple", "right", "these",
     ]
+
+    static func day(_ value: String) -> CalendarDay? {
+        let parts = value.split(separator: "-")
+        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        return CalendarDay(year: y, month: m, day: d)
+    }
 
     static let triggers: Set<String> = {
         var set: Set<String> = [
@@ -468,9 +491,8 @@ struct TimeScan {
         if let shift = relativeYear(at: j + 1) {
             return TimeMatch(first: i, end: j + 3, type: .date, value: zeroPadded((dct?.year ?? 0) + shift, 4) + "-" + zeroPadded(month, 2))
         }
-        // A bare month is usually this year's or a past one, unless the clause looks ahead.
-        var year = dct?.year ?? 0
-        if let d = dct, month > d.month, !(future || futureNear(i)) { year -= 1 }
+        // A bare month is the occurrence nearest the article date.
+        let year = nearestYear(month: month)
         return TimeMatch(first: i, end: j + 1, type: .date, value: dct == nil ? "XXXX-" + zeroPadded(month, 2) : zeroPadded(year, 4) + "-" + zeroPadded(month, 2))
     }
 
@@ -522,7 +544,9 @@ struct TimeScan {
             let part = TimeLexicon.partsOfDay[String(w(i + 1).dropLast())]!
             return TimeMatch(first: i, end: i + 2, type: .set, value: "XXXX-WXX-\(wd)T" + part)
         }
-        let day = dct.map { weekdayDate($0, wd, direction: futureNear(i) ? 1 : -1, strict: false) }
+        // Tomorrow's weekday in a news report is usually tomorrow ("talks open on Tuesday" in Monday's paper).
+        let forward = futureNear(i) || dct.map { ($0.weekday % 7) + 1 == wd } == true && !pastNear(i)
+        let day = dct.map { weekdayDate($0, wd, direction: forward ? 1 : -1, strict: false) }
         var m = TimeMatch(first: i, end: i + 1, type: .date, value: dayValue(day))
         // "Friday night": news annotation keeps the day as the value.
         if let _ = TimeLexicon.partsOfDay[w(i + 1)], w(i + 1) != "overnight" { m.end += 1 }
@@ -769,8 +793,11 @@ struct TimeScan {
             }
             if TimeScan.zones.contains(w(end)) { end += 1 }
         }
-        var day = dct
-        if let shift = ["today": 0, "yesterday": -1, "tomorrow": 1][w(end)] {
+        var day = anchor ?? dct
+        if w(end) == "," || TimeLexicon.months[w(end)] != nil, let date = monthDate(at: w(end) == "," ? end + 1 : end), date.isDay {
+            // "5 p.m. EST, Nov. 6"
+            day = TimeScan.day(date.value); end = date.end
+        } else if let shift = ["today": 0, "yesterday": -1, "tomorrow": 1][w(end)] {
             day = dct?.adding(days: shift); end += 1
         } else if let wd = TimeLexicon.weekdays[w(end)] {
             day = dct.map { weekdayDate($0, wd, direction: futureNear(i) ? 1 : -1, strict: false) }; end += 1

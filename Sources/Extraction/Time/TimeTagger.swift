@@ -7,11 +7,16 @@ enum TimeTagger {
         let dct = text.document.date.map(CalendarDay.init)
         var result: [TimeExpression] = []
         var quarterSeen = -100
+        // The day the narrative is on: a clock time without a day ("at 6 a.m.") belongs to it.
+        var anchor: (day: CalendarDay, sentence: Int)?
         for (index, sentence) in text.sentences.enumerated() {
             let pieces = TimePiece.pieces(text.document.scalars, tokens: text.tokens[sentence.tokens])
             if pieces.contains(where: { $0.word == "quarter" || $0.word == "quarters" }) { quarterSeen = index }
             var scan = TimeScan(pieces: pieces, dct: dct, quarterContext: index - quarterSeen <= 2)
-            for found in scan.run() {
+            if let a = anchor, index - a.sentence <= 2 { scan.anchor = a.day }
+            let matches = scan.run()
+            if let day = scan.anchor, day != anchor?.day || matches.contains(where: \.isDay) { anchor = (day, index) }
+            for found in matches {
                 let start = pieces[found.first].start
                 let end = pieces[found.end - 1].end
                 var expression = TimeExpression(start: start, end: end, text: text.document.text(start, end),
