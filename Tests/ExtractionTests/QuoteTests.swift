@@ -93,6 +93,7 @@ import Testing
         #expect(found.filter { $0.kind != .reported }.count == 2)
         #expect(found.first { $0.text == "It is hard," }?.speakerId == "E1")
         #expect(found.first { $0.text == "It is hard," }?.cue == "told")
+        #expect(found.first { $0.text == "But we go on." }?.speakerId == "E1")
     }
 
     @Test func straightMarksPairAcrossAMissedOpening() {

@@ -99,10 +99,11 @@ struct QuoteFinder {
     ]
 
     func isContinuation(_ span: QuoteMarks.Span, of previous: Quote) -> Bool {
-        // A quote that opens the paragraph right after an attributed quote continues the same speaker.
+        // A quote right after an attributed one, with only its attribution between them ("“A,” he said.
+        // “B.”") or a paragraph break, continues the same speaker.
         guard previous.speaker != nil else { return false }
         let gap = text.document.text(previous.end, span.open)
-        return gap.unicodeScalars.filter { Tokenizer.isLetter($0) }.count < 60 && gap.contains("\n")
+        return gap.unicodeScalars.filter { Tokenizer.isLetter($0) }.count < 60
     }
 
     // MARK: - Cues
@@ -143,6 +144,8 @@ struct QuoteFinder {
     func cueBefore(opening: Int) -> CueMatch? {
         var k = tokenIndex(before: opening)
         guard k >= 0 else { return nil }
+        // After a full stop the quote starts a new sentence: the cue before it belongs to the last quote.
+        if [".", "!", "?"].contains(words[k]) || text.tokens[k].kind == .quote { return nil }
         if words[k] == ":" || words[k] == "," { k -= 1 }
         let sentenceStart = text.sentences[sentenceIndex(ofToken: max(k, 0))].tokens.lowerBound
         var j = k
@@ -189,7 +192,7 @@ struct QuoteFinder {
     }
 
     static let cueVerbs: Set<String> = [
-        "said", "says", "say", "told", "tells", "noted", "notes", "emphasised", "emphasized", "emphasises",
+        "said", "says", "told", "tells", "noted", "notes", "emphasised", "emphasized", "emphasises",
         "emphasizes", "stressed", "stresses", "added", "adds", "stated", "states", "declared", "announced",
         "explained", "explains", "asked", "replied", "remarked", "insisted", "insists", "warned", "warns", "argued",
         "argues", "claimed", "claims", "maintained", "observed", "acknowledged", "admitted", "conceded",
