@@ -15,7 +15,7 @@ import Testing
     }
 
     /// Guards the TimeBank + AQUAINT score against regressions below the level reached
-    /// (relaxed F1 93.2, strict F1 85.8, value accuracy 84.5 when this test was written).
+    /// (relaxed F1 93.7, strict F1 85.4, value accuracy 84.4 when this test was written).
     @Test func timeBankAndAquaintScoreDoesNotRegress() throws {
         let root = SharedCorpora.root.appendingPathComponent("timeml")
         let manager = FileManager.default
@@ -34,7 +34,7 @@ import Testing
             }
         }
         #expect(score.gold == 1822)
-        #expect(score.relaxedF1 >= 0.925)
+        #expect(score.relaxedF1 >= 0.93)
         #expect(score.strictF1 >= 0.85)
         #expect(score.valueAccuracy >= 0.84)
     }

@@ -215,8 +215,9 @@ struct TimeScan {
             if word == "now" && (w(i + 1) == "that" && w(i - 1) == "") { return nil }
             return TimeMatch(first: i, end: i + 1, type: .date, value: value)
         }
-        if (word == "current" || word == "recent" || word == "future") && !the && !isUnitLike(i + 1) && !["fiscal", "full", "calendar", "account", "accounts"].contains(w(i + 1)) && p.indices.contains(i + 1) && Tokenizer.isLetter(p[i + 1].word.unicodeScalars.first!) {
-            return TimeMatch(first: i, end: i + 1, type: .date, value: word == "current" ? "PRESENT_REF" : word == "recent" ? "PAST_REF" : "FUTURE_REF")
+        // "current" before a noun is usually annotated (PRESENT_REF); "recent" and "future" mostly are not.
+        if word == "current" && !the && !isUnitLike(i + 1) && !["fiscal", "full", "calendar", "account", "accounts"].contains(w(i + 1)) && p.indices.contains(i + 1) && Tokenizer.isLetter(p[i + 1].word.unicodeScalars.first!) {
+            return TimeMatch(first: i, end: i + 1, type: .date, value: "PRESENT_REF")
         }
         if word == "right" && w(i + 1) == "now" { return TimeMatch(first: i, end: i + 2, type: .date, value: "PRESENT_REF") }
         if word == "these" && w(i + 1) == "days" { return TimeMatch(first: i, end: i + 2, type: .date, value: "PRESENT_REF") }
@@ -391,8 +392,21 @@ struct TimeScan {
         }
         // Ages are not times: "a 6-year-old boy", "52 years old".
         if w(c.end + 1) == "old" || (p.indices.contains(c.end + 1) && p[c.end + 1].joined && w(c.end + 1) == "old") { return nil }
-        if c.isArticle, w(i - 1) == "$" || p.indices.contains(i - 1) && (p[i - 1].digits > 0 || ["percent", "cents", "%", "times", "once", "twice"].contains(w(i - 1))) { return nil }
+        if c.isArticle && isRate(before: i) { return nil }
+        // "a second betrayal", "three-quarters of its food": ordinals and fractions, not times.
+        if c.isArticle && unit == .second && !p[c.end].word.hasSuffix("s") { return nil }
+        if unit == .quarter && w(c.end + 1) == "of" && (c.isArticle || p[c.end].joined) { return nil }
         return countedTail(i: i, c: c, unit: unit, the: the)
+    }
+
+    /// "24 hours a day", "$500 million a year", "four flights a week": a rate, not a time.
+    func isRate(before i: Int) -> Bool {
+        func numeric(_ k: Int) -> Bool {
+            guard k >= 0 && k < p.count else { return false }
+            return p[k].word.unicodeScalars.first.map(Tokenizer.isDigit) == true || TimeLexicon.cardinals[p[k].word] != nil
+                || ["million", "billion", "thousand", "cents", "percent", "%", "times", "once", "twice", "$"].contains(p[k].word)
+        }
+        return numeric(i - 1) || (w(i - 1).hasSuffix("s") && numeric(i - 2))
     }
 
     func bareUnits(at i: Int, the: Bool) -> TimeMatch? {
