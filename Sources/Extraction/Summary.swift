@@ -76,7 +76,7 @@ enum SummaryStage {
                 if entityStarts.contains(start) { candidates[key]!.isEntity = true }
             }
             for t in sentence.tokens {
-                if stems[t] != nil { run.append(t) } else { flush() }
+                if stems[t] != nil && !isLikelyVerb(text, t) { run.append(t) } else { flush() }
             }
             flush()
         }
@@ -103,6 +103,27 @@ enum SummaryStage {
             return Keyword(text: text.document.text(c.first, c.end), score: keyword.score, count: keyword.count)
         }
     }
+
+    /// Verbs cut phrases: lower-case -ed words ("announced"), and -s words right after a name ("Greene
+    /// believes", "IAAF launches").
+    static func isLikelyVerb(_ text: AnalysedText, _ t: Int) -> Bool {
+        let s = text.document.scalars
+        let token = text.tokens[t]
+        guard token.kind == .word, !Tokenizer.isUpper(s[token.start]), token.end - token.start > 2 else { return false }
+        let last = s[token.end - 1], beforeLast = s[token.end - 2]
+        if last == "d" && beforeLast == "e" { return true }
+        if irregularPast.contains(LowerCased.word(s, token.start, token.end)) { return true }
+        guard last == "s", beforeLast != "s", beforeLast != "u", beforeLast != "i", t > 0 else { return false }
+        let previous = text.tokens[t - 1]
+        return previous.kind == .word && Tokenizer.isUpper(s[previous.start])
+    }
+
+    static let irregularPast: Set<String> = [
+        "won", "set", "broke", "went", "came", "gave", "took", "met", "led", "ran", "saw", "got", "hit", "lost",
+        "beat", "fell", "rose", "grew", "left", "found", "kept", "sold", "bought", "paid", "put", "cut", "began",
+        "became", "knew", "thought", "brought", "wrote", "sent", "spent", "built", "felt", "meant", "struck",
+        "fought", "caught", "taught", "sought", "drew", "threw", "flew", "chose", "spoke", "stood", "won't",
+    ]
 
     /// Whether `part` occurs as a contiguous run inside `whole`.
     static func contains(_ whole: [Int], _ part: [Int]) -> Bool {
