@@ -196,7 +196,7 @@ struct TimeScan {
         if TimeLexicon.weekdays[word] != nil || TimeLexicon.pluralWeekdays[word] != nil { consider(weekday(at: i)) }
         consider(year(at: i))
         if let h = holiday(at: i, direction: 0) { consider(TimeMatch(first: i, end: h.end, type: .date, value: h.value)) }
-        if let y = spelledYear(at: i), the || ["in", "of", "since", "until", "by", "from"].contains(w(i - 1)) || p[i].capitalised && w(i + 2) != "" {
+        if let y = spelledYear(at: i), y.value >= 1800 || the || ["in", "of", "since", "until", "by", "from"].contains(w(i - 1)) {
             consider(TimeMatch(first: i, end: y.end, type: .date, value: zeroPadded(y.value, 4)))
         }
         consider(quarter(at: i, the: the))
@@ -218,6 +218,11 @@ struct TimeScan {
         // "current" before a noun is usually annotated (PRESENT_REF); "recent" and "future" mostly are not.
         if word == "current" && !the && !isUnitLike(i + 1) && !["fiscal", "full", "calendar", "account", "accounts"].contains(w(i + 1)) && p.indices.contains(i + 1) && Tokenizer.isLetter(p[i + 1].word.unicodeScalars.first!) {
             return TimeMatch(first: i, end: i + 1, type: .date, value: "PRESENT_REF")
+        }
+        // year-end, year end, year's end: the end of the article's year.
+        if word == "year" && !the, w(i + 1) == "end" || (w(i + 1) == "'s" && w(i + 2) == "end") {
+            let end = w(i + 1) == "'s" ? i + 3 : i + 2
+            return TimeMatch(first: i, end: end, type: .date, value: yearValue(offset: w(i - 1) == "since" ? -1 : 0), mod: "END")
         }
         if word == "right" && w(i + 1) == "now" { return TimeMatch(first: i, end: i + 2, type: .date, value: "PRESENT_REF") }
         if word == "these" && w(i + 1) == "days" { return TimeMatch(first: i, end: i + 2, type: .date, value: "PRESENT_REF") }
@@ -687,8 +692,11 @@ struct TimeScan {
             // "a quarterly dividend", "the party daily Granma" are adjectives and nouns, not sets.
             let next = w(i + 1)
             let before = w(i - 1)
-            if ["its", "the", "a", "their", "his", "her", "our", "party", "new", "two", "regular"].contains(before) { return nil }
-            if let first = next.unicodeScalars.first, Tokenizer.isLetter(first), !TimeScan.adverbFollowers.contains(next) { return nil }
+            // "daily life", "weekly radio address" are annotated as sets; "a quarterly dividend" is not.
+            if word == "quarterly" || word == "annually" || word == "yearly" || word == "monthly" {
+                if ["its", "the", "a", "their", "his", "her", "our", "new", "two", "regular"].contains(before) { return nil }
+                if let first = next.unicodeScalars.first, Tokenizer.isLetter(first), !TimeScan.adverbFollowers.contains(next) { return nil }
+            }
             return TimeMatch(first: i, end: i + 1, type: .set, value: value)
         }
         guard word == "every" || word == "each" || word == "per" else { return nil }
