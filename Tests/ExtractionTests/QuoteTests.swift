@@ -128,3 +128,14 @@ import Testing
         #expect(found.first?.kind == .partial && found.first?.text == "cowardly")
     }
 }
+
+@Suite struct HostileTextTests {
+    @Test func unpairedMarksAndRunOnTextStillExtract() throws {
+        let marks = String(repeating: "‘a “b said ( TTP ", count: 500)
+        let runOn = String(repeating: "he said that the 3 people in 1999 were over 80 ", count: 300)
+        for text in [marks, runOn] {
+            let extraction = try Extractor(models: ExtractionModels()).extract(Document(text: text, date: ArticleDate(year: 2023, month: 2, day: 12)))
+            #expect(extraction.sentences.count >= 1)
+        }
+    }
+}

@@ -27,7 +27,8 @@ struct QuoteFinder {
         let marked = QuoteMarks.spans(s, paragraphs: QuoteMarks.paragraphs(s))
         var quotedSentences = Set<Int>()
         var previous: Quote?
-        for span in marked {
+        for (n, span) in marked.enumerated() {
+            if n % 64 == 63 { try deadline.check("quotes") }
             guard var quote = attribute(span, previous: previous) else { continue }
             if quote.speaker == nil, let p = previous, isContinuation(span, of: p) {
                 quote.speaker = p.speaker; quote.speakerId = p.speakerId; quote.cue = p.cue
@@ -164,8 +165,10 @@ struct QuoteFinder {
     func cueInSentences(of span: QuoteMarks.Span) -> CueMatch? {
         let first = sentenceIndex(ofToken: tokenIndex(atOrAfter: span.open))
         let last = sentenceIndex(ofToken: max(0, tokenIndex(before: span.close)))
+        // Only the words near the quote: a run-on "sentence" of many quotes must not cost quadratic time.
+        let near = max(0, tokenIndex(atOrAfter: span.open) - 60)..<min(words.count, tokenIndex(before: span.close) + 60)
         for index in first...last {
-            let range = text.sentences[index].tokens
+            let range = text.sentences[index].tokens.clamped(to: near)
             var j = range.lowerBound
             while j < range.upperBound {
                 let inside = text.tokens[j].start > span.open && text.tokens[j].start < span.close

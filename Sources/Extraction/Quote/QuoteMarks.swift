@@ -72,11 +72,12 @@ enum QuoteMarks {
                 } else if c == "\u{2018}" && !Tokenizer.isLetter(prev) {
                     // Single curly quotes: pair with the next ’ that is not an apostrophe.
                     var j = i + 1
-                    while j < paragraph.end {
+                    let limit = min(paragraph.end, i + 2000)
+                    while j < limit {
                         if s[j] == "\u{2019}" && !(j + 1 < s.count && Tokenizer.isLetter(s[j + 1])) { break }
                         j += 1
                     }
-                    if j < paragraph.end {
+                    if j < limit {
                         result.append(Span(open: i, close: j))
                         i = j + 1
                         continue
