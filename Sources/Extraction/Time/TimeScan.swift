@@ -319,7 +319,7 @@ struct TimeScan {
             switch unit {
             case .year:
                 if bare && (w(j + 1) == "earlier" || w(j + 1) == "ago") { return nil }
-                if bare && w(first - 1) != "for" && w(first - 1) != "of" && w(j - 1) != "full" && w(j + 1) != "'s" && spelledYear(at: j + 1) == nil && yearNumber(at: j + 1) == nil {
+                if bare && w(first - 2) != "of" && w(j - 1) != "full" && w(j + 1) != "'s" && spelledYear(at: j + 1) == nil && yearNumber(at: j + 1) == nil {
                     // "the year" in business copy is the year-long period.
                     return TimeMatch(first: first, end: j + 1, type: .duration, value: "P1Y")
                 }
