@@ -342,6 +342,8 @@ struct TimeScan {
                         : CalendarDay(year: y, month: month, day: 1)
                     return TimeMatch(first: first, end: j + 3, type: .date, value: weekValue(day))
                 }
+                // "the week after I'm back": anchored on an event, not on the article.
+                if bare && (w(j + 1) == "after" || w(j + 1) == "before") { return nil }
                 value = weekValue(dct?.adding(days: 7 * direction))
             case .weekend: value = weekendValue(direction: direction)
             case .quarter: value = quarterValue(offset: bare ? -1 : direction)
