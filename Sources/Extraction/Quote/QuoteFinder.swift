@@ -327,9 +327,11 @@ struct QuoteFinder {
         quote.speaker = text.document[span]
         let anchor = min(offset, span.start)
         // A mention inside the phrase: the last person, else the last entity ("a press release from the Foreign Office").
+        // A place or nationality that only modifies the head ("the senior US diplomat") is not the speaker.
         var best: (entity: Entity, mention: TextSpan)?
         for entity in entities {
             for mention in entity.mentions where span.contains(mention) || span.overlaps(mention) {
+                if (entity.type == .place || entity.type == .norp) && mention.end < span.end { continue }
                 if best == nil || (entity.type == .person && best!.entity.type != .person)
                     || (entity.type == best!.entity.type && mention.start > best!.mention.start) {
                     best = (entity, mention)
@@ -346,8 +348,9 @@ struct QuoteFinder {
             if let group = nearest(before: anchor, types: [.org, .person, .norp]) { assign(group, &quote) }
             return
         }
-        // An acronym of an organisation's name: "the FO" for the Foreign Office.
-        for k in phrase where text.tokens[k].kind == .word && text.tokens[k].end - text.tokens[k].start >= 2 {
+        // An acronym of an organisation's name as the phrase's head: "the FO" for the Foreign Office (but not
+        // the modifier in "the senior US diplomat").
+        for k in phrase where k == phrase.upperBound - 1 && text.tokens[k].kind == .word && text.tokens[k].end - text.tokens[k].start >= 2 {
             let token = text.document.text(text.tokens[k].start, text.tokens[k].end)
             if token.unicodeScalars.allSatisfy({ Tokenizer.isUpper($0) }),
                let org = entities.first(where: { ($0.type == .org || $0.type == .place) && QuoteFinder.initials(of: $0.name) == token }) {
