@@ -52,11 +52,16 @@ enum BoilerplateRemoval {
         var chars = [Int32](repeating: 0, count: nodes.count)
         var linkChars = [Int32](repeating: 0, count: nodes.count)
         var goodChars = [Int32](repeating: 0, count: nodes.count)
+        // Text held directly by an element (not by block elements inside it), and how it ends.
+        var ownChars = [Int32](repeating: 0, count: nodes.count)
+        var lastScalar = [Unicode.Scalar?](repeating: nil, count: nodes.count)
         var candidates: [Int] = []
 
         for block in blocks {
             // Long paragraphs with few links are almost never page furniture.
             let good = block.chars >= 80 && block.linkChars * 5 < block.chars
+            ownChars[block.element] += Int32(block.chars)
+            lastScalar[block.element] = block.text.unicodeScalars.last
             var n = block.element
             while n >= 0 {
                 chars[n] += Int32(block.chars)
@@ -106,8 +111,12 @@ enum BoilerplateRemoval {
         if nodes[top].parent >= 0 {
             for sibling in tree.children(of: Int(nodes[top].parent)) where sibling != top && !nodes[sibling].isText {
                 if final[sibling] >= threshold && final[sibling] > 0 { kept.insert(sibling); continue }
-                // A lone prose paragraph beside the container (leads often sit outside it).
-                if nodes[sibling].name == "p", chars[sibling] > 80, linkChars[sibling] * 4 < chars[sibling] {
+                // A lone paragraph beside the container (leads often sit outside it; some sites put every
+                // paragraph in its own div): long with few links, or a short unlinked sentence.
+                guard ownChars[sibling] > 0, ownChars[sibling] == chars[sibling] else { continue }
+                if chars[sibling] > 80 && linkChars[sibling] * 4 < chars[sibling] {
+                    kept.insert(sibling)
+                } else if linkChars[sibling] == 0, let last = lastScalar[sibling], ".!?\"”’)".unicodeScalars.contains(last) {
                     kept.insert(sibling)
                 }
             }
@@ -248,14 +257,22 @@ enum BoilerplateRemoval {
         "article", "body", "content", "entry", "main", "post", "story", "text", "prose", "paragraph", "blog",
     ]
 
-    /// Lower-cased ASCII words of the class and id attributes (`c-entry-content` gives `c`, `entry`, `content`).
+    /// Lower-cased ASCII words of the class and id attributes (`c-entry-content` gives `c`, `entry`, `content`;
+    /// `InlineImage-imageCaption` gives `inline`, `image`, `image`, `caption`).
     private static func nameTokens(_ tree: MarkupTree, _ n: Int) -> [String] {
         var tokens: [String] = []
         for key in ["class", "id"] {
             guard let value = tree.attribute(key, of: n), !value.isEmpty else { continue }
             var word: [UInt8] = []
+            var previousWasLower = false
             for var b in value.utf8 {
-                if b >= 0x41 && b <= 0x5A { b += 32 }
+                let isUpper = b >= 0x41 && b <= 0x5A
+                if isUpper && previousWasLower && !word.isEmpty {
+                    tokens.append(String(decoding: word, as: UTF8.self))
+                    word.removeAll(keepingCapacity: true)
+                }
+                previousWasLower = b >= 0x61 && b <= 0x7A
+                if isUpper { b += 32 }
                 if (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) {
                     word.append(b)
                 } else if !word.isEmpty {

@@ -91,7 +91,7 @@ import Extraction
         #expect(ShingleScore.tokens("Zürich's 2,5 km_h") == ["zürich", "s", "2", "5", "km_h"])
     }
 
-    /// Guards the body extraction against regressions on the development pages. Measured: F1 0.974 (61 pages);
+    /// Guards the body extraction against regressions on the development pages. Measured: F1 0.978 (61 pages);
     /// the guard sits a little below so unrelated platform differences don't trip it.
     @Test func developmentSetF1StaysAboveTheMeasuredLevel() throws {
         let root = Corpora.root.appendingPathComponent("article-html")
@@ -107,6 +107,6 @@ import Extraction
         }
         let f1 = total / Double(truth.count)
         print("article-html dev set: F1 \(f1) over \(truth.count) pages")
-        #expect(f1 >= 0.96)
+        #expect(f1 >= 0.97)
     }
 }
