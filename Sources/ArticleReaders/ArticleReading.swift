@@ -102,6 +102,8 @@ public enum ArticleReading {
             let lineEnd = header.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) ?? header.endIndex
             return header[..<lineEnd].contains(0x1F) ? .anpa : .iptc7901
         case UInt8(ascii: "<"):
+            // `<<< URGENT >>>` and the like: text that merely starts with a bracket.
+            if MarkupReading.firstElementName(Array(bytes[i..<min(bytes.count, i + 4096)])).isEmpty { return .text }
             let head = String(decoding: bytes[i..<min(bytes.count, i + 2048)], as: UTF8.self).lowercased()
             if head.hasPrefix("<!doctype html") || head.hasPrefix("<html") { return .html }
             if lowerName.hasSuffix(".html") || lowerName.hasSuffix(".htm") { return .html }

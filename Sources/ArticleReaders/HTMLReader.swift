@@ -21,6 +21,7 @@ enum HTMLReader {
         article.language = metadata.language
         article.guid = metadata.url
         article.keywords = metadata.keywords
+        article.provider = metadata.siteName
         article.setDate(metadata.published)
         return article
     }
@@ -41,6 +42,7 @@ struct PageMetadata {
     var url: String?
     var keywords: [String] = []
     var articleBody: String?
+    var siteName: String?
 
     init(tree: MarkupTree) {
         var meta: [String: String] = [:]
@@ -89,6 +91,7 @@ struct PageMetadata {
             }
         }
         articleBody = ld?["articleBody"] as? String
+        siteName = Text.nonEmpty(meta["og:site_name"]) ?? Self.authorName(ld?["publisher"])
     }
 
     private static let articleTypes: Set<String> = [
