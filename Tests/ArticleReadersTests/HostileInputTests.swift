@@ -146,6 +146,19 @@ import Testing
         #expect(article.text.contains("Grüße aus Zürich"))
     }
 
+    @Test func htmlInADeclaredOrUndeclaredSingleByteCharsetDecodes() throws {
+        let body = Array("<html><head>".utf8)
+        let rest = Array("<title>Quotes</title></head><body><article><p>He said ".utf8) + [0x93] + Array("no".utf8) + [0x94]
+            + Array(" and paid ".utf8) + [0xA3] + Array("5, a sentence long enough to be the article body.</p></article></body></html>".utf8)
+        let declared = body + Array("<meta charset=\"windows-1252\">".utf8) + rest
+        let undeclared = body + rest
+        for bytes in [declared, undeclared] {
+            let result = try ArticleReading.read(ReadInput(bytes: bytes, fileName: "q.html"))
+            #expect(result.articles.first?.text.contains("He said “no” and paid £5") == true, "\(result.articles.first?.text ?? "")")
+        }
+        #expect(try ArticleReading.read(ReadInput(bytes: undeclared, fileName: "q.html")).encodingFallback)
+    }
+
     @Test func binaryContentIsRefused() {
         let error = failure { () throws(ReaderError) in try ArticleReading.read(ReadInput(bytes: [0x89, 0x50, 0x4E, 0x47, 0, 0, 0, 13], fileName: "x.png")) }
         #expect(error?.reason.contains("binary") == true)
