@@ -41,6 +41,18 @@ import Testing
         #expect(!outcome.contains("root:"))
     }
 
+    @Test func characterEntitiesFromAnUnloadedExternalDTDStillRead() throws {
+        let xml = """
+            <?xml version="1.0"?>
+            <!DOCTYPE nitf SYSTEM "http://www.nitf.org/IPTC/NITF/3.3/specification/dtd/nitf-3-3.dtd">
+            <nitf><body><body.head><hedline><hl1>Rates&nbsp;rise &mdash; again</hl1></hedline></body.head>
+            <body.content><p>Rates rose&nbsp;today&unknownthing;.</p></body.content></body></nitf>
+            """
+        let article = try #require(try read(xml).articles.first)
+        #expect(article.headline == "Rates rise — again")
+        #expect(article.paragraphs == ["Rates rose today."])
+    }
+
     @Test func billionLaughsFailsWithAClearReason() {
         var xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n<!ENTITY lol \"lol\">\n"
         xml += "<!ENTITY lol1 \"" + String(repeating: "&lol;", count: 10) + "\">\n"
