@@ -236,3 +236,28 @@ import Extraction
         #expect(result.articles[0].text.contains("£"))
     }
 }
+
+@Suite struct ConcurrentReadingTests {
+    /// The daemon reads on several worker threads: libxml2 is initialised once and each read owns its context.
+    @Test func samplesReadConcurrentlyGiveTheSameResults() throws {
+        let files = FormatSamplesTests.samples.map(\.file)
+        let inputs = files.compactMap { Corpora.bytes("formats/" + $0) }
+        guard inputs.count == files.count else { print("skipped: ../shared/corpora/formats is absent"); return }
+        ArticleReading.prepare()
+        let expected = inputs.map { (try? ArticleReading.read(ReadInput(bytes: $0, fileName: "x")))?.articles.map(\.text) }
+        let results = Results(count: inputs.count * 4)
+        DispatchQueue.concurrentPerform(iterations: inputs.count * 4) { i in
+            let bytes = inputs[i % inputs.count]
+            results.set(i, (try? ArticleReading.read(ReadInput(bytes: bytes, fileName: "x")))?.articles.map(\.text))
+        }
+        for i in 0..<(inputs.count * 4) { #expect(results.get(i) == expected[i % inputs.count], "\(files[i % inputs.count])") }
+    }
+
+    final class Results: @unchecked Sendable {
+        private var values: [[String]?]
+        private let lock = NSLock()
+        init(count: Int) { values = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ v: [String]?) { lock.lock(); values[i] = v; lock.unlock() }
+        func get(_ i: Int) -> [String]? { lock.lock(); defer { lock.unlock() }; return values[i] }
+    }
+}
