@@ -102,7 +102,8 @@ enum WireTextReader {
                 flush(); current.append(content); flush()
                 continue
             }
-            if line.hasPrefix("\t") || !Text.hasText(line) { flush() }
+            // Paragraphs start with a tab, table rows with a backspace (read as a space); wrapped lines with neither.
+            if line.hasPrefix("\t") || line.hasPrefix(" ") || !Text.hasText(line) { flush() }
             current.append(line)
         }
         flush()
