@@ -63,6 +63,18 @@ import Extraction
         #expect(article.guid == "https://news.example/storm-ports")
     }
 
+    @Test func aPageRenderedByJavaScriptFallsBackToTheJSONLDArticleBody() throws {
+        let page = """
+            <html><head><title>JS page</title><script type="application/ld+json">{"@type": "NewsArticle", "headline": "Rendered later",
+            "articleBody": "First paragraph of the article, which the page renders with JavaScript.\\n\\nSecond paragraph, long enough to matter."}
+            </script></head><body><div id="app"><p>Loading the article, please wait a moment or two.</p></div></body></html>
+            """
+        let article = try #require(try ArticleReading.read(ReadInput(bytes: Array(page.utf8), fileName: "js.html")).articles.first)
+        #expect(article.headline == "Rendered later")
+        #expect(article.paragraphs == ["First paragraph of the article, which the page renders with JavaScript.",
+                                       "Second paragraph, long enough to matter."])
+    }
+
     @Test func aSpentDeadlineFailsTheReadAsATimeout() {
         do {
             _ = try ArticleReading.read(ReadInput(bytes: Array(Self.page.utf8), fileName: "storm.html"),
