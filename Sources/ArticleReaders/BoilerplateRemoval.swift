@@ -174,9 +174,12 @@ enum BoilerplateRemoval {
 
     /// Elements that never hold article text.
     static let skippedTags: Set<String> = [
-        "head", "script", "style", "noscript", "nav", "footer", "aside", "form", "button", "select", "input", "textarea",
-        "label", "figcaption", "figure", "menu", "dialog", "template", "svg", "iframe", "header", "picture", "video", "audio",
+        "head", "script", "style", "noscript", "nav", "footer", "aside", "button", "select", "input", "textarea",
+        "label", "figcaption", "figure", "menu", "dialog", "template", "svg", "iframe", "picture", "video", "audio",
     ]
+    /// Elements that are usually furniture but sometimes wrap the whole page (ASP.NET puts everything in a
+    /// `<form>`): treated like a furniture class name, so the 40%-of-the-prose rule keeps such a wrapper.
+    static let furnitureTags: Set<String> = ["form", "header"]
 
     /// The page's blocks in document order; `furnitureNamed` receives the elements whose class or id names
     /// page furniture (their blocks are kept here; the caller decides).
@@ -317,6 +320,7 @@ enum BoilerplateRemoval {
     static func isFurniture(_ tree: MarkupTree, _ n: Int) -> Bool {
         let name = tree.name(n)
         if name == "body" || name == "html" || name == "article" || name == "main" || name == "p" { return false }
+        if furnitureTags.contains(name) { return true }
         let tokens = nameTokens(tree, n)
         guard !tokens.isEmpty else { return false }
         if tokens.contains(where: { strongNegative.contains($0) }) { return true }

@@ -63,6 +63,15 @@ import Extraction
         #expect(article.guid == "https://news.example/storm-ports")
     }
 
+    @Test func aPageWrappedInAFormStillGivesItsArticle() throws {
+        let inner = Self.page.components(separatedBy: "<body>")[1].components(separatedBy: "</body>")[0]
+        let wrapped = "<html><head><title>Storm</title></head><body><form id=\"aspnetForm\" method=\"post\">" + inner
+            + "<form class=\"newsletter\"><p>Sign up for our daily newsletter, the best of the news every morning.</p></form></form></body></html>"
+        let article = try #require(try ArticleReading.read(ReadInput(bytes: Array(wrapped.utf8), fileName: "f.html")).articles.first)
+        #expect(article.paragraphs.count == 3)
+        #expect(!article.text.contains("Sign up"))
+    }
+
     @Test func aPageRenderedByJavaScriptFallsBackToTheJSONLDArticleBody() throws {
         let page = """
             <html><head><title>JS page</title><script type="application/ld+json">{"@type": "NewsArticle", "headline": "Rendered later",
