@@ -38,7 +38,8 @@ import Testing
         #expect((chollet["roles"] as? [String])?.contains("US State Department Counsellor") == true)
         #expect(Set((entity("Foreign Office")?["mentions"] as? [Any] ?? []).map(slice)) == ["Foreign Office", "FO"])
         #expect(Set((entity("Tehreek-i-Taliban Pakistan")?["mentions"] as? [Any] ?? []).map(slice)) == ["Tehreek-i-Taliban Pakistan", "TTP"])
-        #expect(Set((entity("United States")?["mentions"] as? [Any] ?? []).map(slice)).isSuperset(of: Set(["United States", "US"])))
+        let usMentions = Set((entity("United States")?["mentions"] as? [Any] ?? []).map(slice))
+        #expect(usMentions.contains("United States") && usMentions.contains("US"))
 
         // Time expressions with their values against 2023-02-12.
         let times = (x["times"] as! [[String: Any]]).map { ($0["text"] as! String, $0["value"] as! String) }
@@ -69,7 +70,8 @@ import Testing
             let entry = try #require(entries.first)
             #expect(entry["ENTITY_PERSON"] as? String == "Derek Chollet" || (entry["ENTITY_PERSON"] as? [String])?.contains("Derek Chollet") == true)
             let places = entry["ENTITY_PLACE"] as? [String] ?? []
-            #expect(Set(places).isSuperset(of: ["Pakistan", "United States", "Washington", "Islamabad", "Peshawar", "Kabul"]))
+            let expectedPlaces: Set<String> = ["Pakistan", "United States", "Washington", "Islamabad", "Peshawar", "Kabul"]
+            #expect(expectedPlaces.subtracting(places).isEmpty)
             let byPerson = try JournalTests.journalEntries("ENTITY_PERSON=Derek Chollet")
             #expect(byPerson.contains { $0["ARTICLE_FILE"] as? String == name })
         }
