@@ -78,7 +78,7 @@ trap 'cleanup' EXIT
 deb=${E2E_DEB:-}
 if [ -z "$deb" ]; then
     t0=$(date +%s)
-    deb=$(SKIP_BUILD=${E2E_SKIP_BUILD:-0} "$root/scripts/build-deb.sh" "$work/deb" 2>"$work/build-deb.log" | tail -1)
+    deb=$(SKIP_BUILD=${E2E_SKIP_BUILD:-0} DEB_COMPRESSION=-Znone "$root/scripts/build-deb.sh" "$work/deb" 2>"$work/build-deb.log" | tail -1)
     if [ -f "$deb" ]; then
         pass "package built" "$(basename "$deb"), $(du -h "$deb" | cut -f1), $(( $(date +%s) - t0 ))s; $(tail -1 "$work/build-deb.log")"
     else
@@ -198,7 +198,7 @@ fi
 
 # --- Start through READY=1 ------------------------------------------------------------------------
 
-inside systemctl stop newsinboxd.service
+inside systemctl stop newsinboxd.service 2>/dev/null  # "can still be activated by" warning
 t0=$(date +%s%N)
 if inside systemctl start newsinboxd.service; then
     start_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
@@ -235,11 +235,12 @@ stage_set() {
         done
     done
 }
-# drop NAME: the producer writes each file under a dot-name in its feed directory, then renames it
-# into place (umask 077: the inbox's default ACL still lets the daemon read and claim it).
+# drop NAME [DIR]: the producer writes each file under a dot-name in its feed directory below DIR
+# (default: the inbox), then renames it into place. umask 077: the inbox's default ACL still lets the
+# daemon read and claim what is created there.
 drop() {
     as_user producer sh -c 'umask 077; cd /e2e/'"$1"' && find . -type f | while read -r f; do
-        d=/var/spool/newsinbox/inbox/$(dirname "$f"); mkdir -p "$d"
+        d='"${2:-/var/spool/newsinbox/inbox}"'/$(dirname "$f"); mkdir -p "$d"
         cat "$f" > "$d/.$(basename "$f").part" && mv "$d/.$(basename "$f").part" "$d/$(basename "$f")"
     done'
 }
@@ -328,7 +329,7 @@ else
     }
 fi
 
-inside systemctl stop newsinboxd.service
+inside systemctl stop newsinboxd.service 2>/dev/null  # "can still be activated by" warning
 before=$(svc ActiveState)
 out=$(ctl opsuser status); rc=$?
 after=$(svc ActiveState)
@@ -419,18 +420,19 @@ stage_set burst 2005-01-03 1000 200
 dropped_sets+=(burst)
 # The producer writes the burst into a dot-directory of the inbox (ignored by the daemon, and under
 # the inbox's default ACL), then renames each feed directory into place: 200 files appear at once.
-as_user producer sh -c 'umask 077; mkdir /var/spool/newsinbox/inbox/.burst && cp -r /e2e/burst/. /var/spool/newsinbox/inbox/.burst/'
+drop burst /var/spool/newsinbox/inbox/.burst
 t0=$(date +%s)
 as_user producer sh -c 'cd /var/spool/newsinbox/inbox/.burst && for d in *; do mv "$d" "../burst-$d"; done && rmdir ../.burst'
 sleep 0.5
 stop_t0=$(date +%s%N)
-if inside systemctl stop newsinboxd.service; then
+if inside systemctl stop newsinboxd.service 2>/dev/null; then
     stop_ms=$(( ($(date +%s%N) - stop_t0) / 1000000 ))
     result=$(svc Result); status=$(svc ExecMainStatus)
     left=$(count /var/spool/newsinbox/inbox)
     processing=$(count /var/spool/newsinbox/state/processing)
     if [ "$result" = success ] && [ "$status" = 0 ] && [ "$processing" -eq 0 ] && journal_has "$t0" 'stopped: all in-flight items finished'; then
-        pass "systemctl stop during a burst drains cleanly" "${stop_ms}ms, exit 0, processing/ empty, $left of 1000 still waiting in the inbox"
+        in_flight=$(inside journalctl -u newsinboxd.service --since "@$t0" -o cat --no-pager | sed -n 's/.*stopping (SIGTERM): finishing \([0-9]*\) in-flight.*/\1/p' | tail -1)
+        pass "systemctl stop during a burst drains cleanly" "${stop_ms}ms, ${in_flight:-?} in flight finished, exit 0, processing/ empty, $left of 1000 still in the inbox"
     else
         fail "systemctl stop during a burst drains cleanly" "Result=$result status=$status processing=$processing left=$left"
     fi
