@@ -454,4 +454,21 @@ fi
 failed_units=$(inside systemctl --failed --no-legend --plain | awk '{print $1}' | grep newsinbox)
 [ -z "$failed_units" ] && pass "no newsinbox unit is failed at the end" || fail "no newsinbox unit is failed at the end" "$failed_units"
 
+# --- Removal --------------------------------------------------------------------------------------
+
+if inside dpkg -r newsinbox >"$work/dpkg-r.log" 2>&1; then
+    left=$(inside systemctl is-active newsinboxd.service newsinboxd.socket | paste -sd' ')
+    [ "$left" = "inactive inactive" ] && [ -d "$rootdir/var/lib/newsinbox/out" ] \
+        && pass "dpkg -r stops the service and the socket, keeps the results" \
+        || fail "dpkg -r stops the service and the socket, keeps the results" "is-active: $left"
+else
+    cat "$work/dpkg-r.log"; fail "dpkg -r stops the service and the socket, keeps the results" "dpkg -r failed"
+fi
+if inside dpkg --purge newsinbox >"$work/dpkg-purge.log" 2>&1 && [ ! -e "$rootdir/var/lib/newsinbox" ] \
+    && [ ! -e "$rootdir/etc/newsinbox/newsinboxd.conf" ] && [ ! -e "$rootdir/var/spool/newsinbox" ]; then
+    pass "dpkg --purge removes the config, the results and the emptied spool"
+else
+    cat "$work/dpkg-purge.log"; fail "dpkg --purge removes the config, the results and the emptied spool" "$(ls -d "$rootdir"/var/lib/newsinbox "$rootdir"/var/spool/newsinbox/* 2>&1 | paste -sd' ')"
+fi
+
 finish
