@@ -104,7 +104,7 @@ mkdir -p "$cache"
         rm -rf "$rootfs.new"
         debootstrap --variant=minbase --include="$include" bookworm "$rootfs.new" "$mirror" >"$cache/debootstrap.log" 2>&1 \
             || { tail -20 "$cache/debootstrap.log"; exit 1; }
-        # Boot quickly and quietly: no getty on the console, no tty ask-password agent.
+        # No getty: the container console is passive.
         rm -f "$rootfs.new/etc/systemd/system/getty.target.wants/"* 2>/dev/null
         touch "$rootfs.new/.complete"
         mv "$rootfs.new" "$rootfs"
@@ -292,6 +292,13 @@ if [ -f "$seed_json" ] && [ "$(jq -r '.article.date' "$seed_json" 2>/dev/null)" 
 else
     fail "the seed's output has its date" "$(jq -c '.article.date' "$seed_json" 2>&1 | head -1)"
 fi
+inside useradd --system --no-create-home --groups newsinbox reader
+if as_user reader cat "/var/lib/newsinbox/out/$seed_id.json" | grep -q '"headline"' \
+    && ! as_user guest cat "/var/lib/newsinbox/out/$seed_id.json" >/dev/null 2>&1; then
+    pass "members of group newsinbox read the results; others cannot"
+else
+    fail "members of group newsinbox read the results; others cannot" "$(inside stat -c '%A %U:%G' "/var/lib/newsinbox/out/$seed_id.json")"
+fi
 inside journalctl --sync
 if inside journalctl -u newsinboxd ARTICLE_ID="$seed_id" -o cat --no-pager | grep -q .; then
     pass "journalctl -u newsinboxd ARTICLE_ID=<seed> finds the seed's entry"
@@ -312,7 +319,7 @@ fi
 # newsinboxctl if it is the real tool, else a one-line JSON request through socat.
 if inside newsinboxctl --help 2>&1 | grep -q 'status'; then
     ctl_mode=newsinboxctl
-    ctl() { local user=$1; shift; as_user "$user" newsinboxctl --socket /run/newsinbox/control.sock "$@"; }
+    ctl() { local user=$1; shift; as_user "$user" newsinboxctl --socket /run/newsinbox/control.sock "$@" 2>&1; }
 else
     ctl_mode=socat
     note "newsinboxctl is not the full tool yet: control checks use socat with the wire protocol"
