@@ -29,10 +29,20 @@ note() { say "     $*"; }
 die()  { fail "$1" "$2"; finish; }
 
 finish() {
+    finished=1
     cleanup
     say "e2e: $(( $(date +%s) - started ))s in total"
     say "$passed passed, $failed failed"
     [ "$failed" -eq 0 ] && exit 0 || exit 1
+}
+finished=0
+on_exit() {  # an unexpected exit (set -u, a crash in a helper): still clean up and count it
+    local status=$?
+    [ "$finished" = 1 ] && return
+    cleanup
+    fail "the test script itself" "exited early with status $status"
+    say "$passed passed, $failed failed"
+    exit 1
 }
 
 [ "$(id -u)" -eq 0 ] || { say "e2e-nspawn.sh: must run as root"; say "0 passed, 1 failed"; exit 1; }
@@ -70,15 +80,15 @@ cleanup() {
     done
     rm -rf "$work"
 }
-trap 'finish' INT TERM
-trap 'cleanup' EXIT
+trap 'fail "interrupted"; finish' INT TERM
+trap 'on_exit' EXIT
 
 # --- The package ----------------------------------------------------------------------------------
 
 deb=${E2E_DEB:-}
 if [ -z "$deb" ]; then
     t0=$(date +%s)
-    deb=$(SKIP_BUILD=${E2E_SKIP_BUILD:-0} "$root/scripts/build-deb.sh" "$work/deb" 2>"$work/build-deb.log" | tail -1)
+    deb=$(SKIP_BUILD=${E2E_SKIP_BUILD:-0} DEB_COMPRESSION=-Znone "$root/scripts/build-deb.sh" "$work/deb" 2>"$work/build-deb.log" | tail -1)
     if [ -f "$deb" ]; then
         pass "package built" "$(basename "$deb"), $(du -h "$deb" | cut -f1), $(( $(date +%s) - t0 ))s; $(tail -1 "$work/build-deb.log")"
     else
@@ -104,7 +114,7 @@ mkdir -p "$cache"
         rm -rf "$rootfs.new"
         debootstrap --variant=minbase --include="$include" bookworm "$rootfs.new" "$mirror" >"$cache/debootstrap.log" 2>&1 \
             || { tail -20 "$cache/debootstrap.log"; exit 1; }
-        # Boot quickly and quietly: no getty on the console, no tty ask-password agent.
+        # No getty: the container console is passive.
         rm -f "$rootfs.new/etc/systemd/system/getty.target.wants/"* 2>/dev/null
         touch "$rootfs.new/.complete"
         mv "$rootfs.new" "$rootfs"
@@ -198,7 +208,7 @@ fi
 
 # --- Start through READY=1 ------------------------------------------------------------------------
 
-inside systemctl stop newsinboxd.service
+inside systemctl stop newsinboxd.service 2>/dev/null  # "can still be activated by" warning
 t0=$(date +%s%N)
 if inside systemctl start newsinboxd.service; then
     start_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
@@ -214,7 +224,7 @@ fi
 status_line=$(inside systemctl status newsinboxd.service --no-pager 2>/dev/null | grep -m1 'Status: ')
 [ -n "$status_line" ] && pass "systemctl status shows the STATUS= line" "$(echo "$status_line" | sed 's/^ *//')" \
     || fail "systemctl status shows the STATUS= line" "no Status: line"
-journal_has "$(( t0 / 1000000000 ))" 'socket activation' && pass "the control socket comes from newsinboxd.socket" \
+wait_for 10 journal_has "$(( t0 / 1000000000 ))" 'socket activation' && pass "the control socket comes from newsinboxd.socket" \
     || fail "the control socket comes from newsinboxd.socket" "no 'socket activation' log line"
 
 # --- Producers drop files: the seed and 500 BBC articles -------------------------------------------
@@ -235,11 +245,12 @@ stage_set() {
         done
     done
 }
-# drop NAME: the producer writes each file under a dot-name in its feed directory, then renames it
-# into place (umask 077: the inbox's default ACL still lets the daemon read and claim it).
+# drop NAME [DIR]: the producer writes each file under a dot-name in its feed directory below DIR
+# (default: the inbox), then renames it into place. umask 077: the inbox's default ACL still lets the
+# daemon read and claim what is created there.
 drop() {
     as_user producer sh -c 'umask 077; cd /e2e/'"$1"' && find . -type f | while read -r f; do
-        d=/var/spool/newsinbox/inbox/$(dirname "$f"); mkdir -p "$d"
+        d='"${2:-/var/spool/newsinbox/inbox}"'/$(dirname "$f"); mkdir -p "$d"
         cat "$f" > "$d/.$(basename "$f").part" && mv "$d/.$(basename "$f").part" "$d/$(basename "$f")"
     done'
 }
@@ -291,6 +302,13 @@ if [ -f "$seed_json" ] && [ "$(jq -r '.article.date' "$seed_json" 2>/dev/null)" 
 else
     fail "the seed's output has its date" "$(jq -c '.article.date' "$seed_json" 2>&1 | head -1)"
 fi
+inside useradd --system --no-create-home --groups newsinbox reader
+if as_user reader cat "/var/lib/newsinbox/out/$seed_id.json" | grep -q '"headline"' \
+    && ! as_user guest cat "/var/lib/newsinbox/out/$seed_id.json" >/dev/null 2>&1; then
+    pass "members of group newsinbox read the results; others cannot"
+else
+    fail "members of group newsinbox read the results; others cannot" "$(inside stat -c '%A %U:%G' "/var/lib/newsinbox/out/$seed_id.json")"
+fi
 inside journalctl --sync
 if inside journalctl -u newsinboxd ARTICLE_ID="$seed_id" -o cat --no-pager | grep -q .; then
     pass "journalctl -u newsinboxd ARTICLE_ID=<seed> finds the seed's entry"
@@ -311,7 +329,7 @@ fi
 # newsinboxctl if it is the real tool, else a one-line JSON request through socat.
 if inside newsinboxctl --help 2>&1 | grep -q 'status'; then
     ctl_mode=newsinboxctl
-    ctl() { local user=$1; shift; as_user "$user" newsinboxctl --socket /run/newsinbox/control.sock "$@"; }
+    ctl() { local user=$1; shift; as_user "$user" newsinboxctl --socket /run/newsinbox/control.sock "$@" 2>&1; }
 else
     ctl_mode=socat
     note "newsinboxctl is not the full tool yet: control checks use socat with the wire protocol"
@@ -328,7 +346,7 @@ else
     }
 fi
 
-inside systemctl stop newsinboxd.service
+inside systemctl stop newsinboxd.service 2>/dev/null  # "can still be activated by" warning
 before=$(svc ActiveState)
 out=$(ctl opsuser status); rc=$?
 after=$(svc ActiveState)
@@ -347,7 +365,7 @@ if [ $rc -eq 4 ] && [ "$(ctl opsuser status | grep -c paused)" -eq 0 ]; then
 else
     fail "pause ($ctl_mode) from an unprivileged user is refused with exit 4" "rc $rc: $out"
 fi
-journal_has "$t0" "denied 'pause' to uid $(inside id -u guest)" && pass "the refusal is logged with the peer's uid" \
+wait_for 10 journal_has "$t0" "denied 'pause' to uid $(inside id -u guest)" && pass "the refusal is logged with the peer's uid" \
     || fail "the refusal is logged with the peer's uid"
 out=$(ctl opsuser pause); rc1=$?
 out2=$(ctl opsuser resume); rc2=$?
@@ -401,10 +419,11 @@ drop watchdog &   # files arrive while the daemon hangs: their inotify events di
 drop_pid=$!
 restarted() { local p; p=$(svc MainPID); [ "$p" != 0 ] && [ "$p" != "$pid" ] && [ "$(svc SubState)" = running ]; }
 if wait_for 90 restarted; then
-    if journal_has "$t0" 'Watchdog timeout'; then
-        pass "a daemon that stops pinging is killed by the watchdog and restarted" "WatchdogSec ${watchdog_usec}, PID $pid -> $(svc MainPID) after $(( $(date +%s) - t0 ))s"
+    if wait_for 15 journal_has "$t0" 'Watchdog timeout'; then
+        pass "a daemon that stops pinging is killed by the watchdog and restarted" "WatchdogSec ${watchdog_usec}, NRestarts $(svc NRestarts), PID $pid -> $(svc MainPID) after $(( $(date +%s) - t0 ))s"
     else
-        fail "a daemon that stops pinging is killed by the watchdog and restarted" "restarted, but no 'Watchdog timeout' in the journal"
+        inside journalctl --since "@$t0" --no-pager -o short-monotonic | grep -v ' newsinboxd\[' | tail -15 | sed 's/^/     /'
+        fail "a daemon that stops pinging is killed by the watchdog and restarted" "restarted (NRestarts $(svc NRestarts)), but no 'Watchdog timeout' in the journal"
     fi
 else
     fail "a daemon that stops pinging is killed by the watchdog and restarted" "still PID $(svc MainPID) $(svc SubState) after 90s"
@@ -419,18 +438,19 @@ stage_set burst 2005-01-03 1000 200
 dropped_sets+=(burst)
 # The producer writes the burst into a dot-directory of the inbox (ignored by the daemon, and under
 # the inbox's default ACL), then renames each feed directory into place: 200 files appear at once.
-as_user producer sh -c 'umask 077; mkdir /var/spool/newsinbox/inbox/.burst && cp -r /e2e/burst/. /var/spool/newsinbox/inbox/.burst/'
+drop burst /var/spool/newsinbox/inbox/.burst
 t0=$(date +%s)
 as_user producer sh -c 'cd /var/spool/newsinbox/inbox/.burst && for d in *; do mv "$d" "../burst-$d"; done && rmdir ../.burst'
 sleep 0.5
 stop_t0=$(date +%s%N)
-if inside systemctl stop newsinboxd.service; then
+if inside systemctl stop newsinboxd.service 2>/dev/null; then
     stop_ms=$(( ($(date +%s%N) - stop_t0) / 1000000 ))
     result=$(svc Result); status=$(svc ExecMainStatus)
     left=$(count /var/spool/newsinbox/inbox)
     processing=$(count /var/spool/newsinbox/state/processing)
-    if [ "$result" = success ] && [ "$status" = 0 ] && [ "$processing" -eq 0 ] && journal_has "$t0" 'stopped: all in-flight items finished'; then
-        pass "systemctl stop during a burst drains cleanly" "${stop_ms}ms, exit 0, processing/ empty, $left of 1000 still waiting in the inbox"
+    if [ "$result" = success ] && [ "$status" = 0 ] && [ "$processing" -eq 0 ] && wait_for 10 journal_has "$t0" 'stopped: all in-flight items finished'; then
+        in_flight=$(inside journalctl -u newsinboxd.service --since "@$t0" -o cat --no-pager | sed -n 's/.*stopping (SIGTERM): finishing \([0-9]*\) in-flight.*/\1/p' | tail -1)
+        pass "systemctl stop during a burst drains cleanly" "${stop_ms}ms, ${in_flight:-?} in flight finished, exit 0, processing/ empty, $left of 1000 still in the inbox"
     else
         fail "systemctl stop during a burst drains cleanly" "Result=$result status=$status processing=$processing left=$left"
     fi
@@ -451,5 +471,22 @@ else
 fi
 failed_units=$(inside systemctl --failed --no-legend --plain | awk '{print $1}' | grep newsinbox)
 [ -z "$failed_units" ] && pass "no newsinbox unit is failed at the end" || fail "no newsinbox unit is failed at the end" "$failed_units"
+
+# --- Removal --------------------------------------------------------------------------------------
+
+if inside dpkg -r newsinbox >"$work/dpkg-r.log" 2>&1; then
+    left=$(inside systemctl is-active newsinboxd.service newsinboxd.socket | paste -sd' ')
+    [ "$left" = "inactive inactive" ] && [ -d "$rootdir/var/lib/newsinbox/out" ] \
+        && pass "dpkg -r stops the service and the socket, keeps the results" \
+        || fail "dpkg -r stops the service and the socket, keeps the results" "is-active: $left"
+else
+    cat "$work/dpkg-r.log"; fail "dpkg -r stops the service and the socket, keeps the results" "dpkg -r failed"
+fi
+if inside dpkg --purge newsinbox >"$work/dpkg-purge.log" 2>&1 && [ ! -e "$rootdir/var/lib/newsinbox" ] \
+    && [ ! -e "$rootdir/etc/newsinbox/newsinboxd.conf" ] && [ ! -e "$rootdir/var/spool/newsinbox" ]; then
+    pass "dpkg --purge removes the config, the results and the emptied spool"
+else
+    cat "$work/dpkg-purge.log"; fail "dpkg --purge removes the config, the results and the emptied spool" "$(ls -d "$rootdir"/var/lib/newsinbox "$rootdir"/var/spool/newsinbox/* 2>&1 | paste -sd' ')"
+fi
 
 finish
