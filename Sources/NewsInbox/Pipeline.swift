@@ -38,6 +38,8 @@ public final class Pipeline: @unchecked Sendable {
     var isScanning = false
     /// Files whose name is still taken in processing/ by an earlier item.
     var blockedByName: Set<String> = []
+    /// Files the daemon may not rename out of the inbox (permissions), with the error last logged.
+    var unclaimable: [String: String] = [:]
     var inFlight: [String: WorkItem] = [:]
     var ready = Deque<WorkItem>()
     var running = 0
@@ -185,6 +187,7 @@ public final class Pipeline: @unchecked Sendable {
         do {
             switch try spool.claim(next.file) {
             case .claimed:
+                unclaimable[next.file] = nil
                 let item = WorkItem(file: next.file, arrived: next.arrived, resumed: false)
                 inFlight[next.file] = item
                 ready.append(item)
@@ -198,8 +201,14 @@ public final class Pipeline: @unchecked Sendable {
         } catch let error as SystemError where error.errno == ENOTDIR || error.errno == ELOOP {
             logger.warning("not claiming \(next.file): a directory on its path is not a real directory (\(error))")
         } catch {
-            logger.error("cannot claim \(next.file): \(error)")
-            stats.lastError = "claim \(next.file): \(error)"
+            // Said once per file and error, not at every rescan that finds it again.
+            let message = "\(error)"
+            if unclaimable[next.file] != message {
+                if unclaimable.count >= 10_000 { unclaimable.removeAll() }
+                unclaimable[next.file] = message
+                logger.error("cannot claim \(next.file) (it stays in the inbox): \(message)")
+            }
+            stats.lastError = "claim \(next.file): \(message)"
         }
     }
 
