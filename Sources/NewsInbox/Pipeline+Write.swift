@@ -98,7 +98,9 @@ extension Pipeline {
                 }
             case .failed(let failure, let sha)?:
                 do {
-                    let name = try freeFailedName(for: item.file, avoiding: plans.compactMap(\.failedName))
+                    // A retried item keeps the name it chose before, so its sidecar is replaced, not doubled.
+                    let name = try item.failedName ?? freeFailedName(for: item.file, avoiding: plans.compactMap(\.failedName))
+                    item.failedName = name
                     let sidecar = FailureSidecar(
                         file: item.file, feed: ArticleProcessor.feed(of: item.file), stage: failure.stage,
                         reason: failure.reason, errno: failure.errno, time: ISO8601DateFormatter().string(from: Date()), sha256: sha)

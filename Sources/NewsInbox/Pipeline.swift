@@ -69,6 +69,8 @@ public final class Pipeline: @unchecked Sendable {
         /// An existing output for this item's content may be its own (resumed after a crash, or retried
         /// after a write error), not an earlier duplicate's: compare source.file.
         var mayOwnOutput: Bool
+        /// Its name in failed/, once chosen (kept across retries after a write error).
+        var failedName: String?
         var record: ItemRecord
         var outcome: Outcome?
 
