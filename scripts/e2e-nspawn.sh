@@ -98,8 +98,8 @@ fi
 
 # --- The rootfs, cached ---------------------------------------------------------------------------
 
-# libxml2 (which brings libicu72), procps and socat: the package's dependencies beyond minbase, and a
-# Unix-socket client for the control-socket checks.
+# libxml2 (which brings libicu72) and procps: the package's dependencies beyond minbase; socat: a raw
+# Unix-socket client for poking at the control socket by hand when a check fails.
 include=systemd,systemd-sysv,dbus,libxml2,procps,socat
 rootfs=$cache/rootfs-bookworm-$(printf '%s' "$include" | sha256sum | cut -c1-12)
 mirror=${E2E_MIRROR:-$(sed -n 's/^URIs: *\(http[^ ]*debian\)\/*$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)}
@@ -206,126 +206,6 @@ else
 fi
 
 # --- Start through READY=1 ------------------------------------------------------------------------
-
-inside systemctl stop newsinboxd.service 2>/dev/null  # "can still be activated by" warning
-t0=$(date +%s%N)
-if inside systemctl start newsinboxd.service; then
-    start_ms=$(( ($(date +%s%N) - t0) / 1000000 ))
-    state="$(svc Type) $(svc ActiveState) $(svc SubState)"
-    if [ "$state" = "notify active running" ]; then
-        pass "systemctl start reaches active (running) via READY=1" "Type=notify, ${start_ms}ms"
-    else
-        fail "systemctl start reaches active (running) via READY=1" "$state"
-    fi
-else
-    fail "systemctl start reaches active (running) via READY=1" "systemctl start failed"
-fi
-status_line=$(inside systemctl status newsinboxd.service --no-pager 2>/dev/null | grep -m1 'Status: ')
-[ -n "$status_line" ] && pass "systemctl status shows the STATUS= line" "$(echo "$status_line" | sed 's/^ *//')" \
-    || fail "systemctl status shows the STATUS= line" "no Status: line"
-wait_for 10 journal_has "$(( t0 / 1000000000 ))" 'socket activation' && pass "the control socket comes from newsinboxd.socket" \
-    || fail "the control socket comes from newsinboxd.socket" "no 'socket activation' log line"
-
-# --- Producers drop files: the seed and 500 BBC articles -------------------------------------------
-
-inside useradd --system --no-create-home --groups newsinbox-producers producer
-inside useradd --system --no-create-home --groups newsinbox-admin opsuser
-inside useradd --system --no-create-home guest
-
-# stage_set NAME DATE COUNT SKIP: COUNT BBC articles (after SKIP per category), each prefixed with
-# "date DATE ", laid out as <feed>/<name>, in $work/share/NAME (visible inside as /e2e/NAME).
-stage_set() {
-    local name=$1 date=$2 count=$3 skip=$4 per=$(( $3 / 5 )) category f
-    mkdir -p "$work/share/$name"
-    for category in business entertainment politics sport tech; do
-        mkdir -p "$work/share/$name/$category"
-        find "$corpora/bbc/$category" -name '*.txt' | sort | tail -n +"$(( skip + 1 ))" | head -n "$per" | while read -r f; do
-            { printf 'date %s ' "$date"; cat "$f"; } > "$work/share/$name/$category/$(basename "$f")"
-        done
-    done
-}
-# drop NAME [DIR]: the producer writes each file under a dot-name in its feed directory below DIR
-# (default: the inbox), then renames it into place. umask 077: the inbox's default ACL still lets the
-# daemon read and claim what is created there.
-drop() {
-    as_user producer sh -c 'umask 077; cd /e2e/'"$1"' && find . -type f | while read -r f; do
-        d='"${2:-/var/spool/newsinbox/inbox}"'/$(dirname "$f"); mkdir -p "$d"
-        cat "$f" > "$d/.$(basename "$f").part" && mv "$d/.$(basename "$f").part" "$d/$(basename "$f")"
-    done'
-}
-# expected_ids: the ids (first 24 hex digits of the content's SHA-256) of every file dropped so far.
-dropped_sets=()
-expected_ids() {
-    local s
-    for s in "${dropped_sets[@]}"; do find "$work/share/$s" -type f -exec sha256sum {} +; done | cut -c1-24 | sort -u
-}
-output_ids() { inside find /var/lib/newsinbox/out -maxdepth 1 -name '*.json' -printf '%f\n' | sed 's/\.json$//' | sort; }
-spool_settled() {  # nothing in the inbox or processing/, and done/ holds every dropped file
-    [ "$(count /var/spool/newsinbox/inbox)" -eq 0 ] && [ "$(count /var/spool/newsinbox/state/processing)" -eq 0 ] \
-        && [ "$(count /var/spool/newsinbox/state/done)" -eq "$1" ]
-}
-dropped_count() { local s n=0; for s in "${dropped_sets[@]}"; do n=$(( n + $(find "$work/share/$s" -type f | wc -l) )); done; echo $n; }
-verify_all_landed() {  # verify_all_landed CHECK-NAME SECONDS
-    local total; total=$(dropped_count)
-    if ! wait_for "$2" spool_settled "$total"; then
-        inside sh -c 'find /var/spool/newsinbox/state/failed -name "*.error.json" | head -3 | xargs -r cat' | grep '"reason"' | sort | uniq -c | sed 's/^/     /'
-        fail "$1" "after $2s: inbox $(count /var/spool/newsinbox/inbox), processing $(count /var/spool/newsinbox/state/processing), done $(count /var/spool/newsinbox/state/done), failed $(count /var/spool/newsinbox/state/failed '*.error.json') of $total"
-        return
-    fi
-    local expected got missing partial
-    expected=$(expected_ids); got=$(output_ids)
-    missing=$(comm -23 <(echo "$expected") <(echo "$got") | wc -l)
-    # Every output parses as JSON; no temporaries left behind.
-    partial=$(find "$rootdir/var/lib/newsinbox/out" -maxdepth 1 -name '*.json' -exec jq -e .id {} + >/dev/null 2>&1 && echo 0 || echo some)
-    leftovers=$(inside find /var/lib/newsinbox/out -name '.*' | wc -l)
-    if [ "$missing" -eq 0 ] && [ "$partial" = 0 ] && [ "$leftovers" -eq 0 ] && [ "$(count /var/spool/newsinbox/state/failed)" -eq 0 ]; then
-        pass "$1" "$total files dropped, $(echo "$got" | wc -l) outputs for $(echo "$expected" | wc -l) distinct contents, none failed"
-    else
-        fail "$1" "missing outputs $missing, unparsable outputs: $partial, temporaries $leftovers, failed $(count /var/spool/newsinbox/state/failed '*.error.json')"
-    fi
-}
-
-stage_set main 2005-01-01 500 0
-mkdir -p "$work/share/main"
-cp "$corpora/seed/dawn-2023-02-12.txt" "$work/share/main/"
-dropped_sets+=(main)
-t0=$(date +%s%N)
-drop main
-verify_all_landed "producer drops the seed and 500 BBC articles; all land in the output directory" 180
-note "drop + processing of $(dropped_count) files: $(( ($(date +%s%N) - t0) / 1000000 ))ms"
-
-seed_id=$(sha256sum "$corpora/seed/dawn-2023-02-12.txt" | cut -c1-24)
-seed_json=$rootdir/var/lib/newsinbox/out/$seed_id.json
-if [ -f "$seed_json" ] && [ "$(jq -r '.article.date' "$seed_json" 2>/dev/null)" = 2023-02-12 ]; then
-    pass "the seed's output has its date" "$seed_id.json, article.date 2023-02-12"
-else
-    fail "the seed's output has its date" "$(jq -c '.article.date' "$seed_json" 2>&1 | head -1)"
-fi
-inside useradd --system --no-create-home --groups newsinbox reader
-if as_user reader cat "/var/lib/newsinbox/out/$seed_id.json" | grep -q '"headline"' \
-    && ! as_user guest cat "/var/lib/newsinbox/out/$seed_id.json" >/dev/null 2>&1; then
-    pass "members of group newsinbox read the results; others cannot"
-else
-    fail "members of group newsinbox read the results; others cannot" "$(inside stat -c '%A %U:%G' "/var/lib/newsinbox/out/$seed_id.json")"
-fi
-inside journalctl --sync
-if inside journalctl -u newsinboxd ARTICLE_ID="$seed_id" -o cat --no-pager | grep -q .; then
-    pass "journalctl -u newsinboxd ARTICLE_ID=<seed> finds the seed's entry"
-else
-    fail "journalctl -u newsinboxd ARTICLE_ID=<seed> finds the seed's entry"
-fi
-hits=$(inside journalctl -u newsinboxd ENTITY_PERSON="Derek Chollet" -o json --no-pager | jq -r '.ARTICLE_ID' 2>/dev/null | sort -u)
-if echo "$hits" | grep -qx "$seed_id"; then
-    pass "journalctl -u newsinboxd ENTITY_PERSON=\"Derek Chollet\" finds the seed"
-else
-    fail "journalctl -u newsinboxd ENTITY_PERSON=\"Derek Chollet\" finds the seed" "no such entry"
-fi
-
-# --- The control socket ---------------------------------------------------------------------------
-
-# The packaged newsinboxctl, as an operator would run it.
-ctl_mode=newsinboxctl
-ctl() { local user=$1; shift; as_user "$user" newsinboxctl --socket /run/newsinbox/control.sock "$@" 2>&1; }
 
 inside systemctl stop newsinboxd.service 2>/dev/null  # "can still be activated by" warning
 t0=$(date +%s%N)
