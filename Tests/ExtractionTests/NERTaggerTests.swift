@@ -3,7 +3,7 @@ import Testing
 @testable import Extraction
 
 @Suite struct NERTaggerTests {
-    /// The shipped model on CoNLL-2003 dev (eng.testa). It reached 91.97 F1 when trained; the guard
+    /// The shipped model on CoNLL-2003 dev (eng.testa). It reached 92.34 F1 when trained; the guard
     /// leaves room only for rounding, so a change that costs accuracy fails here.
     @Test func devF1DoesNotRegress() throws {
         guard let text = EntityCorpora.text("conll2003/dev.txt") else {
@@ -15,7 +15,7 @@ import Testing
         for d in corpus.documents { score.add(gold: d.gold, predicted: tagger.tag(d), sentences: d.sentences) }
         print(score.report)
         #expect(score.overall.gold == 5942)
-        #expect(score.overall.f1 >= 0.918)
+        #expect(score.overall.f1 >= 0.922)
         for type in ["PER", "LOC", "ORG", "MISC"] { #expect((score.byType[type]?.f1 ?? 0) >= 0.86, "\(type)") }
     }
 

@@ -196,11 +196,15 @@ struct EntityResolver {
                 words[s].isCapitalised && EntityResolver.isAcronym(acronym, of: (s..<i).map(word))
             }).map({ $0..<i }) else { continue }
             let inside = result.filter { $0.tokens.overlaps(name) }
-            if inside.count == 1 && inside[0].tokens == name { continue }
+            // People are rarely given bracketed acronyms, and a name whose pieces the tagger typed differently
+            // (a person's name next to a country's) is an organisation's.
             let tagged = result.first { $0.tokens == (i + 1)..<(i + 2) }?.type
-            let largest = inside.max { $0.tokens.count < $1.tokens.count }?.type
+            let pieces = Set(inside.map(\.type))
+            var type = tagged ?? (pieces.count == 1 ? pieces.first! : .org)
+            if type == .person { type = .org }
+            if inside.count == 1 && inside[0].tokens == name && inside[0].type == type { continue }
             result.removeAll { $0.tokens.overlaps(name) }
-            result.append(Mention(tokens: name, type: tagged ?? largest ?? .org, sentence: sentenceOf[name.lowerBound]))
+            result.append(Mention(tokens: name, type: type, sentence: sentenceOf[name.lowerBound]))
         }
         return result.sorted { $0.tokens.lowerBound < $1.tokens.lowerBound }
     }
@@ -243,9 +247,12 @@ struct EntityResolver {
         return result
     }
 
-    /// A miscellaneous name listed with an organisation ("the TTP and Islamic State-Khorasan") is one too.
+    /// A miscellaneous name, or a place the gazetteer does not know, listed with an organisation ("the TTP
+    /// and Islamic State-Khorasan") is one too.
     private func coordinate(_ mentions: inout [Mention]) {
-        for k in mentions.indices.dropFirst() where mentions[k].type == .misc || mentions[k].type == .norp {
+        for k in mentions.indices.dropFirst() {
+            let m = mentions[k]
+            guard m.type == .misc || m.type == .norp || m.type == .place && gazetteer.lookup(words, m.tokens) == nil else { continue }
             var j = mentions[k].tokens.lowerBound - 1
             guard j > 0, ["and", "or", ","].contains(word(j)) else { continue }
             j -= 1
