@@ -2,7 +2,7 @@
 /// roles and salience.
 enum EntityStage {
     static func run(_ text: AnalysedText, models: ExtractionModels, deadline: Deadline) throws(DeadlineExceeded) -> [Entity] {
-        guard let tagger = models.tagger, !text.tokens.isEmpty else { return [] }
+        guard let tagger = models.tagger, !text.tokens.isEmpty, !text.sentences.isEmpty else { return [] }
         let scalars = text.document.scalars
         let document = TaggerDocument(
             words: text.tokens.map { WordInfo(scalars[$0.start..<$0.end]) },
@@ -74,6 +74,7 @@ struct EntityResolver {
         mentions = bracketedAcronyms(mentions)
         mentions = splitTitles(mentions)
         coordinate(&mentions)
+        categorise(&mentions)
         covered = [Bool](repeating: false, count: text.tokens.count)
         for m in mentions { for i in m.tokens { covered[i] = true } }
 
@@ -93,7 +94,8 @@ struct EntityResolver {
                 byToken[m.tokens.lowerBound]!.acronyms.insert(word(close - 1))
             }
         }
-        mentions.sort { $0.tokens.lowerBound < $1.tokens.lowerBound }
+        // Full names first, so that a headline's "Dibaba" joins the "Tirunesh Dibaba" of the text below it.
+        mentions.sort { ($1.tokens.count, $0.tokens.lowerBound) < ($0.tokens.count, $1.tokens.lowerBound) }
         for m in mentions { attach(m) }
 
         // Acronyms and last names the tagger left untagged still refer to their entity.
@@ -263,6 +265,58 @@ struct EntityResolver {
         }
     }
 
+    /// A list of names introduced by a category noun takes the category's type: "militant groups X (ACR)
+    /// and Y", "groups such as X", "countries like X and Y" (Hearst's patterns).
+    private func categorise(_ mentions: inout [Mention]) {
+        var k = 0
+        while k < mentions.count {
+            guard let type = category(before: mentions[k].tokens.lowerBound) else { k += 1; continue }
+            var last = k
+            mentions[k].type = type
+            while last + 1 < mentions.count {
+                var j = mentions[last].tokens.upperBound
+                if j + 2 < text.tokens.count && word(j) == "(" && word(j + 2) == ")" {
+                    j += 3
+                    // The bracketed acronym, if tagged, is the same name.
+                    while last + 1 < mentions.count && mentions[last + 1].tokens.upperBound <= j {
+                        last += 1
+                        mentions[last].type = type
+                    }
+                }
+                guard j < text.tokens.count, [",", "and", "or"].contains(word(j)) else { break }
+                j += 1
+                if j < text.tokens.count && word(j) == "and" { j += 1 }
+                if j < text.tokens.count && word(j).lowercased() == "the" { j += 1 }
+                guard mentions[last + 1].tokens.lowerBound == j else { break }
+                last += 1
+                mentions[last].type = type
+            }
+            k = last + 1
+        }
+    }
+
+    private func category(before start: Int) -> Entity.Kind? {
+        var p = start - 1
+        if p >= 0 && word(p).lowercased() == "the" { p -= 1 }
+        guard p >= 0 else { return nil }
+        if let type = EntityResolver.categoryNouns[word(p).lowercased()] { return type }
+        let w = word(p).lowercased()
+        guard w == "like" || w == "including" || (w == "as" && p > 0 && word(p - 1).lowercased() == "such") else { return nil }
+        let sentenceStart = text.sentences[sentenceOf[start]].tokens.lowerBound
+        for q in stride(from: p - 1, through: max(sentenceStart, p - 6), by: -1) {
+            if let type = EntityResolver.categoryNouns[word(q).lowercased()] { return type }
+        }
+        return nil
+    }
+
+    static let categoryNouns: [String: Entity.Kind] = [
+        "groups": .org, "organisations": .org, "organizations": .org, "companies": .org, "firms": .org,
+        "parties": .org, "agencies": .org, "banks": .org, "outfits": .org, "factions": .org, "movements": .org,
+        "militias": .org, "clubs": .org, "broadcasters": .org, "newspapers": .org, "institutions": .org,
+        "countries": .place, "nations": .place, "cities": .place, "provinces": .place, "regions": .place,
+        "towns": .place, "capitals": .place,
+    ]
+
     /// Nouns of office and rank that may stand before a name.
     static let titleWords: Set<String> = [
         "counsellor", "counselor", "minister", "secretary", "spokesman", "spokeswoman", "spokesperson", "ambassador",
@@ -292,6 +346,10 @@ struct EntityResolver {
             && isInitials(form, of: c) { return true }
         if m.tokens.count == 1 && c.mentions[0].type == .person && (m.type == .person || m.type == .org || m.type == .place)
             && isLastName(word(m.tokens.lowerBound), of: c) { return true }
+        // "Domecq" or "Pernod" after "Allied Domecq" and "Pernod Ricard": one word of an organisation's name.
+        if m.tokens.count == 1 && m.type == .org && c.mentions[0].type == .org && c.mentions.contains(where: { o in
+            o.tokens.count > 1 && (word(o.tokens.lowerBound) == form || word(o.tokens.upperBound - 1) == form)
+        }) { return true }
         if m.type == .place, c.mentions[0].type == .place, let code = placeCode(m), c.mentions.contains(where: { placeCode($0) == code }) {
             return true
         }
@@ -327,13 +385,17 @@ struct EntityResolver {
     }
 
     private func entity(_ c: Cluster) -> Entity {
-        // The type most mentions carry; the first mention breaks ties.
-        var votes: [Entity.Kind: Int] = [:]
-        for m in c.mentions { votes[m.type, default: 0] += m.tokens.count > 1 ? 2 : 1 }
-        let type = votes.max { $0.value < $1.value || ($0.value == $1.value && $0.key != c.mentions[0].type) }!.key
+        // The full name's type: "US" in "US troops" may be tagged MISC, "United States" is a place.
         let longest = c.mentions.max { a, b in
             (a.tokens.count, string(a.tokens).count) < (b.tokens.count, string(b.tokens).count)
         }!
+        var type = longest.type
+        if longest.tokens.count == 1 {
+            // Only short forms: the type most mentions carry, the longest mention breaking ties.
+            var votes: [Entity.Kind: Int] = [:]
+            for m in c.mentions { votes[m.type, default: 0] += 1 }
+            type = votes.max { $0.value < $1.value || ($0.value == $1.value && $0.key != longest.type) }!.key
+        }
         var e = Entity(id: "", type: type, name: string(longest.tokens), mentions: c.mentions.map { m in
             TextSpan(start: text.tokens[m.tokens.lowerBound].start, end: text.tokens[m.tokens.upperBound - 1].end)
         })
