@@ -155,6 +155,13 @@ import Testing
         #expect(entities.map(\.salience).max() == 1)
     }
 
+    @Test func appositionAfterANameIsARole() throws {
+        let models = try #require(ShippedModels.models)
+        let d = Document(text: "Peter Wallace, the bank's chief economist, said rates would rise. Wallace, who joined in 2001, left.")
+        let person = try #require(try Extractor(models: models).extract(d).entities.first { $0.type == .person })
+        #expect(person.roles == ["bank's chief economist"])
+    }
+
     @Test func headlineSurnameJoinsTheFullNameBelowIt() throws {
         let models = try #require(ShippedModels.models)
         let d = Document(text: """

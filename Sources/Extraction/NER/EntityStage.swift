@@ -326,6 +326,7 @@ struct EntityResolver {
         "manager", "editor", "correspondent", "analyst", "economist", "official", "administrator", "inspector",
         "superintendent", "lieutenant", "colonel", "major", "admiral", "marshal", "sergeant", "prosecutor",
         "attorney", "justice", "chancellor", "president-elect", "vice-president", "founder", "executive",
+        "diplomat", "spokesperson", "mp", "mep", "chief executive", "director-general", "secretary-general",
     ]
 
     // MARK: - Merging
@@ -420,7 +421,9 @@ struct EntityResolver {
         }
         if type == .person {
             var roles: [String] = []
-            for m in c.mentions { if let r = role(before: m), !roles.contains(r) { roles.append(r) } }
+            for m in c.mentions {
+                for r in [role(before: m), role(after: m)].compactMap({ $0 }) where !roles.contains(r) { roles.append(r) }
+            }
             e.roles = roles
         }
         // Salience: mentions count, early ones more (news puts the subject first).
@@ -463,4 +466,29 @@ struct EntityResolver {
     }
 
     private func isTaggedName(_ i: Int) -> Bool { covered[i] }
+
+    private static let determiners: Set<String> = ["the", "a", "an", "its", "his", "her", "their"]
+
+    /// An apposition after the name: "Digby Jones, the CBI's director general," -> "CBI's director general".
+    private func role(after m: Mention) -> String? {
+        let sentenceEnd = text.sentences[m.sentence].tokens.upperBound
+        var start = m.tokens.upperBound
+        guard start + 1 < sentenceEnd, word(start) == "," else { return nil }
+        start += 1
+        if EntityResolver.determiners.contains(word(start).lowercased()) { start += 1 }
+        var end = start
+        var hasTitle = false
+        while end < sentenceEnd && end - start < 8 {
+            let w = word(end)
+            if w == "," || w == "." || w == ")" || w == ";" { break }
+            guard words[end].flags.contains(.hasLetter) || w == "-" else { return nil }
+            if EntityResolver.titleWords.contains(w.lowercased()) { hasTitle = true }
+            end += 1
+        }
+        // Only a phrase that ends at punctuation and names an office; "who ..." or "said ..." are not roles.
+        guard hasTitle, end < sentenceEnd, end > start, [",", ".", ")", ";"].contains(word(end)),
+              EntityResolver.titleWords.contains(word(end - 1).lowercased()) || EntityResolver.titleWords.contains(
+                  word(end - 1).lowercased().split(separator: "-").first.map(String.init) ?? "") else { return nil }
+        return string(start..<end)
+    }
 }
