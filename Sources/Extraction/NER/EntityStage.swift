@@ -40,6 +40,7 @@ struct EntityResolver {
     let gazetteer: Gazetteer
     private var sentenceOf: [Int]
     private var covered: [Bool] = []
+    private var personToken: [Bool] = []
     /// Lower-case forms of the words the article writes in lower case somewhere.
     private let lowercaseForms: Set<String>
 
@@ -76,7 +77,8 @@ struct EntityResolver {
         coordinate(&mentions)
         categorise(&mentions)
         covered = [Bool](repeating: false, count: text.tokens.count)
-        for m in mentions { for i in m.tokens { covered[i] = true } }
+        personToken = covered
+        for m in mentions { for i in m.tokens { covered[i] = true; personToken[i] = m.type == .person } }
 
         var clusters: [Cluster] = []
         var byToken: [Int: Cluster] = [:]  // first token of a mention -> its cluster
@@ -144,8 +146,9 @@ struct EntityResolver {
                 || word(range.upperBound - 1).hasPrefix("'") || word(range.upperBound - 1).hasPrefix("\u{2019}") {
                 range = range.lowerBound..<(range.upperBound - 1)
             }
-            // "Ms Hewitt": the honorific is not part of the name.
-            while range.count > 1, EntityResolver.honorifics.contains(word(range.lowerBound)) {
+            // "Ms Hewitt", "Treasurer Lord Ashcroft": honorifics and titles are not part of the name.
+            while range.count > 1, TagSet.types[type] == "PER", EntityResolver.honorifics.contains(word(range.lowerBound))
+                    || EntityResolver.titleWords.contains(word(range.lowerBound).lowercased()) {
                 range = (range.lowerBound + 1)..<range.upperBound
             }
             result.append(Mention(tokens: range, type: kind(TagSet.types[type], range), sentence: sentenceOf[i]))
@@ -326,7 +329,7 @@ struct EntityResolver {
         "manager", "editor", "correspondent", "analyst", "economist", "official", "administrator", "inspector",
         "superintendent", "lieutenant", "colonel", "major", "admiral", "marshal", "sergeant", "prosecutor",
         "attorney", "justice", "chancellor", "president-elect", "vice-president", "founder", "executive",
-        "diplomat", "spokesperson", "mp", "mep", "chief executive", "director-general", "secretary-general",
+        "diplomat", "treasurer", "mp", "mep", "chief executive", "director-general", "secretary-general",
     ]
 
     // MARK: - Merging
@@ -447,6 +450,7 @@ struct EntityResolver {
         let end = start
         while start > sentenceStart {
             let w = words[start - 1]
+            if personToken[start - 1] { break }  // another person's name: "... Silvio Berlusconi and German Chancellor X"
             if w.isCapitalised && w.flags.contains(.hasLetter) && !EntityResolver.honorifics.contains(word(start - 1)) {
                 start -= 1
             } else if start - 2 >= sentenceStart, EntityResolver.roleConnectors.contains(word(start - 1)), words[start - 2].isCapitalised, start < end {
@@ -456,8 +460,9 @@ struct EntityResolver {
             }
         }
         // Words the article also writes in lower case ("But", "The") are not part of a title.
-        while start < end, EntityResolver.roleConnectors.contains(word(start)) || lowercaseForms.contains(word(start).lowercased())
-            && !EntityResolver.titleWords.contains(word(start).lowercased()) {
+        while start < end, EntityResolver.roleConnectors.contains(word(start))
+            || EntityResolver.sentenceWords.contains(word(start).lowercased())
+            || lowercaseForms.contains(word(start).lowercased()) && !EntityResolver.titleWords.contains(word(start).lowercased()) {
             start += 1
         }
         // A role needs its own title word next to the name, not just an organisation or place.
@@ -466,6 +471,13 @@ struct EntityResolver {
     }
 
     private func isTaggedName(_ i: Int) -> Bool { covered[i] }
+
+    /// Function words that are capitalised only because a sentence starts with them.
+    static let sentenceWords: Set<String> = [
+        "but", "and", "the", "a", "an", "in", "on", "at", "as", "when", "while", "after", "before", "if", "so", "yet",
+        "now", "then", "also", "however", "meanwhile", "both", "even", "under", "with", "from", "for", "by", "yesterday",
+        "today", "last", "next", "this", "that", "because", "although", "since", "until", "during", "among", "like",
+    ]
 
     private static let determiners: Set<String> = ["the", "a", "an", "its", "his", "her", "their"]
 
