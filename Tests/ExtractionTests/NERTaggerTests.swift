@@ -155,6 +155,21 @@ import Testing
         #expect(entities.map(\.salience).max() == 1)
     }
 
+    @Test func passedDeadlineStopsTheEntityStage() throws {
+        let models = try #require(ShippedModels.models)
+        let d = Document(text: "Derek Chollet visited Islamabad. He met officials of the Foreign Office.")
+        let tokens = Tokenizer.tokenize(d)
+        let text = AnalysedText(document: d, tokens: tokens, sentences: SentenceSplitter.sentences(
+            d, tokens: tokens, paragraphs: SentenceSplitter.paragraphs(d)))
+        #expect(try !EntityStage.run(text, models: models, deadline: .never).isEmpty)
+        do {
+            _ = try EntityStage.run(text, models: models, deadline: Deadline(uptimeNanoseconds: 1))
+            Issue.record("a passed deadline did not stop the stage")
+        } catch {
+            #expect(error.stage == "entities")
+        }
+    }
+
     @Test func appositionAfterANameIsARole() throws {
         let models = try #require(ShippedModels.models)
         let d = Document(text: "Peter Wallace, the bank's chief economist, said rates would rise. Wallace, who joined in 2001, left.")

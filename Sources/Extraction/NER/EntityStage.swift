@@ -14,7 +14,7 @@ enum EntityStage {
             try deadline.check("entities")
         }
         var resolver = EntityResolver(text: text, words: document.words, gazetteer: tagger.gazetteer)
-        return resolver.resolve(tags: tags) { i in
+        return try resolver.resolve(tags: tags, deadline: deadline) { i in
             // The best reading of a lone word other than a person: nothing, an organisation or a place.
             // (Lone miscellaneous names are adjectives such as Afghan, which are not confused with names.)
             let scores = tagger.model.scores(token: i, features: features)
@@ -56,10 +56,19 @@ struct EntityResolver {
         self.lowercaseForms = lowercaseForms
     }
 
-    private final class Cluster {
-        var mentions: [Mention] = []
-        var acronyms: Set<String> = []
+    private struct Cluster {
+        var mentions: [Mention]
         init(_ m: Mention) { mentions = [m] }
+    }
+
+    /// Keys to clusters (indexes), so that merging stays linear in the number of mentions.
+    private struct ClusterIndex {
+        var byForm: [String: Int] = [:]       // a mention's text, periods dropped (U.S. = US)
+        var byAcronym: [String: Int] = [:]    // acronyms defined in brackets after the name
+        var byInitials: [String: Int] = [:]   // initials of multi-word names (FO, US)
+        var byLastName: [String: Int] = [:]   // last word of a multi-word person's name
+        var byOrgWord: [String: Int] = [:]    // first and last word of a multi-word organisation's name
+        var byCode: [String: Int] = [:]       // ISO 3166 code of a country
     }
 
     func word(_ i: Int) -> String { text.text(of: text.tokens[i]) }
@@ -69,7 +78,9 @@ struct EntityResolver {
     }
 
     /// `otherThanPerson` gives the tagger's best non-person reading of one token (nil for none).
-    mutating func resolve(tags: [UInt8], otherThanPerson: (Int) -> String?) -> [Entity] {
+    /// Merging compares mentions pairwise, so the deadline is checked as it goes.
+    mutating func resolve(tags: [UInt8], deadline: Deadline = .never,
+                          otherThanPerson: (Int) -> String?) throws(DeadlineExceeded) -> [Entity] {
         var mentions = spans(tags)
         mentions = loneNames(mentions, otherThanPerson)
         mentions = bracketedAcronyms(mentions)
@@ -81,41 +92,45 @@ struct EntityResolver {
         for m in mentions { for i in m.tokens { covered[i] = true; personToken[i] = m.type == .person } }
 
         var clusters: [Cluster] = []
-        var byToken: [Int: Cluster] = [:]  // first token of a mention -> its cluster
+        var index = ClusterIndex()
         func attach(_ m: Mention) {
-            let found = clusters.first { matches(m, $0) }
-            if let c = found { c.mentions.append(m); byToken[m.tokens.lowerBound] = c } else {
-                let c = Cluster(m)
-                clusters.append(c)
-                byToken[m.tokens.lowerBound] = c
+            let k: Int
+            if let found = match(m, index) {
+                k = found
+                clusters[k].mentions.append(m)
+            } else {
+                k = clusters.count
+                clusters.append(Cluster(m))
             }
+            register(m, in: k, &index)
             // "Name (ACR)": the bracketed acronym names the same entity.
             let close = m.tokens.upperBound + 2
             if close < text.tokens.count, word(m.tokens.upperBound) == "(", word(close) == ")",
                EntityResolver.isAcronym(word(close - 1), of: m.tokens.map(word)) {
-                byToken[m.tokens.lowerBound]!.acronyms.insert(word(close - 1))
+                index.byAcronym[EntityResolver.normalised(word(close - 1)), default: k] = k
             }
         }
         // Full names first, so that a headline's "Dibaba" joins the "Tirunesh Dibaba" of the text below it.
         mentions.sort { ($1.tokens.count, $0.tokens.lowerBound) < ($0.tokens.count, $1.tokens.lowerBound) }
-        for m in mentions { attach(m) }
+        for (k, m) in mentions.enumerated() {
+            attach(m)
+            if k % 64 == 63 { try deadline.check("entities") }
+        }
 
         // Acronyms and last names the tagger left untagged still refer to their entity.
-        var extra: [(Mention, Cluster)] = []
         for i in text.tokens.indices where !covered[i] && words[i].isCapitalised {
+            if i % 256 == 0 { try deadline.check("entities") }
             let w = word(i)
             let form = EntityResolver.normalised(w)
-            if let c = clusters.first(where: { c in
-                c.acronyms.contains(form) || (words[i].flags.contains(.allUpper) && form.count >= 2 && isInitials(form, of: c))
-                    || (c.mentions[0].type == .person && isLastName(w, of: c))
-            }) {
-                extra.append((Mention(tokens: i..<(i + 1), type: c.mentions[0].type, sentence: sentenceOf[i]), c))
+            let found = index.byAcronym[form] ?? (words[i].flags.contains(.allUpper) ? index.byInitials[form] : nil)
+                ?? index.byLastName[w]
+            if let k = found {
+                clusters[k].mentions.append(Mention(tokens: i..<(i + 1), type: clusters[k].mentions[0].type, sentence: sentenceOf[i]))
             }
         }
-        for (m, c) in extra { c.mentions.append(m) }
 
         var entities: [Entity] = []
-        for c in clusters {
+        for var c in clusters {
             c.mentions.sort { $0.tokens.lowerBound < $1.tokens.lowerBound }
             entities.append(entity(c))
         }
@@ -219,18 +234,19 @@ struct EntityResolver {
     /// among organisation, place and no entity: a name used bare, unintroduced, is usually an organisation
     /// (a newspaper, a company, an agency) or a place.
     private func loneNames(_ mentions: [Mention], _ otherThanPerson: (Int) -> String?) -> [Mention] {
+        var introduced = Set<String>()  // words of full names, and words after an honorific or title
+        for m in mentions where m.type == .person && m.tokens.count > 1 { for i in m.tokens { introduced.insert(word(i)) } }
+        for i in text.tokens.indices.dropFirst() where words[i].isCapitalised {
+            let before = word(i - 1)
+            if EntityResolver.honorifics.contains(before) || EntityResolver.titleWords.contains(before.lowercased()) {
+                introduced.insert(word(i))
+            }
+        }
         var result: [Mention] = []
         for m in mentions {
-            guard m.type == .person, m.tokens.count == 1 else { result.append(m); continue }
-            let w = word(m.tokens.lowerBound)
-            let named = mentions.contains { o in
-                o.type == .person && o.tokens.count > 1 && o.tokens.contains { word($0) == w }
+            guard m.type == .person, m.tokens.count == 1, !introduced.contains(word(m.tokens.lowerBound)) else {
+                result.append(m); continue
             }
-            let titled = text.tokens.indices.contains { i in
-                i > 0 && word(i) == w && (EntityResolver.honorifics.contains(word(i - 1))
-                    || EntityResolver.titleWords.contains(word(i - 1).lowercased()))
-            }
-            if named || titled { result.append(m); continue }
             if let type = otherThanPerson(m.tokens.lowerBound) {
                 result.append(Mention(tokens: m.tokens, type: kind(type, m.tokens), sentence: m.sentence))
             }
@@ -255,6 +271,8 @@ struct EntityResolver {
     /// A miscellaneous name, or a place the gazetteer does not know, listed with an organisation ("the TTP
     /// and Islamic State-Khorasan") is one too.
     private func coordinate(_ mentions: inout [Mention]) {
+        var endingAt: [Int: Int] = [:]  // last token -> mention
+        for (k, m) in mentions.enumerated() { endingAt[m.tokens.upperBound - 1] = k }
         for k in mentions.indices.dropFirst() {
             let m = mentions[k]
             guard m.type == .misc || m.type == .norp || m.type == .place && gazetteer.lookup(words, m.tokens) == nil else { continue }
@@ -262,8 +280,7 @@ struct EntityResolver {
             guard j > 0, ["and", "or", ","].contains(word(j)) else { continue }
             j -= 1
             if word(j) == ")" && j >= 2 && word(j - 2) == "(" { j -= 3 }
-            guard let before = mentions[..<k].last(where: { $0.tokens.upperBound - 1 == j }),
-                  before.type == .org, before.sentence == mentions[k].sentence else { continue }
+            guard let b = endingAt[j], b < k, case let before = mentions[b], before.type == .org, before.sentence == mentions[k].sentence else { continue }
             mentions[k].type = .org
         }
     }
@@ -342,43 +359,52 @@ struct EntityResolver {
 
     private func name(_ m: Mention) -> String { EntityResolver.normalised(string(m.tokens)) }
 
-    private func matches(_ m: Mention, _ c: Cluster) -> Bool {
-        let form = name(m)
-        for other in c.mentions where name(other) == form { return true }
-        if c.acronyms.contains(form) { return true }
-        if m.tokens.count == 1 && words[m.tokens.lowerBound].flags.contains(.allUpper) && form.count >= 2
-            && isInitials(form, of: c) { return true }
-        if m.tokens.count == 1 && c.mentions[0].type == .person && (m.type == .person || m.type == .org || m.type == .place)
-            && isLastName(word(m.tokens.lowerBound), of: c) { return true }
-        // "Domecq" or "Pernod" after "Allied Domecq" and "Pernod Ricard": one word of an organisation's name.
-        if m.tokens.count == 1 && m.type == .org && c.mentions[0].type == .org && c.mentions.contains(where: { o in
-            o.tokens.count > 1 && (word(o.tokens.lowerBound) == form || word(o.tokens.upperBound - 1) == form)
-        }) { return true }
-        if m.type == .place, c.mentions[0].type == .place, let code = placeCode(m), c.mentions.contains(where: { placeCode($0) == code }) {
-            return true
+    /// What a mention can be found by once it belongs to cluster `k`.
+    private func register(_ m: Mention, in k: Int, _ index: inout ClusterIndex) {
+        index.byForm[name(m), default: k] = k
+        if m.tokens.count > 1 {
+            let names = m.tokens.map(word)
+            for initials in EntityResolver.initials(of: names) { index.byInitials[initials, default: k] = k }
+            if m.type == .person { index.byLastName[names[names.count - 1], default: k] = k }
+            if m.type == .org {
+                index.byOrgWord[names[0], default: k] = k
+                index.byOrgWord[names[names.count - 1], default: k] = k
+            }
         }
-        return false
+        if m.type == .place, let code = placeCode(m) { index.byCode[code, default: k] = k }
     }
 
-    private func isLastName(_ w: String, of c: Cluster) -> Bool {
-        c.mentions.contains { $0.type == .person && $0.tokens.count > 1 && word($0.tokens.upperBound - 1) == w }
+    /// The cluster a mention belongs to, by the first rule that finds one.
+    private func match(_ m: Mention, _ index: ClusterIndex) -> Int? {
+        let form = name(m)
+        if let k = index.byForm[form] ?? index.byAcronym[form] { return k }
+        if m.tokens.count == 1 {
+            let w = word(m.tokens.lowerBound)
+            if words[m.tokens.lowerBound].flags.contains(.allUpper), form.count >= 2, let k = index.byInitials[form] { return k }
+            if m.type == .person || m.type == .org || m.type == .place, let k = index.byLastName[w] { return k }
+            // "Domecq" or "Pernod" after "Allied Domecq" and "Pernod Ricard": one word of an organisation's name.
+            if m.type == .org, let k = index.byOrgWord[w] { return k }
+        }
+        if m.type == .place, let code = placeCode(m), let k = index.byCode[code] { return k }
+        return nil
     }
 
-    private func isInitials(_ acronym: String, of c: Cluster) -> Bool {
-        c.mentions.contains { $0.tokens.count > 1 && EntityResolver.isAcronym(acronym, of: $0.tokens.map(word)) }
+    /// Initials of a multi-word name: of every part, and of the capitalised parts only.
+    static func initials(of words: [String]) -> [String] {
+        let parts = words.flatMap { $0.split(separator: "-").map(String.init) }.filter { !$0.isEmpty }
+        guard parts.count >= 2 else { return [] }
+        let all = String(parts.compactMap { $0.unicodeScalars.first.map(Character.init) }).uppercased()
+        let capitalised = String(parts.compactMap { p in
+            p.unicodeScalars.first.flatMap { Tokenizer.isUpper($0) ? Character($0) : nil }
+        })
+        return all == capitalised ? [all] : [all, capitalised]
     }
 
     /// "TTP" for Tehreek-i-Taliban Pakistan, "FO" for Foreign Office, "MOFA" or "MFA" for Ministry of Foreign Affairs.
     static func isAcronym(_ acronym: String, of words: [String]) -> Bool {
         let letters = normalised(acronym)
         guard letters.count >= 2, letters.count <= 8, letters.unicodeScalars.allSatisfy({ Tokenizer.isUpper($0) }) else { return false }
-        let parts = words.flatMap { $0.split(separator: "-").map(String.init) }.filter { !$0.isEmpty }
-        guard parts.count >= 2 else { return false }
-        let all = String(parts.compactMap { $0.unicodeScalars.first.map(Character.init) }).uppercased()
-        let capitalised = String(parts.compactMap { p in
-            p.unicodeScalars.first.flatMap { Tokenizer.isUpper($0) ? Character($0) : nil }
-        })
-        return letters == all || letters == capitalised
+        return initials(of: words).contains(letters)
     }
 
     // MARK: - Entities

@@ -163,7 +163,8 @@ struct FeatureExtractor {
                 }
                 if w.isCapitalised, let others = occurrences[w.lower], others.count > 1 {
                     var used = 0
-                    for j32 in others where Int(j32) != i && used < 4 {
+                    for j32 in others where Int(j32) != i {
+                        if used == 4 { break }
                         let j = Int(j32)
                         let range = document.sentences[Int(sentenceOf[j])]
                         let pj = j > range.lowerBound ? words[j - 1].lower : FeatureExtractor.sentenceStart
