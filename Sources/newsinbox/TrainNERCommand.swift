@@ -19,14 +19,15 @@ struct TrainNERCommand: ParsableCommand {
     @Option(help: "Drop features seen fewer times than this.") var minCount: Int = 1
 
     func run() throws {
-        let gazetteerPath = gazetteer ?? URL(fileURLWithPath: out).deletingLastPathComponent().appendingPathComponent("gazetteer.tsv").path
-        let clustersPath = clusters ?? URL(fileURLWithPath: out).deletingLastPathComponent().appendingPathComponent("clusters.tsv").path
-        let clustersTSV = clusters != nil || FileManager.default.fileExists(atPath: clustersPath)
-            ? try String(contentsOfFile: clustersPath, encoding: .utf8) : nil
-        let gaz = Gazetteer(tsv: try String(contentsOfFile: gazetteerPath, encoding: .utf8))
-        let wordClusters = clustersTSV.map(WordClusters.init(tsv:)) ?? .empty
-        let trainCorpus = CoNLLCorpus(text: try String(contentsOfFile: train, encoding: .utf8))
-        let devCorpus = try dev.map { CoNLLCorpus(text: try String(contentsOfFile: $0, encoding: .utf8)) }
+        let beside = URL(fileURLWithPath: out).deletingLastPathComponent()
+        let gazetteerPath = gazetteer ?? beside.appendingPathComponent("gazetteer.tsv").path
+        let clustersPath = clusters ?? beside.appendingPathComponent("clusters.tsv").path
+        let gaz = Gazetteer(tsv: try read(gazetteerPath, "the gazetteer (--gazetteer)"))
+        let wordClusters = clusters != nil || FileManager.default.fileExists(atPath: clustersPath)
+            ? WordClusters(tsv: try read(clustersPath, "the word clusters (--clusters)")) : .empty
+        if wordClusters.isEmpty { print("no word clusters: training without them") }
+        let trainCorpus = CoNLLCorpus(text: try read(train, "the training data (--train)"))
+        let devCorpus = try dev.map { CoNLLCorpus(text: try read($0, "the development data (--dev)")) }
         guard trainCorpus.hasGold else { throw ValidationError("\(train) carries no NER tags") }
         var options = NERTrainer.Options()
         options.epochs = epochs
@@ -36,5 +37,11 @@ struct TrainNERCommand: ParsableCommand {
                                       options: options) { print($0) }
         try tagger.write(to: out)
         print("wrote \(out) (\(tagger.model.featureCount) features)")
+    }
+
+    private func read(_ path: String, _ what: String) throws -> String {
+        do { return try String(contentsOfFile: path, encoding: .utf8) } catch {
+            throw ValidationError("cannot read \(what) at \(path)")
+        }
     }
 }

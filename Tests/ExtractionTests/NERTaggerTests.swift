@@ -3,7 +3,7 @@ import Testing
 @testable import Extraction
 
 @Suite struct NERTaggerTests {
-    /// The shipped model on CoNLL-2003 dev (eng.testa). It reached 91.97 F1 when trained; the guard
+    /// The shipped model on CoNLL-2003 dev (eng.testa). It reached 92.39 F1 when trained; the guard
     /// leaves room only for rounding, so a change that costs accuracy fails here.
     @Test func devF1DoesNotRegress() throws {
         guard let text = EntityCorpora.text("conll2003/dev.txt") else {
@@ -15,7 +15,7 @@ import Testing
         for d in corpus.documents { score.add(gold: d.gold, predicted: tagger.tag(d), sentences: d.sentences) }
         print(score.report)
         #expect(score.overall.gold == 5942)
-        #expect(score.overall.f1 >= 0.918)
+        #expect(score.overall.f1 >= 0.922)
         for type in ["PER", "LOC", "ORG", "MISC"] { #expect((score.byType[type]?.f1 ?? 0) >= 0.86, "\(type)") }
     }
 
@@ -153,5 +153,50 @@ import Testing
         #expect(entities.first { $0.name == "Geneva" }?.country == "CH")
         #expect(entities.map(\.id) == entities.indices.map { "e\($0 + 1)" })
         #expect(entities.map(\.salience).max() == 1)
+    }
+
+    @Test func passedDeadlineStopsTheEntityStage() throws {
+        let models = try #require(ShippedModels.models)
+        let d = Document(text: "Derek Chollet visited Islamabad. He met officials of the Foreign Office.")
+        let tokens = Tokenizer.tokenize(d)
+        let text = AnalysedText(document: d, tokens: tokens, sentences: SentenceSplitter.sentences(
+            d, tokens: tokens, paragraphs: SentenceSplitter.paragraphs(d)))
+        #expect(try !EntityStage.run(text, models: models, deadline: .never).isEmpty)
+        do {
+            _ = try EntityStage.run(text, models: models, deadline: Deadline(uptimeNanoseconds: 1))
+            Issue.record("a passed deadline did not stop the stage")
+        } catch {
+            #expect(error.stage == "entities")
+        }
+    }
+
+    @Test func appositionAfterANameIsARole() throws {
+        let models = try #require(ShippedModels.models)
+        let d = Document(text: "Peter Wallace, the bank's chief economist, said rates would rise. Wallace, who joined in 2001, left.")
+        let person = try #require(try Extractor(models: models).extract(d).entities.first { $0.type == .person })
+        #expect(person.roles == ["bank's chief economist"])
+    }
+
+    @Test func headlineSurnameJoinsTheFullNameBelowIt() throws {
+        let models = try #require(ShippedModels.models)
+        let d = Document(text: """
+            Kowalczyk wins in Oslo
+
+            Justyna Kowalczyk won the race in Oslo on Sunday. Kowalczyk said she was tired.
+            """)
+        let entities = try Extractor(models: models).extract(d).entities
+        let people = entities.filter { $0.type == .person }
+        #expect(people.count == 1)
+        #expect(people.first?.name == "Justyna Kowalczyk")
+        #expect(people.first?.mentions.count == 3)
+        #expect(people.first?.id == "e1")
+    }
+
+    @Test func categoryNounTypesTheListAfterIt() throws {
+        let models = try #require(ShippedModels.models)
+        let d = Document(text: "Officials named militant groups Lashkar-e-Jhangvi (LeJ) and Jamaat Ansar Kharasan as suspects.")
+        let entities = try Extractor(models: models).extract(d).entities
+        let names = entities.filter { $0.type == .org }.map(\.name)
+        #expect(names.contains("Jamaat Ansar Kharasan"), "\(entities.map { ($0.name, $0.type) })")
     }
 }

@@ -2,7 +2,7 @@
 /// roles and salience.
 enum EntityStage {
     static func run(_ text: AnalysedText, models: ExtractionModels, deadline: Deadline) throws(DeadlineExceeded) -> [Entity] {
-        guard let tagger = models.tagger, !text.tokens.isEmpty else { return [] }
+        guard let tagger = models.tagger, !text.tokens.isEmpty, !text.sentences.isEmpty else { return [] }
         let scalars = text.document.scalars
         let document = TaggerDocument(
             words: text.tokens.map { WordInfo(scalars[$0.start..<$0.end]) },
@@ -14,7 +14,7 @@ enum EntityStage {
             try deadline.check("entities")
         }
         var resolver = EntityResolver(text: text, words: document.words, gazetteer: tagger.gazetteer)
-        return resolver.resolve(tags: tags) { i in
+        return try resolver.resolve(tags: tags, deadline: deadline) { i in
             // The best reading of a lone word other than a person: nothing, an organisation or a place.
             // (Lone miscellaneous names are adjectives such as Afghan, which are not confused with names.)
             let scores = tagger.model.scores(token: i, features: features)
@@ -40,6 +40,7 @@ struct EntityResolver {
     let gazetteer: Gazetteer
     private var sentenceOf: [Int]
     private var covered: [Bool] = []
+    private var personToken: [Bool] = []
     /// Lower-case forms of the words the article writes in lower case somewhere.
     private let lowercaseForms: Set<String>
 
@@ -55,10 +56,19 @@ struct EntityResolver {
         self.lowercaseForms = lowercaseForms
     }
 
-    private final class Cluster {
-        var mentions: [Mention] = []
-        var acronyms: Set<String> = []
+    private struct Cluster {
+        var mentions: [Mention]
         init(_ m: Mention) { mentions = [m] }
+    }
+
+    /// Keys to clusters (indexes), so that merging stays linear in the number of mentions.
+    private struct ClusterIndex {
+        var byForm: [String: Int] = [:]       // a mention's text, periods dropped (U.S. = US)
+        var byAcronym: [String: Int] = [:]    // acronyms defined in brackets after the name
+        var byInitials: [String: Int] = [:]   // initials of multi-word names (FO, US)
+        var byLastName: [String: Int] = [:]   // last word of a multi-word person's name
+        var byOrgWord: [String: Int] = [:]    // first and last word of a multi-word organisation's name
+        var byCode: [String: Int] = [:]       // ISO 3166 code of a country
     }
 
     func word(_ i: Int) -> String { text.text(of: text.tokens[i]) }
@@ -68,50 +78,59 @@ struct EntityResolver {
     }
 
     /// `otherThanPerson` gives the tagger's best non-person reading of one token (nil for none).
-    mutating func resolve(tags: [UInt8], otherThanPerson: (Int) -> String?) -> [Entity] {
+    /// Merging compares mentions pairwise, so the deadline is checked as it goes.
+    mutating func resolve(tags: [UInt8], deadline: Deadline = .never,
+                          otherThanPerson: (Int) -> String?) throws(DeadlineExceeded) -> [Entity] {
         var mentions = spans(tags)
         mentions = loneNames(mentions, otherThanPerson)
         mentions = bracketedAcronyms(mentions)
         mentions = splitTitles(mentions)
         coordinate(&mentions)
+        categorise(&mentions)
         covered = [Bool](repeating: false, count: text.tokens.count)
-        for m in mentions { for i in m.tokens { covered[i] = true } }
+        personToken = covered
+        for m in mentions { for i in m.tokens { covered[i] = true; personToken[i] = m.type == .person } }
 
         var clusters: [Cluster] = []
-        var byToken: [Int: Cluster] = [:]  // first token of a mention -> its cluster
+        var index = ClusterIndex()
         func attach(_ m: Mention) {
-            let found = clusters.first { matches(m, $0) }
-            if let c = found { c.mentions.append(m); byToken[m.tokens.lowerBound] = c } else {
-                let c = Cluster(m)
-                clusters.append(c)
-                byToken[m.tokens.lowerBound] = c
+            let k: Int
+            if let found = match(m, index) {
+                k = found
+                clusters[k].mentions.append(m)
+            } else {
+                k = clusters.count
+                clusters.append(Cluster(m))
             }
+            register(m, in: k, &index)
             // "Name (ACR)": the bracketed acronym names the same entity.
             let close = m.tokens.upperBound + 2
             if close < text.tokens.count, word(m.tokens.upperBound) == "(", word(close) == ")",
                EntityResolver.isAcronym(word(close - 1), of: m.tokens.map(word)) {
-                byToken[m.tokens.lowerBound]!.acronyms.insert(word(close - 1))
+                index.byAcronym[EntityResolver.normalised(word(close - 1)), default: k] = k
             }
         }
-        mentions.sort { $0.tokens.lowerBound < $1.tokens.lowerBound }
-        for m in mentions { attach(m) }
+        // Full names first, so that a headline's "Dibaba" joins the "Tirunesh Dibaba" of the text below it.
+        mentions.sort { ($1.tokens.count, $0.tokens.lowerBound) < ($0.tokens.count, $1.tokens.lowerBound) }
+        for (k, m) in mentions.enumerated() {
+            attach(m)
+            if k % 64 == 63 { try deadline.check("entities") }
+        }
 
         // Acronyms and last names the tagger left untagged still refer to their entity.
-        var extra: [(Mention, Cluster)] = []
         for i in text.tokens.indices where !covered[i] && words[i].isCapitalised {
+            if i % 256 == 0 { try deadline.check("entities") }
             let w = word(i)
             let form = EntityResolver.normalised(w)
-            if let c = clusters.first(where: { c in
-                c.acronyms.contains(form) || (words[i].flags.contains(.allUpper) && form.count >= 2 && isInitials(form, of: c))
-                    || (c.mentions[0].type == .person && isLastName(w, of: c))
-            }) {
-                extra.append((Mention(tokens: i..<(i + 1), type: c.mentions[0].type, sentence: sentenceOf[i]), c))
+            let found = index.byAcronym[form] ?? (words[i].flags.contains(.allUpper) ? index.byInitials[form] : nil)
+                ?? index.byLastName[w]
+            if let k = found {
+                clusters[k].mentions.append(Mention(tokens: i..<(i + 1), type: clusters[k].mentions[0].type, sentence: sentenceOf[i]))
             }
         }
-        for (m, c) in extra { c.mentions.append(m) }
 
         var entities: [Entity] = []
-        for c in clusters {
+        for var c in clusters {
             c.mentions.sort { $0.tokens.lowerBound < $1.tokens.lowerBound }
             entities.append(entity(c))
         }
@@ -142,8 +161,9 @@ struct EntityResolver {
                 || word(range.upperBound - 1).hasPrefix("'") || word(range.upperBound - 1).hasPrefix("\u{2019}") {
                 range = range.lowerBound..<(range.upperBound - 1)
             }
-            // "Ms Hewitt": the honorific is not part of the name.
-            while range.count > 1, EntityResolver.honorifics.contains(word(range.lowerBound)) {
+            // "Ms Hewitt", "Treasurer Lord Ashcroft": honorifics and titles are not part of the name.
+            while range.count > 1, TagSet.types[type] == "PER", EntityResolver.honorifics.contains(word(range.lowerBound))
+                    || EntityResolver.titleWords.contains(word(range.lowerBound).lowercased()) {
                 range = (range.lowerBound + 1)..<range.upperBound
             }
             result.append(Mention(tokens: range, type: kind(TagSet.types[type], range), sentence: sentenceOf[i]))
@@ -196,11 +216,15 @@ struct EntityResolver {
                 words[s].isCapitalised && EntityResolver.isAcronym(acronym, of: (s..<i).map(word))
             }).map({ $0..<i }) else { continue }
             let inside = result.filter { $0.tokens.overlaps(name) }
-            if inside.count == 1 && inside[0].tokens == name { continue }
+            // People are rarely given bracketed acronyms, and a name whose pieces the tagger typed differently
+            // (a person's name next to a country's) is an organisation's.
             let tagged = result.first { $0.tokens == (i + 1)..<(i + 2) }?.type
-            let largest = inside.max { $0.tokens.count < $1.tokens.count }?.type
+            let pieces = Set(inside.map(\.type))
+            var type = tagged ?? (pieces.count == 1 ? pieces.first! : .org)
+            if type == .person { type = .org }
+            if inside.count == 1 && inside[0].tokens == name && inside[0].type == type { continue }
             result.removeAll { $0.tokens.overlaps(name) }
-            result.append(Mention(tokens: name, type: tagged ?? largest ?? .org, sentence: sentenceOf[name.lowerBound]))
+            result.append(Mention(tokens: name, type: type, sentence: sentenceOf[name.lowerBound]))
         }
         return result.sorted { $0.tokens.lowerBound < $1.tokens.lowerBound }
     }
@@ -210,18 +234,19 @@ struct EntityResolver {
     /// among organisation, place and no entity: a name used bare, unintroduced, is usually an organisation
     /// (a newspaper, a company, an agency) or a place.
     private func loneNames(_ mentions: [Mention], _ otherThanPerson: (Int) -> String?) -> [Mention] {
+        var introduced = Set<String>()  // words of full names, and words after an honorific or title
+        for m in mentions where m.type == .person && m.tokens.count > 1 { for i in m.tokens { introduced.insert(word(i)) } }
+        for i in text.tokens.indices.dropFirst() where words[i].isCapitalised {
+            let before = word(i - 1)
+            if EntityResolver.honorifics.contains(before) || EntityResolver.titleWords.contains(before.lowercased()) {
+                introduced.insert(word(i))
+            }
+        }
         var result: [Mention] = []
         for m in mentions {
-            guard m.type == .person, m.tokens.count == 1 else { result.append(m); continue }
-            let w = word(m.tokens.lowerBound)
-            let named = mentions.contains { o in
-                o.type == .person && o.tokens.count > 1 && o.tokens.contains { word($0) == w }
+            guard m.type == .person, m.tokens.count == 1, !introduced.contains(word(m.tokens.lowerBound)) else {
+                result.append(m); continue
             }
-            let titled = text.tokens.indices.contains { i in
-                i > 0 && word(i) == w && (EntityResolver.honorifics.contains(word(i - 1))
-                    || EntityResolver.titleWords.contains(word(i - 1).lowercased()))
-            }
-            if named || titled { result.append(m); continue }
             if let type = otherThanPerson(m.tokens.lowerBound) {
                 result.append(Mention(tokens: m.tokens, type: kind(type, m.tokens), sentence: m.sentence))
             }
@@ -243,18 +268,74 @@ struct EntityResolver {
         return result
     }
 
-    /// A miscellaneous name listed with an organisation ("the TTP and Islamic State-Khorasan") is one too.
+    /// A miscellaneous name, or a place the gazetteer does not know, listed with an organisation ("the TTP
+    /// and Islamic State-Khorasan") is one too.
     private func coordinate(_ mentions: inout [Mention]) {
-        for k in mentions.indices.dropFirst() where mentions[k].type == .misc || mentions[k].type == .norp {
+        var endingAt: [Int: Int] = [:]  // last token -> mention
+        for (k, m) in mentions.enumerated() { endingAt[m.tokens.upperBound - 1] = k }
+        for k in mentions.indices.dropFirst() {
+            let m = mentions[k]
+            guard m.type == .misc || m.type == .norp || m.type == .place && gazetteer.lookup(words, m.tokens) == nil else { continue }
             var j = mentions[k].tokens.lowerBound - 1
             guard j > 0, ["and", "or", ","].contains(word(j)) else { continue }
             j -= 1
             if word(j) == ")" && j >= 2 && word(j - 2) == "(" { j -= 3 }
-            guard let before = mentions[..<k].last(where: { $0.tokens.upperBound - 1 == j }),
-                  before.type == .org, before.sentence == mentions[k].sentence else { continue }
+            guard let b = endingAt[j], b < k, case let before = mentions[b], before.type == .org, before.sentence == mentions[k].sentence else { continue }
             mentions[k].type = .org
         }
     }
+
+    /// A list of names introduced by a category noun takes the category's type: "militant groups X (ACR)
+    /// and Y", "groups such as X", "countries like X and Y" (Hearst's patterns).
+    private func categorise(_ mentions: inout [Mention]) {
+        var k = 0
+        while k < mentions.count {
+            guard let type = category(before: mentions[k].tokens.lowerBound) else { k += 1; continue }
+            var last = k
+            mentions[k].type = type
+            while last + 1 < mentions.count {
+                var j = mentions[last].tokens.upperBound
+                if j + 2 < text.tokens.count && word(j) == "(" && word(j + 2) == ")" {
+                    j += 3
+                    // The bracketed acronym, if tagged, is the same name.
+                    while last + 1 < mentions.count && mentions[last + 1].tokens.upperBound <= j {
+                        last += 1
+                        mentions[last].type = type
+                    }
+                }
+                guard j < text.tokens.count, [",", "and", "or"].contains(word(j)) else { break }
+                j += 1
+                if j < text.tokens.count && word(j) == "and" { j += 1 }
+                if j < text.tokens.count && word(j).lowercased() == "the" { j += 1 }
+                guard mentions[last + 1].tokens.lowerBound == j else { break }
+                last += 1
+                mentions[last].type = type
+            }
+            k = last + 1
+        }
+    }
+
+    private func category(before start: Int) -> Entity.Kind? {
+        var p = start - 1
+        if p >= 0 && word(p).lowercased() == "the" { p -= 1 }
+        guard p >= 0 else { return nil }
+        if let type = EntityResolver.categoryNouns[word(p).lowercased()] { return type }
+        let w = word(p).lowercased()
+        guard w == "like" || w == "including" || (w == "as" && p > 0 && word(p - 1).lowercased() == "such") else { return nil }
+        let sentenceStart = text.sentences[sentenceOf[start]].tokens.lowerBound
+        for q in stride(from: p - 1, through: max(sentenceStart, p - 6), by: -1) {
+            if let type = EntityResolver.categoryNouns[word(q).lowercased()] { return type }
+        }
+        return nil
+    }
+
+    static let categoryNouns: [String: Entity.Kind] = [
+        "groups": .org, "organisations": .org, "organizations": .org, "companies": .org, "firms": .org,
+        "parties": .org, "agencies": .org, "banks": .org, "outfits": .org, "factions": .org, "movements": .org,
+        "militias": .org, "clubs": .org, "broadcasters": .org, "newspapers": .org, "institutions": .org,
+        "countries": .place, "nations": .place, "cities": .place, "provinces": .place, "regions": .place,
+        "towns": .place, "capitals": .place,
+    ]
 
     /// Nouns of office and rank that may stand before a name.
     static let titleWords: Set<String> = [
@@ -265,6 +346,7 @@ struct EntityResolver {
         "manager", "editor", "correspondent", "analyst", "economist", "official", "administrator", "inspector",
         "superintendent", "lieutenant", "colonel", "major", "admiral", "marshal", "sergeant", "prosecutor",
         "attorney", "justice", "chancellor", "president-elect", "vice-president", "founder", "executive",
+        "diplomat", "treasurer", "mp", "mep", "chief executive", "director-general", "secretary-general",
     ]
 
     // MARK: - Merging
@@ -277,39 +359,52 @@ struct EntityResolver {
 
     private func name(_ m: Mention) -> String { EntityResolver.normalised(string(m.tokens)) }
 
-    private func matches(_ m: Mention, _ c: Cluster) -> Bool {
-        let form = name(m)
-        for other in c.mentions where name(other) == form { return true }
-        if c.acronyms.contains(form) { return true }
-        if m.tokens.count == 1 && words[m.tokens.lowerBound].flags.contains(.allUpper) && form.count >= 2
-            && isInitials(form, of: c) { return true }
-        if m.tokens.count == 1 && c.mentions[0].type == .person && (m.type == .person || m.type == .org || m.type == .place)
-            && isLastName(word(m.tokens.lowerBound), of: c) { return true }
-        if m.type == .place, c.mentions[0].type == .place, let code = placeCode(m), c.mentions.contains(where: { placeCode($0) == code }) {
-            return true
+    /// What a mention can be found by once it belongs to cluster `k`.
+    private func register(_ m: Mention, in k: Int, _ index: inout ClusterIndex) {
+        index.byForm[name(m), default: k] = k
+        if m.tokens.count > 1 {
+            let names = m.tokens.map(word)
+            for initials in EntityResolver.initials(of: names) { index.byInitials[initials, default: k] = k }
+            if m.type == .person { index.byLastName[names[names.count - 1], default: k] = k }
+            if m.type == .org {
+                index.byOrgWord[names[0], default: k] = k
+                index.byOrgWord[names[names.count - 1], default: k] = k
+            }
         }
-        return false
+        if m.type == .place, let code = placeCode(m) { index.byCode[code, default: k] = k }
     }
 
-    private func isLastName(_ w: String, of c: Cluster) -> Bool {
-        c.mentions.contains { $0.type == .person && $0.tokens.count > 1 && word($0.tokens.upperBound - 1) == w }
+    /// The cluster a mention belongs to, by the first rule that finds one.
+    private func match(_ m: Mention, _ index: ClusterIndex) -> Int? {
+        let form = name(m)
+        if let k = index.byForm[form] ?? index.byAcronym[form] { return k }
+        if m.tokens.count == 1 {
+            let w = word(m.tokens.lowerBound)
+            if words[m.tokens.lowerBound].flags.contains(.allUpper), form.count >= 2, let k = index.byInitials[form] { return k }
+            if m.type == .person || m.type == .org || m.type == .place, let k = index.byLastName[w] { return k }
+            // "Domecq" or "Pernod" after "Allied Domecq" and "Pernod Ricard": one word of an organisation's name.
+            if m.type == .org, let k = index.byOrgWord[w] { return k }
+        }
+        if m.type == .place, let code = placeCode(m), let k = index.byCode[code] { return k }
+        return nil
     }
 
-    private func isInitials(_ acronym: String, of c: Cluster) -> Bool {
-        c.mentions.contains { $0.tokens.count > 1 && EntityResolver.isAcronym(acronym, of: $0.tokens.map(word)) }
+    /// Initials of a multi-word name: of every part, and of the capitalised parts only.
+    static func initials(of words: [String]) -> [String] {
+        let parts = words.flatMap { $0.split(separator: "-").map(String.init) }.filter { !$0.isEmpty }
+        guard parts.count >= 2 else { return [] }
+        let all = String(parts.compactMap { $0.unicodeScalars.first.map(Character.init) }).uppercased()
+        let capitalised = String(parts.compactMap { p in
+            p.unicodeScalars.first.flatMap { Tokenizer.isUpper($0) ? Character($0) : nil }
+        })
+        return all == capitalised ? [all] : [all, capitalised]
     }
 
     /// "TTP" for Tehreek-i-Taliban Pakistan, "FO" for Foreign Office, "MOFA" or "MFA" for Ministry of Foreign Affairs.
     static func isAcronym(_ acronym: String, of words: [String]) -> Bool {
         let letters = normalised(acronym)
         guard letters.count >= 2, letters.count <= 8, letters.unicodeScalars.allSatisfy({ Tokenizer.isUpper($0) }) else { return false }
-        let parts = words.flatMap { $0.split(separator: "-").map(String.init) }.filter { !$0.isEmpty }
-        guard parts.count >= 2 else { return false }
-        let all = String(parts.compactMap { $0.unicodeScalars.first.map(Character.init) }).uppercased()
-        let capitalised = String(parts.compactMap { p in
-            p.unicodeScalars.first.flatMap { Tokenizer.isUpper($0) ? Character($0) : nil }
-        })
-        return letters == all || letters == capitalised
+        return initials(of: words).contains(letters)
     }
 
     // MARK: - Entities
@@ -320,13 +415,17 @@ struct EntityResolver {
     }
 
     private func entity(_ c: Cluster) -> Entity {
-        // The type most mentions carry; the first mention breaks ties.
-        var votes: [Entity.Kind: Int] = [:]
-        for m in c.mentions { votes[m.type, default: 0] += m.tokens.count > 1 ? 2 : 1 }
-        let type = votes.max { $0.value < $1.value || ($0.value == $1.value && $0.key != c.mentions[0].type) }!.key
+        // The full name's type: "US" in "US troops" may be tagged MISC, "United States" is a place.
         let longest = c.mentions.max { a, b in
             (a.tokens.count, string(a.tokens).count) < (b.tokens.count, string(b.tokens).count)
         }!
+        var type = longest.type
+        if longest.tokens.count == 1 {
+            // Only short forms: the type most mentions carry, the longest mention breaking ties.
+            var votes: [Entity.Kind: Int] = [:]
+            for m in c.mentions { votes[m.type, default: 0] += 1 }
+            type = votes.max { $0.value < $1.value || ($0.value == $1.value && $0.key != longest.type) }!.key
+        }
         var e = Entity(id: "", type: type, name: string(longest.tokens), mentions: c.mentions.map { m in
             TextSpan(start: text.tokens[m.tokens.lowerBound].start, end: text.tokens[m.tokens.upperBound - 1].end)
         })
@@ -351,7 +450,9 @@ struct EntityResolver {
         }
         if type == .person {
             var roles: [String] = []
-            for m in c.mentions { if let r = role(before: m), !roles.contains(r) { roles.append(r) } }
+            for m in c.mentions {
+                for r in [role(before: m), role(after: m)].compactMap({ $0 }) where !roles.contains(r) { roles.append(r) }
+            }
             e.roles = roles
         }
         // Salience: mentions count, early ones more (news puts the subject first).
@@ -375,6 +476,7 @@ struct EntityResolver {
         let end = start
         while start > sentenceStart {
             let w = words[start - 1]
+            if personToken[start - 1] { break }  // another person's name: "... Silvio Berlusconi and German Chancellor X"
             if w.isCapitalised && w.flags.contains(.hasLetter) && !EntityResolver.honorifics.contains(word(start - 1)) {
                 start -= 1
             } else if start - 2 >= sentenceStart, EntityResolver.roleConnectors.contains(word(start - 1)), words[start - 2].isCapitalised, start < end {
@@ -384,8 +486,9 @@ struct EntityResolver {
             }
         }
         // Words the article also writes in lower case ("But", "The") are not part of a title.
-        while start < end, EntityResolver.roleConnectors.contains(word(start)) || lowercaseForms.contains(word(start).lowercased())
-            && !EntityResolver.titleWords.contains(word(start).lowercased()) {
+        while start < end, EntityResolver.roleConnectors.contains(word(start))
+            || EntityResolver.sentenceWords.contains(word(start).lowercased())
+            || lowercaseForms.contains(word(start).lowercased()) && !EntityResolver.titleWords.contains(word(start).lowercased()) {
             start += 1
         }
         // A role needs its own title word next to the name, not just an organisation or place.
@@ -394,4 +497,36 @@ struct EntityResolver {
     }
 
     private func isTaggedName(_ i: Int) -> Bool { covered[i] }
+
+    /// Function words that are capitalised only because a sentence starts with them.
+    static let sentenceWords: Set<String> = [
+        "but", "and", "the", "a", "an", "in", "on", "at", "as", "when", "while", "after", "before", "if", "so", "yet",
+        "now", "then", "also", "however", "meanwhile", "both", "even", "under", "with", "from", "for", "by", "yesterday",
+        "today", "last", "next", "this", "that", "because", "although", "since", "until", "during", "among", "like",
+    ]
+
+    private static let determiners: Set<String> = ["the", "a", "an", "its", "his", "her", "their"]
+
+    /// An apposition after the name: "Digby Jones, the CBI's director general," -> "CBI's director general".
+    private func role(after m: Mention) -> String? {
+        let sentenceEnd = text.sentences[m.sentence].tokens.upperBound
+        var start = m.tokens.upperBound
+        guard start + 1 < sentenceEnd, word(start) == "," else { return nil }
+        start += 1
+        if EntityResolver.determiners.contains(word(start).lowercased()) { start += 1 }
+        var end = start
+        var hasTitle = false
+        while end < sentenceEnd && end - start < 8 {
+            let w = word(end)
+            if w == "," || w == "." || w == ")" || w == ";" { break }
+            guard words[end].flags.contains(.hasLetter) || w == "-" else { return nil }
+            if EntityResolver.titleWords.contains(w.lowercased()) { hasTitle = true }
+            end += 1
+        }
+        // Only a phrase that ends at punctuation and names an office; "who ..." or "said ..." are not roles.
+        guard hasTitle, end < sentenceEnd, end > start, [",", ".", ")", ";"].contains(word(end)),
+              EntityResolver.titleWords.contains(word(end - 1).lowercased()) || EntityResolver.titleWords.contains(
+                  word(end - 1).lowercased().split(separator: "-").first.map(String.init) ?? "") else { return nil }
+        return string(start..<end)
+    }
 }

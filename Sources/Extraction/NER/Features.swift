@@ -29,6 +29,7 @@ struct FeatureExtractor {
         case seenLowercase, seenCapitalisedMid, gazetteer, gazetteerShape, gazetteerPrev, gazetteerNext
         case afterBracket, runFirst, runLast, runLength, runLastPosition, lowerPrevShape, lowerNextShape
         case flags, seenCapitalisedMidShape, docFirstLower, runShape
+        case contextElsewherePrev, contextElsewhereNext, clusterElsewherePrev, clusterElsewhereNext
         case cluster64, cluster256, cluster1024, clusterPrev, clusterNext, clusterPrevCur, clusterCurNext
     }
 
@@ -68,6 +69,15 @@ struct FeatureExtractor {
         }
 
         let clusterIDs = clusters.isEmpty ? [] : words.map { clusters.ids($0) }
+        // Where else the document writes each capitalised word: the neighbours there are evidence here.
+        var occurrences: [UInt64: [Int32]] = [:]
+        for (s, sentence) in document.sentences.enumerated() where !capsSentence[s] {
+            for i in sentence where words[i].isCapitalised && words[i].flags.contains(.hasLower) {
+                occurrences[words[i].lower, default: []].append(Int32(i))
+            }
+        }
+        var sentenceOf = [Int32](repeating: 0, count: words.count)
+        for (s, sentence) in document.sentences.enumerated() { for i in sentence { sentenceOf[i] = Int32(s) } }
         var m = FeatureMatrix()
         m.keys.reserveCapacity(words.count * 48)
         m.offsets.reserveCapacity(words.count + 1)
@@ -150,6 +160,25 @@ struct FeatureExtractor {
                     m.keys.append(f(.runLast, words[run.upperBound - 1].lower, position))
                     m.keys.append(f(.runLength, UInt64(min(run.count, 6)), position))
                     m.keys.append(f(.runShape, UInt64(min(run.count, 6)), caps))
+                }
+                if w.isCapitalised, let others = occurrences[w.lower], others.count > 1 {
+                    var used = 0
+                    for j32 in others where Int(j32) != i {
+                        if used == 4 { break }
+                        let j = Int(j32)
+                        let range = document.sentences[Int(sentenceOf[j])]
+                        let pj = j > range.lowerBound ? words[j - 1].lower : FeatureExtractor.sentenceStart
+                        let nj = j + 1 < range.upperBound ? words[j + 1].lower : FeatureExtractor.sentenceEnd
+                        m.keys.append(f(.contextElsewherePrev, pj))
+                        m.keys.append(f(.contextElsewhereNext, nj))
+                        if !clusterIDs.isEmpty {
+                            let pc = j > range.lowerBound ? UInt64(clusterIDs[j - 1].1) : FeatureExtractor.sentenceStart
+                            let nc = j + 1 < range.upperBound ? UInt64(clusterIDs[j + 1].1) : FeatureExtractor.sentenceEnd
+                            m.keys.append(f(.clusterElsewherePrev, pc))
+                            m.keys.append(f(.clusterElsewhereNext, nc))
+                        }
+                        used += 1
+                    }
                 }
                 if !clusterIDs.isEmpty {
                     let c = clusterIDs[i]

@@ -36,7 +36,7 @@ public struct WordClusters: Sendable {
         return (WordClusters.unknown, WordClusters.unknown, WordClusters.unknown)
     }
 
-    var isEmpty: Bool { exact.isEmpty }
+    public var isEmpty: Bool { exact.isEmpty }
 
     // MARK: - Binary form: u32 count, (u64 key, u64 packed ids) pairs, for the exact then the lower table.
 

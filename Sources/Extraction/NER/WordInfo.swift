@@ -55,13 +55,11 @@ struct WordInfo {
     var flags: Flags = []
     var length = 0
 
-    init<S: Collection>(_ scalars: S) where S.Element == Unicode.Scalar {
+    init<S: BidirectionalCollection>(_ scalars: S) where S.Element == Unicode.Scalar {
         var lastClass: UInt32 = 0
         var letters = 0
         var upper = 0
         var index = 0
-        var lowers: [UInt32] = []
-        lowers.reserveCapacity(scalars.count)
         for raw in scalars {
             let c = WordInfo.fold(raw.value)
             let isUpper: Bool
@@ -89,7 +87,6 @@ struct WordInfo {
             }
             word = FeatureHash.add(word, folded)
             lower = FeatureHash.add(lower, low)
-            lowers.append(low)
             let cls: UInt32 = isUpper ? 0x58 : isLower ? 0x78 : isDigit ? 0x30 : folded  // X x 0 or itself
             if cls != lastClass { shortShape = FeatureHash.add(shortShape, cls); lastClass = cls }
             if index < 10 { longShape = FeatureHash.add(longShape, cls) }
@@ -117,8 +114,8 @@ struct WordInfo {
         if letters > 0 && upper == letters { flags.insert(.allUpper) }
         var h = FeatureHash.offset ^ 0x5555
         var n = 0
-        for low in lowers.reversed() {
-            h = FeatureHash.add(h, low)
+        for raw in scalars.reversed() {
+            h = FeatureHash.add(h, WordInfo.lowerFolded(raw.value))
             n += 1
             switch n {
             case 1: suffixes.0 = h
@@ -134,6 +131,17 @@ struct WordInfo {
     init(_ word: String) { self.init(word.unicodeScalars) }
 
     var isCapitalised: Bool { flags.contains(.initialUpper) }
+
+    /// The lower-case, folded form of one scalar, as `lower` hashes it.
+    @inline(__always) static func lowerFolded(_ raw: UInt32) -> UInt32 {
+        let c = fold(raw)
+        if c < 0x80 {
+            if c >= 0x30 && c <= 0x39 { return 0x30 }
+            return c >= 0x41 && c <= 0x5A ? c | 0x20 : c
+        }
+        guard let s = Unicode.Scalar(c), s.properties.isUppercase else { return c }
+        return s.properties.lowercaseMapping.unicodeScalars.first?.value ?? c
+    }
 
     /// Curly quotes and dashes as their ASCII forms, so article text looks like the Reuters training text.
     @inline(__always) static func fold(_ c: UInt32) -> UInt32 {
