@@ -87,6 +87,20 @@ import Testing
         }
     }
 
+    @Test func extractorRegressionInputsExtract() {
+        let inputs = Self.inputs("FuzzExtractor")
+        guard !inputs.isEmpty else { return }
+        let extractor = Extractor(models: (try? ExtractionModels.load()) ?? ExtractionModels())
+        for (name, bytes) in inputs {
+            let date = ArticleDate(year: 2000 + Int(bytes.first ?? 0) % 30, month: 2, day: 13)
+            let document = Document(text: String(decoding: bytes.dropFirst(min(1, bytes.count)), as: UTF8.self), date: date)
+            let result = try? extractor.extract(document)
+            #expect(result?.sentences.allSatisfy { $0.end <= document.scalars.count } != false, "\(name)")
+        }
+    }
+
+    // Found by the bad-input corpus (NewsInboxTests/BadInputTests), checked here at the reader.
+
     @Test func aSingleHugeLineGivesABoundedHeadline() throws {
         let line = String(repeating: "council budget Leeds Monday ", count: 20_000)
         let article = try PlainTextReader.read(line, fileDate: nil).article
