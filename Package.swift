@@ -12,6 +12,10 @@ let package = Package(
         .executable(name: "newsinboxd", targets: ["newsinboxd"]),
         .executable(name: "newsinboxctl", targets: ["newsinboxctl"]),
         .executable(name: "newsinbox", targets: ["newsinbox"]),
+        // For the fuzz package in fuzz/ (built only by scripts/fuzz).
+        .library(name: "ArticleReaders", targets: ["ArticleReaders"]),
+        .library(name: "Extraction", targets: ["Extraction"]),
+        .library(name: "Control", targets: ["Control"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

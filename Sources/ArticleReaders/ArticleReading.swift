@@ -69,7 +69,7 @@ public enum ArticleReading {
         case .text:
             let decoded = TextDecoding.decode(bytes)
             if !Text.hasText(decoded.text) {
-                throw ReaderError(format: "text", reason: "no text: the file is white space only")
+                throw ReaderError(format: "text", reason: "no text: the file is white space or control characters only")
             }
             let (format, article) = try PlainTextReader.read(decoded.text, fileDate: input.fileDate)
             return ReadResult(format: format, articles: [article], encoding: bomEncoding ?? decoded.encoding, encodingFallback: decoded.usedFallback)

@@ -71,11 +71,21 @@ enum PlainTextReader {
         return paragraphs
     }
 
+    /// A headline is never longer than this; the first sentence is looked for in this many scalars only.
+    static let maxHeadlineScalars = 1000
+
     static func firstSentence(of paragraph: String) -> String {
-        let document = Document(text: paragraph)
+        // Bounded: a single 50 MB line must not be tokenized twice, nor become a 50 MB headline.
+        var head = paragraph
+        if !paragraph.unicodeScalars.dropFirst(maxHeadlineScalars).isEmpty {
+            var scalars = String.UnicodeScalarView(paragraph.unicodeScalars.prefix(maxHeadlineScalars))
+            if let space = scalars.lastIndex(where: { $0 == " " }) { scalars = String.UnicodeScalarView(scalars[..<space]) }
+            head = String(scalars)
+        }
+        let document = Document(text: head)
         let tokens = Tokenizer.tokenize(document)
         let sentences = SentenceSplitter.sentences(document, tokens: tokens, paragraphs: SentenceSplitter.paragraphs(document))
-        guard let first = sentences.first else { return paragraph }
+        guard let first = sentences.first else { return head }
         return document[first.span]
     }
 

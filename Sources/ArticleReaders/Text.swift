@@ -89,10 +89,11 @@ enum Text {
         return lower.contains("<p>") || lower.contains("<p ") || lower.contains("<br") || lower.contains("</p>") || lower.contains("<div")
     }
 
-    /// True when `s` has something besides white space.
+    /// True when `s` has something besides white space and control characters (a file of only
+    /// control characters is not an article).
     static func hasText(_ s: String?) -> Bool {
         guard let s else { return false }
-        return s.utf8.contains { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }
+        return s.unicodeScalars.contains { !$0.properties.isWhitespace && $0.properties.generalCategory != .control }
     }
 
     static func nonEmpty(_ s: String?) -> String? {

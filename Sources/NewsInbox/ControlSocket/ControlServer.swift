@@ -137,25 +137,9 @@ final class ControlServer: @unchecked Sendable {
 
     fileprivate func dispatch(_ line: [UInt8], from connection: Connection) {
         let request: ControlRequest
-        do {
-            // The version is checked before anything else, even before the command's shape.
-            let object = try JSONSerialization.jsonObject(with: Data(line))
-            guard let dict = object as? [String: Any] else { throw ControlResponse.failure(.malformed, "a request is a JSON object") }
-            guard let version = dict["version"] as? Int else {
-                connection.reply(.failure(.version, "the request has no protocol version; this daemon speaks version \(ControlProtocol.version)"))
-                return
-            }
-            guard version == ControlProtocol.version else {
-                connection.reply(.failure(.version, "protocol version \(version) is not supported; this daemon speaks version \(ControlProtocol.version)"))
-                return
-            }
-            request = try JSONDecoder().decode(ControlRequest.self, from: Data(line))
-        } catch let response as ControlResponse {
-            connection.reply(response)
-            return
-        } catch {
-            connection.reply(.failure(.malformed, "malformed request: not a JSON object with version, command and args"))
-            return
+        switch ControlRequest.decode(line: line) {
+        case .success(let decoded): request = decoded
+        case .failure(let response): connection.reply(response); return
         }
         handler(request, connection.peer) { [weak connection] response in
             connection?.replyFromAnyQueue(response)
@@ -164,8 +148,6 @@ final class ControlServer: @unchecked Sendable {
 
     fileprivate func log(_ message: String) { logger.info("\(message)") }
 }
-
-extension ControlResponse: Error {}
 
 /// What the control socket has seen since start, for `newsinboxctl stats` (like HAProxy's own counters).
 struct ControlCounters: Sendable {

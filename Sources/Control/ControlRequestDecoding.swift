@@ -1,0 +1,24 @@
+import Foundation
+
+extension ControlRequest {
+    /// Decodes one request line, or says what to answer instead.
+    ///
+    /// The version is checked before anything else, even before the command's shape, so a client of
+    /// another protocol version always learns which version this daemon speaks. Pure: no I/O, no state.
+    public static func decode(line: [UInt8]) -> Result<ControlRequest, ControlResponse> {
+        let malformed = ControlResponse.failure(.malformed, "malformed request: not a JSON object with version, command and args")
+        guard let object = try? JSONSerialization.jsonObject(with: Data(line)) else { return .failure(malformed) }
+        guard let dict = object as? [String: Any] else { return .failure(.failure(.malformed, "a request is a JSON object")) }
+        guard let version = dict["version"] as? Int else {
+            return .failure(.failure(.version, "the request has no protocol version; this daemon speaks version \(ControlProtocol.version)"))
+        }
+        guard version == ControlProtocol.version else {
+            return .failure(.failure(.version, "protocol version \(version) is not supported; this daemon speaks version \(ControlProtocol.version)"))
+        }
+        guard let request = try? JSONDecoder().decode(ControlRequest.self, from: Data(line)) else { return .failure(malformed) }
+        return .success(request)
+    }
+}
+
+/// A response that stands for a refused request.
+extension ControlResponse: Error {}

@@ -1,0 +1,21 @@
+import CFuzzerDriver
+import Extraction
+
+/// Every extraction stage (entities with the shipped NER model when it is found, times, quotes, figures,
+/// acronyms, summary) over any text; the first byte moves the article date.
+let extractor = Extractor(models: (try? ExtractionModels.load()) ?? ExtractionModels())
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {
+    guard let data else { return 0 }
+    let bytes = UnsafeBufferPointer(start: data, count: size)
+    let date = ArticleDate(year: 2000 + Int(bytes.first ?? 0) % 30, month: 2, day: 13)
+    let document = Document(text: String(decoding: bytes.dropFirst(min(1, size)), as: UTF8.self), date: date)
+    guard let result = try? extractor.extract(document) else { return 0 }
+    for span in result.sentences { precondition(span.start >= 0 && span.end <= document.scalars.count, "sentence \(span)") }
+    for time in result.times { precondition(time.end <= document.scalars.count, "time \(time.start)..<\(time.end)") }
+    return 0
+}
+
+@_cdecl("FuzzExtractor_main")
+public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 { fuzz_run(argc, argv, fuzz) }
