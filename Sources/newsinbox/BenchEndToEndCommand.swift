@@ -19,10 +19,15 @@ struct BenchEndToEndCommand: ParsableCommand {
     @Option(help: "Directory of BBC plain-text articles (default: ../shared/corpora/bbc).") var corpus: String?
     @Option(help: "The seed article (default: ../shared/corpora/seed/dawn-2023-02-12.txt).") var seed: String?
     @Option(help: "Where workspaces go (removed afterwards).") var workdir = "/tmp"
-    @Option(help: "Files in the large backlog (default 20000; 0 skips).") var scale: Int?
-    @Option(name: .customLong("big-backlog"), help: "Files already waiting at start-up, for flat RSS (default 100000; 0 skips).") var bigBacklog: Int?
-    @Option(help: "Repeats of the BBC backlog for NewsInbox (median reported).") var repeats: Int?
-    @Option(name: .customLong("steady-seconds"), help: "Duration of each steady-rate run.") var steadySeconds: Double?
+    @Option(name: .customLong("seed-drops"), help: "Seed variants dropped one at a time (default 200; peer 30).") var seedDrops: Int?
+    @Option(name: .customLong("backlog-files"), help: "Files in the BBC backlog (default 2225, the set).") var backlogFiles: Int?
+    @Option(help: "Repeats of the BBC backlog for NewsInbox (default 3; median reported).") var repeats: Int?
+    @Option(help: "Files in the large backlog renamed in at once (default 0; run.sh uses 20000 on tmpfs).") var scale: Int?
+    @Option(name: .customLong("big-backlog"), help: "Files already waiting at start-up, for flat RSS (default 0; run.sh uses 100000 on tmpfs).") var bigBacklog: Int?
+    @Option(name: .customLong("steady-seconds"), help: "Duration of each steady-rate run (default 20).") var steadySeconds: Double?
+    @Option(help: "Fresh instances started to time exec to READY=1 (default 7).") var startups: Int?
+    @Option(name: .customLong("peer-backlog-files"), help: "Files in the peer's backlog (default 300: the peer needs minutes for the set).") var peerBacklogFiles: Int?
+    @Option(name: .customLong("peer-steady-seconds"), help: "Duration of the peer's steady-rate runs (default 4).") var peerSteadySeconds: Double?
     @Flag(name: .customLong("keep"), help: "Keep the workspaces for inspection.") var keep = false
     @OptionGroup var output: BenchOutputOptions
 
@@ -45,14 +50,14 @@ struct BenchEndToEndCommand: ParsableCommand {
             return SystemUnderTest(name: "peer") { ws in [python, script, "--inbox", ws.inbox, "--output", ws.output, "--state", ws.state] }
         }
 
-        let steady = steadySeconds ?? (quick ? 4 : 20)
         var plans: [(SystemUnderTest, Plan)] = [(newsinbox, Plan(
-            seedDrops: quick ? 50 : 200, steadySeconds: steady, backlogFiles: corpus.bbc.count,
-            backlogRepeats: repeats ?? (quick ? 1 : 3), scale: scale ?? (quick ? 0 : 20_000), startups: quick ? 3 : 7))]
+            seedDrops: seedDrops ?? (quick ? 50 : 200), steadySeconds: steadySeconds ?? (quick ? 4 : 20),
+            backlogFiles: min(corpus.bbc.count, backlogFiles ?? (quick ? 500 : corpus.bbc.count)),
+            backlogRepeats: repeats ?? (quick ? 1 : 3), scale: scale ?? 0, startups: startups ?? (quick ? 3 : 7)))]
         if let peer {
             plans.append((peer, Plan(
-                seedDrops: quick ? 10 : 50, steadySeconds: quick ? 3 : 10, backlogFiles: quick ? 150 : corpus.bbc.count,
-                backlogRepeats: 1, scale: 0, startups: 1)))
+                seedDrops: quick ? 8 : 30, steadySeconds: peerSteadySeconds ?? (quick ? 0.6 : 4),
+                backlogFiles: peerBacklogFiles ?? (quick ? 40 : 300), backlogRepeats: 1, scale: 0, startups: 1)))
         }
 
         var results: [String: BenchJSON] = [:]
@@ -65,7 +70,7 @@ struct BenchEndToEndCommand: ParsableCommand {
             results[system.name] = json
             summaries[system.name] = summary
         }
-        let big = bigBacklog ?? (quick ? 0 : 100_000)
+        let big = bigBacklog ?? 0
         if big > 0 {
             print("bench e2e: newsinbox with \(big) files waiting at start-up ...")
             fflush(nil)

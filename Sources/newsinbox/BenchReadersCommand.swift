@@ -15,8 +15,8 @@ struct BenchReadersCommand: ParsableCommand {
 
     @Option(help: "Directory of HTML pages, .html or .html.gz (default: ../shared/corpora/article-html/html).") var html: String?
     @Option(help: "Directory with one folder per wire format (default: ../shared/corpora/formats).") var formats: String?
-    @Option(help: "Minimum CPU seconds per group and repeat (default 0.5, 0.2 with --quick).") var seconds: Double?
-    @Option(help: "Repeats per group; the figure is the median (default 5, 2 with --quick).") var repeats: Int?
+    @Option(help: "Minimum CPU seconds per group and repeat (default 0.5, 0.1 with --quick).") var seconds: Double?
+    @Option(help: "Repeats per group; the figure is the median (default 5, 1 with --quick).") var repeats: Int?
     @OptionGroup var output: BenchOutputOptions
 
     struct Group {
@@ -46,8 +46,8 @@ struct BenchReadersCommand: ParsableCommand {
         }
         guard !groups.isEmpty else { throw ValidationError("no reader input found under \(corpora)") }
 
-        let minSeconds = seconds ?? (output.quick ? 0.2 : 0.5)
-        let repeats = max(1, self.repeats ?? (output.quick ? 2 : 5))
+        let minSeconds = seconds ?? (output.quick ? 0.1 : 0.5)
+        let repeats = max(1, self.repeats ?? (output.quick ? 1 : 5))
         var table = BenchTable("group", "files", "read ok", "articles", "pages/s", "MB/s", "MB/s (decompressed)", "formats seen")
         var json = BenchJSON()
         var groupJSON: [BenchJSON] = []
@@ -66,7 +66,19 @@ struct BenchReadersCommand: ParsableCommand {
                     errors.append("\(file.name): \(error)")
                 }
             }
-            let inputBytes = group.files.reduce(0) { $0 + $1.bytes.count }
+            // Timed: the files that read; the rest would only measure how fast a failure is.
+            let readable = group.files.filter { file in !errors.contains { $0.hasPrefix(file.name + ":") } }
+            guard !readable.isEmpty else {
+                table.add(group.name, String(group.files.count), "0", "0", "-", "-", "-", "none read: \(errors.first ?? "")")
+                var g = BenchJSON()
+                g["name"] = group.name
+                g["files"] = group.files.count
+                g["read_ok"] = 0
+                g["errors"] = errors.prefix(3).joined(separator: "; ")
+                groupJSON.append(g)
+                continue
+            }
+            let inputBytes = readable.reduce(0) { $0 + $1.bytes.count }
             var perPage: [Double] = []  // CPU seconds per pass over the group
             for _ in 0..<repeats {
                 var passes = 0
@@ -74,7 +86,7 @@ struct BenchReadersCommand: ParsableCommand {
                 var sink = 0
                 while spent < minSeconds || passes == 0 {
                     spent += Timing.measure {
-                        for file in group.files {
+                        for file in readable {
                             if let result = try? ArticleReading.read(ReadInput(bytes: file.bytes, fileName: file.name)) {
                                 sink &+= result.articles.count
                             }
@@ -86,9 +98,9 @@ struct BenchReadersCommand: ParsableCommand {
                 perPage.append(spent / Double(passes))
             }
             let pass = Stat.median(perPage)
-            let pagesPerSecond = Double(group.files.count) / pass
+            let pagesPerSecond = Double(readable.count) / pass
             let mbPerSecond = Double(inputBytes) / 1e6 / pass
-            let decompressed = group.decompressedBytes.map { Double($0) / 1e6 / pass }
+            let decompressed = readable.count == group.files.count ? group.decompressedBytes.map { Double($0) / 1e6 / pass } : nil
             let seen = formatsSeen.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " ")
             table.add(group.name, String(group.files.count), String(ok), String(articles), fmtInt(pagesPerSecond),
                       fmt(mbPerSecond, 1), decompressed.map { fmt($0, 1) } ?? "-", seen)
