@@ -63,6 +63,7 @@ def main():
         ("e2e 20k backlog, articles/s (tmpfs)", tmpfs.get("backlog_scale", {}).get("articles_per_second"), ""),
         ("peer backlog, articles/s (disk)", p.get("backlog_bbc", {}).get("articles_per_second_median"), ""),
         ("ratio newsinbox/peer articles/s (disk)", r.get("backlog_articles_per_second"), "target >= 50"),
+        ("ratio newsinbox/peer articles per CPU-second", r.get("backlog_articles_per_cpu_second"), "robust to load"),
         ("ratio newsinbox(tmpfs)/peer articles/s",
          (lambda a, b: a / b if a and b else None)(tmpfs.get("backlog_bbc", {}).get("articles_per_second_median"),
                                                    p.get("backlog_bbc", {}).get("articles_per_second_median")), ""),

@@ -135,6 +135,8 @@ struct Summary {
     var seedP50 = 0.0, seedP99 = 0.0
     var steady50P50 = 0.0, steady50P99 = 0.0, steady50Max = 0.0, steady50KeptUp = false
     var backlogRate = 0.0
+    /// Articles per CPU-second of the system's own process (journald's work for the daemon not counted).
+    var backlogPerCPU = 0.0
     var backlogPeakMB = 0.0
     var sustainedRate = 0.0, sustainedP50 = 0.0, sustainedP99 = 0.0, sustainedMax = 0.0
     var scaleRate: Double?
@@ -159,6 +161,7 @@ struct Summary {
         row("50 files/s: p99 (ms)", n.steady50P99, p?.steady50P99, higherIsBetter: false)
         row("50 files/s: max (ms)", n.steady50Max, p?.steady50Max, higherIsBetter: false)
         row("BBC backlog (articles/s)", n.backlogRate, p?.backlogRate, higherIsBetter: true)
+        row("BBC backlog (articles per CPU-second)", n.backlogPerCPU, p?.backlogPerCPU, higherIsBetter: true)
         row("RSS peak during backlog (MB)", n.backlogPeakMB, p?.backlogPeakMB, higherIsBetter: false)
         row("steady at 80% of max: rate (files/s)", n.sustainedRate, p?.sustainedRate, higherIsBetter: true)
         row("steady at 80% of max: p50 (ms)", n.sustainedP50, p?.sustainedP50, higherIsBetter: false)
@@ -177,6 +180,7 @@ struct Summary {
     static func ratios(_ n: Summary, _ p: Summary) -> BenchJSON {
         var j = BenchJSON()
         j["backlog_articles_per_second"] = n.backlogRate / p.backlogRate
+        j["backlog_articles_per_cpu_second"] = n.backlogPerCPU / p.backlogPerCPU
         j["sustained_rate"] = n.sustainedRate / p.sustainedRate
         j["startup"] = p.startupMs / n.startupMs
         j["seed_latency_p50"] = p.seedP50 / n.seedP50
@@ -251,7 +255,7 @@ final class ScenarioRunner {
             let before = watcher.count
             let dropped = try ws.drop(name)
             guard watcher.wait(until: before + 1, workspace: ws, timeout: 120) else { throw ValidationError("\(system.name): seed drop \(name) never finished") }
-            if let t = watcher.time(name) { seedLatencies.append(Double(t - dropped) / 1e6) }
+            if let t = watcher.time(name) { seedLatencies.append(milliseconds(dropped, t)) }
             usleep(20_000)
         }
         json["seed_one_at_a_time"] = latencyJSON(seedLatencies)
@@ -276,8 +280,10 @@ final class ScenarioRunner {
         b.set("articles_per_second_runs", numbers: rates)
         b["articles_per_second_median"] = Stat.median(rates)
         b.set("runs", array: backlogRuns.map(\.json))
-        json["backlog_bbc"] = b
         summary.backlogRate = Stat.median(rates)
+        summary.backlogPerCPU = Stat.median(backlogRuns.map(\.perCPU))
+        b["articles_per_cpu_second_median"] = summary.backlogPerCPU
+        json["backlog_bbc"] = b
         summary.backlogPeakMB = backlogRuns.map(\.peakMB).max() ?? 0
 
         // Steady at 80% of the backlog rate: the sustainable rate's latency.
@@ -337,7 +343,7 @@ final class ScenarioRunner {
         let lastDrop = dropped.last!.1
         // The slower system gets time to drain: what it cannot keep up with shows in the latency.
         let finished = watcher.wait(until: before + count, workspace: ws, timeout: 60 + Double(count) / 5)
-        let latencies = dropped.compactMap { name, t in watcher.time(name).map { Double($0 - t) / 1e6 } }
+        let latencies = dropped.compactMap { name, t in watcher.time(name).map { milliseconds(t, $0) } }
         let lastDone = dropped.compactMap { watcher.time($0.0) }.max() ?? lastDrop
         let rss = launched.rss.megabytes(from: t0, to: lastDone)
         var j = latencyJSON(latencies)
@@ -345,23 +351,24 @@ final class ScenarioRunner {
         j["files"] = count
         j["seconds"] = seconds
         j["finished_all"] = finished
-        let achieved = Double(count) / (Double(lastDone - t0) / 1e9)
+        let achieved = Double(count) / (milliseconds(t0, lastDone) / 1000)
         j["completion_rate"] = achieved
-        j["drain_after_last_drop_ms"] = Double(lastDone - lastDrop) / 1e6
+        j["drain_after_last_drop_ms"] = milliseconds(lastDrop, lastDone)
         j["rss_max_mb"] = rss.max() ?? 0
-        let keptUp = finished && Double(lastDone - lastDrop) / 1e9 < 1
+        let keptUp = finished && milliseconds(lastDrop, lastDone) < 1000
         j["kept_up"] = keptUp
         return SteadyResult(json: j, p50: Stat.percentile(latencies, 0.5), p99: Stat.percentile(latencies, 0.99),
                             max: latencies.max() ?? 0, achieved: min(rate, achieved), keptUp: keptUp)
     }
 
-    struct BacklogResult { var json: BenchJSON; var rate: Double; var peakMB: Double }
+    struct BacklogResult { var json: BenchJSON; var rate: Double; var perCPU: Double; var peakMB: Double }
 
     /// Renames every file into the inbox as fast as possible; articles/s from the first rename to the last finish.
     private func backlog(_ ws: BenchWorkspace, _ watcher: FinishWatcher, _ launched: LaunchedSystem,
                          _ files: [(String, [UInt8])]) throws -> BacklogResult {
         for (name, bytes) in files { try ws.stage(name, bytes) }
         let before = watcher.count
+        let cpu0 = launched.rss.cpuSeconds ?? 0
         let t0 = BenchClock.now()
         for (name, _) in files { _ = try ws.drop(name) }
         let droppedIn = Double(BenchClock.now() - t0) / 1e9
@@ -369,10 +376,13 @@ final class ScenarioRunner {
         let t1 = BenchClock.now()
         let lastDone = files.compactMap { watcher.time($0.0) }.max() ?? t1
         let end = watcher.lostEvents ? t1 : lastDone
-        let seconds = Double(end - t0) / 1e9
+        let seconds = milliseconds(t0, end) / 1000
         let rss = launched.rss.megabytes(from: t0, to: end)
+        let cpu = (launched.rss.cpuSeconds ?? 0) - cpu0
         var j = BenchJSON()
         j["files"] = files.count
+        j["cpu_seconds"] = cpu
+        j["articles_per_cpu_second"] = Double(files.count) / cpu
         j["finished_all"] = finished
         j["seconds"] = seconds
         j["rename_in_seconds"] = droppedIn
@@ -380,7 +390,7 @@ final class ScenarioRunner {
         j["rss_max_mb"] = rss.max() ?? 0
         j["rss_median_mb"] = Stat.median(rss)
         if !finished { print("bench e2e: \(system.name): backlog of \(files.count) did not finish in time") }
-        return BacklogResult(json: j, rate: Double(files.count) / seconds, peakMB: rss.max() ?? 0)
+        return BacklogResult(json: j, rate: Double(files.count) / seconds, perCPU: Double(files.count) / cpu, peakMB: rss.max() ?? 0)
     }
 
     /// `count` files already in the inbox when the daemon starts: throughput, and RSS over the drain.
@@ -408,6 +418,7 @@ final class ScenarioRunner {
             }
         }
         let seconds = Double(BenchClock.now() - t0) / 1e9
+        let cpu = launched.rss.cpuSeconds ?? 0
         let at = { (p: Double) -> Double in progress.first { $0.0 >= p }?.1 ?? 0 }
         var j = BenchJSON()
         j["files"] = count
@@ -416,6 +427,8 @@ final class ScenarioRunner {
         j["startup_ms_with_backlog"] = launched.startupSeconds * 1000
         j["seconds_from_exec"] = seconds
         j["articles_per_second"] = Double(count) / seconds
+        j["cpu_seconds"] = cpu
+        j["articles_per_cpu_second"] = Double(count) / cpu
         j["rss_mb_at_10_percent"] = at(0.1)
         j["rss_mb_at_50_percent"] = at(0.5)
         j["rss_mb_at_90_percent"] = at(0.9)
@@ -428,3 +441,6 @@ final class ScenarioRunner {
         return j
     }
 }
+
+/// Milliseconds from `a` to `b` (monotonic nanoseconds), negative if `b` is earlier.
+func milliseconds(_ a: UInt64, _ b: UInt64) -> Double { (Double(b) - Double(a)) / 1e6 }

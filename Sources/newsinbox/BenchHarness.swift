@@ -39,12 +39,14 @@ struct BenchWorkspace {
         guard written == bytes.count else { throw ValidationError("short write to \(path)") }
     }
 
-    /// Renames staging/`name` into the inbox; returns the monotonic time right after the rename.
+    /// Renames staging/`name` into the inbox; returns the monotonic time just before the rename (taken
+    /// after it, a preempted bench thread could see the file finished before it was dropped).
     func drop(_ name: String) throws -> UInt64 {
+        let now = BenchClock.now()
         guard rename(staging + "/" + name, inbox + "/" + name) == 0 else {
             throw ValidationError("cannot rename \(name) into \(inbox): errno \(errno)")
         }
-        return BenchClock.now()
+        return now
     }
 
     /// Sources finished so far (done/ and failed/, without the failure sidecars), read from the directories.
@@ -174,6 +176,16 @@ final class RSSSampler: @unchecked Sendable {
 
     var currentMB: Double? { Self.status(pid, "VmRSS").map { Double($0) / 1024 } }
     var peakMB: Double? { Self.status(pid, "VmHWM").map { Double($0) / 1024 } }
+
+    /// User + system CPU seconds the process has used (/proc/PID/stat), all its threads.
+    var cpuSeconds: Double? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        // Fields after "(comm)": state is field 3, utime 14, stime 15.
+        let fields = text[text.index(after: close)...].split(separator: " ")
+        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
 
     /// A `Vm...:  N kB` field of /proc/PID/status.
     static func status(_ pid: Int32, _ field: String) -> Int? {
