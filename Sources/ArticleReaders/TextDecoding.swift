@@ -17,6 +17,11 @@ public enum TextDecoding {
         }
         if bytes.starts(with: [0xFF, 0xFE]) { return Decoded(text: utf16(bytes[2...], bigEndian: false), encoding: "utf-16le", usedFallback: false) }
         if bytes.starts(with: [0xFE, 0xFF]) { return Decoded(text: utf16(bytes[2...], bigEndian: true), encoding: "utf-16be", usedFallback: false) }
+        // Valid UTF-8 with non-ASCII bytes is almost never accidental: it wins over a declared single-byte charset
+        // (the common mislabelling: UTF-8 bytes sent as "windows-1252" or "iso-8859-1").
+        if let declared, !isUnicodeName(declared), bytes.contains(where: { $0 >= 0x80 }), let text = utf8(bytes[...]) {
+            return Decoded(text: text, encoding: "utf-8", usedFallback: false)
+        }
         if let declared, let text = decode(bytes[...], charset: declared) {
             return Decoded(text: text, encoding: normalisedCharsetName(declared), usedFallback: false)
         }
@@ -49,6 +54,10 @@ public enum TextDecoding {
         case "utf-16be", "utf-16": return "utf-16be"
         default: return n
         }
+    }
+
+    private static func isUnicodeName(_ name: String) -> Bool {
+        normalisedCharsetName(name).hasPrefix("utf-")
     }
 
     static func utf8(_ bytes: ArraySlice<UInt8>) -> String? {

@@ -29,11 +29,20 @@ public struct ControlClient: Sendable {
         self.timeoutSeconds = timeoutSeconds
     }
 
-    public func send(_ request: ControlRequest) throws -> ControlResponse {
+    /// Sends one request and returns the answer. A `busy` answer (the server is at its connection cap and
+    /// did nothing) is retried a few times with a growing pause before it is returned.
+    public func send(_ request: ControlRequest, busyRetries: Int = 8) throws -> ControlResponse {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
         var line = try [UInt8](encoder.encode(request))
         line.append(0x0A)
+        var pause: UInt32 = 20_000
+        for _ in 0..<busyRetries {
+            let response = try exchange(line)
+            guard response.code == .busy else { return response }
+            usleep(pause + UInt32.random(in: 0..<pause))
+            pause = min(pause * 2, 500_000)
+        }
         return try exchange(line)
     }
 

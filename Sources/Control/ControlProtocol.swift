@@ -13,6 +13,8 @@ public enum ControlProtocol {
     public static let version = 1
     /// Longest request line accepted; a longer one gets an error and the connection is closed.
     public static let maxRequestBytes = 64 * 1024
+    /// Seconds a client has to send its request line, and later to read its answer.
+    public static let ioTimeoutSeconds = 5
 }
 
 public struct ControlRequest: Codable, Sendable {
@@ -31,6 +33,15 @@ public struct ControlResponse: Codable, Sendable {
     /// Machine-readable error kinds; the client maps them to exit codes.
     public enum Code: String, Codable, Sendable {
         case failed, usage, denied, version, tooLarge = "too_large", malformed, unknownCommand = "unknown_command", notFound = "not_found"
+        /// The server is at its connection cap: nothing was done, try again shortly.
+        case busy
+        /// No complete request line arrived in time.
+        case timeout
+
+        /// A code added by a newer server reads as `failed`, so old clients still get the message.
+        public init(from decoder: any Decoder) throws {
+            self = Code(rawValue: try decoder.singleValueContainer().decode(String.self)) ?? .failed
+        }
     }
 
     public var version: Int = ControlProtocol.version

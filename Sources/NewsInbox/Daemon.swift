@@ -42,6 +42,7 @@ public final class Daemon: @unchecked Sendable {
         sharedLogLevel.withLock { $0 = Logger.Level(rawValue: config.logLevel) ?? .info }
         let models = try ExtractionModels.load(directory: config.modelDir)
         let spool = try Spool(inboxPath: config.inbox, statePath: config.state)
+        try spool.lockExclusively()
         let outputs = try OutputStore(outputPath: config.output, statePath: config.state)
         let journalEnabled: Bool
         switch config.journal {
@@ -58,8 +59,10 @@ public final class Daemon: @unchecked Sendable {
         control = ControlServer(path: config.controlSocket, logger: logger) { [commands] request, peer, reply in
             commands!.handle(request, peer: peer, reply: reply)
         }
-        try control.start(activatedFD: ServiceManager.listenFileDescriptors().first)
+        try control.bindAndListen(activatedFD: ServiceManager.listenFileDescriptors().first)
         try pipeline.start()
+        // After the pipeline's start-up work is queued on intake, so requests (handled on intake) see it done.
+        control.acceptConnections()
         installSignalHandlers()
         pipeline.intake.async { [self] in
             pipeline.schedulePeriodicRescan()
@@ -97,6 +100,7 @@ public final class Daemon: @unchecked Sendable {
             if watchdog != nil && ProcessInfo.processInfo.environment["NEWSINBOX_DEBUG_STOP_WATCHDOG"] == nil {
                 ServiceManager.watchdogPing()
             }
+            pipeline.verifyInbox()
             let line = pipeline.statusLine()
             if line != lastStatus {
                 lastStatus = line

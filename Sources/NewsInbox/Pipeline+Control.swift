@@ -33,11 +33,12 @@ extension Pipeline {
 
     func pause() { if mode == .running { mode = .paused; logger.notice("paused: not claiming new files") } }
 
+    /// No rescan here: inotify kept queueing arrivals while paused (a backlog beyond the queue's capacity
+    /// is rescanned by `pump`), and a scan would also take files that are still open for writing.
     func resume() {
         guard mode == .paused else { return }
         mode = .running
         logger.notice("resumed")
-        scan("", reason: .request)
         pump()
     }
 
@@ -73,5 +74,31 @@ extension Pipeline {
         if rescanChanged { notes.append("rescan_interval takes effect after the next scheduled rescan") }
         pump()
         return notes
+    }
+}
+
+// MARK: - Retry and reprocess (newsinboxctl retry / reprocess)
+
+extension Pipeline {
+    /// Moves `failed/<name>` back to `processing/<file>` (its name as dropped), removes its sidecar and
+    /// queues it as an in-flight item. Call on intake.
+    ///
+    /// The source is moved before the sidecar is removed: a crash in between leaves the item in
+    /// processing/ (resumed at start-up) and an orphaned sidecar, never a lost source.
+    func retryFailed(name: String, as file: String) throws {
+        guard mode != .draining else { throw ConfigError("the daemon is draining") }
+        guard inFlight[file] == nil else { throw ConfigError("\(file) is being processed now") }
+        let (from, base) = try spool.failed.parent(of: name, create: false)
+        let (to, target) = try spool.processing.parent(of: file, create: true)
+        try from.rename(base, to: to, as: target, noReplace: true)
+        try to.sync()
+        try? from.unlink(base + ".error.json")
+        try? from.sync()
+        let item = WorkItem(file: file, arrived: .now(), resumed: false)
+        inFlight[file] = item
+        ready.append(item)
+        history.upsert(item.record)
+        logger.notice("retrying \(file) (from failed/\(name))")
+        pump()
     }
 }

@@ -61,6 +61,17 @@ extension Pipeline {
         }
     }
 
+    /// Checks that the inbox path still names the directory we hold open. inotify does not report the
+    /// removal of a directory we hold a descriptor on (the inode lives on), so this runs every second.
+    func verifyInbox() {
+        guard inboxProblem == nil, mode != .draining else { return }
+        var held = stat(), named = stat()
+        let intact = fstat(spool.inbox.fd, &held) == 0 && held.st_nlink > 0
+            && lstat(config.inbox, &named) == 0 && (named.st_mode & S_IFMT) == S_IFDIR
+            && named.st_dev == held.st_dev && named.st_ino == held.st_ino
+        if !intact { inboxGone() }
+    }
+
     /// The inbox was removed, renamed or replaced: stop claiming until a real directory is back.
     func inboxGone() {
         if inboxProblem == nil {
@@ -77,6 +88,8 @@ extension Pipeline {
                 var st = stat()
                 if lstat(config.inbox, &st) != 0 && errno == ENOENT {
                     try Directory.makeDirectories(config.inbox)
+                } else if (st.st_mode & S_IFMT) == S_IFLNK {
+                    throw SystemError("open", config.inbox, errno: ELOOP)
                 }
                 let reopened = try Directory.open(config.inbox)  // O_NOFOLLOW: a symlink fails here
                 guard try reopened.status().st_dev == spool.processing.status().st_dev else {

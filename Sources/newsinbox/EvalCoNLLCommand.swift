@@ -1,10 +1,57 @@
 import ArgumentParser
+import Dispatch
+import Extraction
+import Foundation
 
-// Scaffold: replaced by the work on issue 5.
+/// `newsinbox eval conll`: tags a CoNLL file, writes the predictions, scores them against gold tags.
 struct EvalCoNLLCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "conll", abstract: "Not available yet (issue 5).")
+    static let configuration = CommandConfiguration(
+        commandName: "conll",
+        abstract: "Tag a CoNLL-2003 file; print conlleval-style precision/recall/F1 when it has gold tags.")
+
+    @Argument(help: "CoNLL file: word in the first column, blank lines between sentences.") var file: String
+    @Option(help: "Write the input lines plus one column, the predicted tag.") var predictions: String?
+    @Option(help: "Model directory (default: the usual search path).") var models: String?
+    @Option(help: "Tag the file this many times and report tokens per second (one thread).") var benchmark: Int = 0
 
     func run() throws {
-        throw ValidationError("'conll' is not available yet")
+        let loaded = try ExtractionModels.load(directory: models)
+        guard let tagger = loaded.tagger else { throw ValidationError("no tagger in the models") }
+        let corpus = CoNLLCorpus(text: try String(contentsOfFile: file, encoding: .utf8))
+        let started = DispatchTime.now().uptimeNanoseconds
+        let tags = corpus.documents.map { tagger.tag($0) }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        print(String(format: "model %@ (%d features) loaded in %.1f ms; tagged %d tokens in %.2f s",
+                     loaded.directory ?? "?", tagger.model.featureCount, loaded.loadMilliseconds, corpus.tokenCount, seconds))
+        if benchmark > 0 {
+            let start = DispatchTime.now().uptimeNanoseconds
+            var checksum = 0
+            for _ in 0..<benchmark { for d in corpus.documents { checksum &+= tagger.tag(d).count } }
+            let s = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            print(String(format: "benchmark: %d tokens x %d in %.2f s = %.0f tokens/s", corpus.tokenCount, benchmark, s,
+                         Double(corpus.tokenCount * benchmark) / s))
+            _ = checksum
+            var fastest = Double.infinity
+            for _ in 0..<5 { fastest = min(fastest, try ExtractionModels.load(directory: loaded.directory).loadMilliseconds) }
+            print(String(format: "load: %.1f ms (fastest of 5)", fastest))
+        }
+        if let predictions {
+            var column = [String?](repeating: nil, count: corpus.lines.count)
+            for (d, document) in corpus.documents.enumerated() {
+                for (i, line) in document.lineNumbers.enumerated() { column[line] = tags[d][i] }
+            }
+            var out = ""
+            for (n, line) in corpus.lines.enumerated() {
+                if let tag = column[n] { out += line + " " + tag + "\n" } else { out += line + "\n" }
+            }
+            try out.write(toFile: predictions, atomically: true, encoding: .utf8)
+        }
+        if corpus.hasGold {
+            var score = ChunkScore()
+            for (d, document) in corpus.documents.enumerated() {
+                score.add(gold: document.gold, predicted: tags[d], sentences: document.sentences)
+            }
+            print(score.report, terminator: "")
+        }
     }
 }

@@ -1,10 +1,40 @@
 import ArgumentParser
+import Extraction
+import Foundation
 
-// Scaffold: replaced by the work on issue 5.
+/// `newsinbox train ner`: trains the entity tagger from CoNLL-2003 files.
 struct TrainNERCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "ner", abstract: "Not available yet (issue 5).")
+    static let configuration = CommandConfiguration(
+        commandName: "ner",
+        abstract: "Train the entity tagger (averaged perceptron) from a CoNLL-2003 file.",
+        discussion: "Training is deterministic: the same files and options give the same model bytes.")
+
+    @Option(help: "Training data, CoNLL-2003 format.") var train: String
+    @Option(help: "Development data: picks the best epoch and reports F1 after each.") var dev: String?
+    @Option(help: "Where to write the model.") var out: String
+    @Option(help: "Gazetteer TSV (default: gazetteer.tsv next to --out).") var gazetteer: String?
+    @Option(help: "Word clusters TSV (default: clusters.tsv next to --out, if present).") var clusters: String?
+    @Option(help: "Passes over the training data.") var epochs: Int = 15
+    @Option(help: "Random seed for the order of sentences.") var seed: UInt64 = 20_230_212
+    @Option(help: "Drop features seen fewer times than this.") var minCount: Int = 1
 
     func run() throws {
-        throw ValidationError("'ner' is not available yet")
+        let gazetteerPath = gazetteer ?? URL(fileURLWithPath: out).deletingLastPathComponent().appendingPathComponent("gazetteer.tsv").path
+        let clustersPath = clusters ?? URL(fileURLWithPath: out).deletingLastPathComponent().appendingPathComponent("clusters.tsv").path
+        let clustersTSV = clusters != nil || FileManager.default.fileExists(atPath: clustersPath)
+            ? try String(contentsOfFile: clustersPath, encoding: .utf8) : nil
+        let gaz = Gazetteer(tsv: try String(contentsOfFile: gazetteerPath, encoding: .utf8))
+        let wordClusters = clustersTSV.map(WordClusters.init(tsv:)) ?? .empty
+        let trainCorpus = CoNLLCorpus(text: try String(contentsOfFile: train, encoding: .utf8))
+        let devCorpus = try dev.map { CoNLLCorpus(text: try String(contentsOfFile: $0, encoding: .utf8)) }
+        guard trainCorpus.hasGold else { throw ValidationError("\(train) carries no NER tags") }
+        var options = NERTrainer.Options()
+        options.epochs = epochs
+        options.seed = seed
+        options.minCount = minCount
+        let tagger = NERTrainer.train(train: trainCorpus, dev: devCorpus, gazetteer: gaz, clusters: wordClusters,
+                                      options: options) { print($0) }
+        try tagger.write(to: out)
+        print("wrote \(out) (\(tagger.model.featureCount) features)")
     }
 }

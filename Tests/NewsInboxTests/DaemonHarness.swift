@@ -3,7 +3,7 @@ import Glibc
 @testable import NewsInbox
 
 /// Runs the real `newsinboxd` binary against a temporary inbox, output and state directory.
-final class DaemonHarness {
+final class DaemonHarness: @unchecked Sendable {
     let root: URL
     let inbox: URL
     let output: URL
@@ -12,6 +12,9 @@ final class DaemonHarness {
     let logFile: URL
     private(set) var process: Process?
     var extraArguments: [String] = []
+    /// A command the daemon is started under, e.g. `["unshare", "-m", "--propagation", "private", "--"]`
+    /// or `["setpriv", "--reuid=nobody", ...]`.
+    var wrapper: [String] = []
     var configFile: URL?
 
     /// The directory holding the built executables: next to the test bundle.
@@ -53,8 +56,8 @@ final class DaemonHarness {
     /// Starts the daemon and waits until its control socket answers.
     func start(environment: [String: String] = [:], foreground: Bool = true) throws {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.daemonBinary)
-        var args = ["--inbox", inbox.path, "--output", output.path, "--state", state.path, "--control-socket", socket.path]
+        p.executableURL = URL(fileURLWithPath: wrapper.isEmpty ? Self.daemonBinary : "/usr/bin/env")
+        var args = wrapper + (wrapper.isEmpty ? [] : [Self.daemonBinary]) + ["--inbox", inbox.path, "--output", output.path, "--state", state.path, "--control-socket", socket.path]
         if foreground { args.append("--foreground") }
         if let configFile { args += ["--config", configFile.path] }
         p.arguments = args + extraArguments
@@ -99,6 +102,9 @@ final class DaemonHarness {
         }
         return String(decoding: response, as: UTF8.self)
     }
+
+    /// The daemon's pid (the wrapper execs it, so it is the same process).
+    var pid: Int32? { process?.processIdentifier }
 
     func signal(_ sig: Int32) {
         if let p = process, p.isRunning { kill(p.processIdentifier, sig) }

@@ -71,7 +71,7 @@ import Testing
         d.stop()
     }
 
-    @Test func aSecondDaemonOnTheSameSocketRefusesToStart() throws {
+    @Test func aSecondDaemonOnTheSameSpoolOrSocketRefusesToStart() throws {
         let d = try DaemonHarness()
         try d.start()
         let p = Process()
@@ -84,7 +84,21 @@ import Testing
         p.waitUntilExit()
         #expect(p.terminationStatus == 1)
         let message = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(message.contains("already listening"))
+        #expect(message.contains("another newsinboxd is using the state directory"))
+        #expect(d.isRunning)
+
+        // Another spool but the same control socket: refused by the live socket.
+        let other = d.root.appendingPathComponent("other")
+        let q = Process()
+        q.executableURL = URL(fileURLWithPath: DaemonHarness.daemonBinary)
+        q.arguments = ["--foreground", "--inbox", other.appendingPathComponent("in").path, "--output", other.appendingPathComponent("out").path,
+                       "--state", other.appendingPathComponent("state").path, "--control-socket", d.socket.path]
+        let pipe2 = Pipe()
+        q.standardError = pipe2
+        try q.run()
+        q.waitUntilExit()
+        #expect(q.terminationStatus == 1)
+        #expect(String(decoding: pipe2.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self).contains("already listening"))
         #expect(d.isRunning)
         d.stop()
     }

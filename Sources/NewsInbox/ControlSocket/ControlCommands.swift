@@ -8,68 +8,147 @@ import Logging
 ///
 /// Read-only commands are for anyone who can connect (the socket is 0660); commands that change
 /// anything need root, the daemon's own user, or a member of `admin_group`.
+///
+/// Commands that only look at pipeline state run on `intake` and copy what they need; anything that
+/// touches the disk (failed/, sidecars, hashing a file for `why`, re-extracting for `reprocess`) runs on
+/// the control's own `work` queue, so the pipeline never waits for an operator.
 final class ControlCommands: @unchecked Sendable {
-    unowned let daemon: Daemon
-    private let logger: Logger
+    typealias Reply = @Sendable (ControlResponse) -> Void
 
-    static let readOnly: Set<String> = ["ping", "status", "stats", "queue", "failed", "recent", "show", "why", "reload-check"]
+    unowned let daemon: Daemon
+    let logger: Logger
+    /// Serial: disk work for the control socket, one command at a time, never on intake.
+    let work = DispatchQueue(label: "newsinbox.control.work")
+
+    struct Command: Sendable {
+        /// Changes the daemon: needs root, the daemon's user or the admin group.
+        var mutates: Bool
+        var run: @Sendable (ControlCommands, ControlRequest, PeerCredentials, @escaping Reply) -> Void
+    }
+
+    static let table: [String: Command] = [
+        // Through intake, so a pong also means the start-up work queued before it (the first scan) is done.
+        "ping": Command(mutates: false) { c, _, _, reply in c.onIntake(reply) { .success(.string("pong")) } },
+        "status": Command(mutates: false) { c, _, _, reply in c.onIntake(reply) { .success(c.status()) } },
+        "stats": Command(mutates: false) { c, _, _, reply in c.onIntake(reply) { .success(c.stats()) } },
+        "queue": Command(mutates: false) { c, r, _, reply in c.queue(limit: c.limit(r), reply) },
+        "recent": Command(mutates: false) { c, r, _, reply in c.recent(limit: c.limit(r), reply) },
+        "failed": Command(mutates: false) { c, r, _, reply in c.failed(limit: c.limit(r), reply) },
+        "show": Command(mutates: false) { c, r, _, reply in c.show(r.args["target"]?.stringValue, reply) },
+        "why": Command(mutates: false) { c, r, _, reply in c.why(r.args["target"]?.stringValue, reply) },
+        "pause": Command(mutates: true) { c, _, peer, reply in
+            c.onIntake(reply) {
+                let p = c.daemon.pipeline!
+                guard p.mode != .draining else { return .failure(.failed, "the daemon is draining") }
+                let was = p.mode
+                p.pause()
+                if was == .running { c.logger.notice("paused by uid \(peer.uid) pid \(peer.pid)") }
+                return .success(.object(["state": .string(p.mode.rawValue), "changed": .bool(was != p.mode),
+                                         "in_flight": .int(p.inFlight.count)]))
+            }
+        },
+        "resume": Command(mutates: true) { c, _, peer, reply in
+            c.onIntake(reply) {
+                let p = c.daemon.pipeline!
+                guard p.mode != .draining else { return .failure(.failed, "the daemon is draining and cannot resume") }
+                let was = p.mode
+                p.resume()
+                if was == .paused { c.logger.notice("resumed by uid \(peer.uid) pid \(peer.pid)") }
+                return .success(.object(["state": .string(p.mode.rawValue), "changed": .bool(was != p.mode),
+                                         "waiting": .int(p.pending.count)]))
+            }
+        },
+        "rescan": Command(mutates: true) { c, _, _, reply in
+            c.onIntake(reply) {
+                let p = c.daemon.pipeline!
+                guard p.mode != .draining else { return .failure(.failed, "the daemon is draining") }
+                let before = p.stats.seen
+                p.scan("", reason: .request)
+                return .success(.object(["queued": .int(p.stats.seen - before), "waiting": .int(p.pending.count),
+                                         "more_in_inbox": .bool(p.inboxHasMore)]))
+            }
+        },
+        "retry": Command(mutates: true) { c, r, peer, reply in
+            c.retry(target: r.args["target"]?.stringValue, all: r.args["all_failed"]?.boolValue == true, peer: peer, reply)
+        },
+        "reprocess": Command(mutates: true) { c, r, peer, reply in c.reprocess(r.args["target"]?.stringValue, peer: peer, reply) },
+        "reload": Command(mutates: true) { c, _, peer, reply in
+            c.onIntake(reply) {
+                c.logger.notice("reload requested by uid \(peer.uid) pid \(peer.pid)")
+                return c.daemon.reload(checkOnly: false)
+            }
+        },
+        "reload-check": Command(mutates: false) { c, _, _, reply in c.onIntake(reply) { c.daemon.reload(checkOnly: true) } },
+        "log-level": Command(mutates: true) { c, r, peer, reply in
+            guard let level = r.args["level"]?.stringValue, let parsed = Logger.Level(rawValue: level) else {
+                reply(.failure(.usage, "log-level needs one of: \(DaemonConfig.logLevels.joined(separator: ", "))"))
+                return
+            }
+            let old = sharedLogLevel.withLock { old in defer { old = parsed }; return old }
+            c.logger.notice("log level set to \(level) (was \(old.rawValue)) by uid \(peer.uid) pid \(peer.pid)")
+            reply(.success(.object(["level": .string(level), "previous": .string(old.rawValue)])))
+        },
+        "drain": Command(mutates: true) { c, _, peer, reply in
+            c.daemon.pipeline.intake.async {
+                let p = c.daemon.pipeline!
+                c.logger.notice("drain requested by uid \(peer.uid) pid \(peer.pid)")
+                reply(.success(.object(["state": .string("draining"), "in_flight": .int(p.inFlight.count)])))
+                c.daemon.shutdown(reason: "drain requested over the control socket")
+            }
+        },
+    ]
 
     init(daemon: Daemon, logger: Logger) {
         self.daemon = daemon
         self.logger = logger
     }
 
-    func handle(_ request: ControlRequest, peer: PeerCredentials, reply: @escaping @Sendable (ControlResponse) -> Void) {
-        let command = request.command == "reload" && request.args["check"]?.boolValue == true ? "reload-check" : request.command
-        if !Self.readOnly.contains(command) && !isAdmin(peer) {
-            logger.warning("control: denied '\(request.command)' to uid \(peer.uid) pid \(peer.pid)")
-            reply(.failure(.denied, "permission denied: '\(request.command)' changes the daemon and needs root, the daemon's user or the admin group\(daemon.pipelineConfig.adminGroup.map { " (\($0))" } ?? "")"))
+    /// Called on the control server's queue: authorise, then run the command where it belongs.
+    func handle(_ request: ControlRequest, peer: PeerCredentials, reply: @escaping Reply) {
+        let name = request.command == "reload" && request.args["check"]?.boolValue == true ? "reload-check" : request.command
+        guard let command = Self.table[name] else {
+            reply(.failure(.unknownCommand, "unknown command '\(request.command)'"))
             return
         }
-        let pipeline: Pipeline = daemon.pipeline
-        pipeline.intake.async { [self] in
-            let response: ControlResponse
-            switch command {
-            case "ping": response = .success(.string("pong"))
-            case "status": response = .success(status())
-            case "pause":
-                pipeline.pause()
-                response = .success(.string("paused"))
-            case "resume":
-                pipeline.resume()
-                response = .success(.string("resumed"))
-            case "rescan":
-                pipeline.scan("", reason: .request)
-                response = .success(.string("rescan done, \(pipeline.pending.count) waiting"))
-            case "log-level":
-                guard let level = request.args["level"]?.stringValue, let parsed = Logger.Level(rawValue: level) else {
-                    response = .failure(.usage, "log-level needs one of: \(DaemonConfig.logLevels.joined(separator: ", "))")
-                    break
+        guard command.mutates && peer.uid != 0 && peer.uid != geteuid() else {
+            logger.debug("control: '\(request.command)' from uid \(peer.uid) pid \(peer.pid)")
+            command.run(self, request, peer, reply)
+            return
+        }
+        // Anyone else needs admin_group, which a reload may change: read it where the config lives,
+        // look the group up off intake.
+        daemon.pipeline.intake.async { [self] in
+            let groupName = daemon.pipeline.config.adminGroup
+            work.async { [self] in
+                if let groupName, Self.isMember(peer, of: groupName) {
+                    logger.debug("control: '\(request.command)' from uid \(peer.uid) pid \(peer.pid) (admin group)")
+                    command.run(self, request, peer, reply)
+                    return
                 }
-                sharedLogLevel.withLock { $0 = parsed }
-                logger.notice("log level set to \(level) by uid \(peer.uid)")
-                response = .success(.string("log level \(level)"))
-            case "reload", "reload-check":
-                response = daemon.reload(checkOnly: command == "reload-check")
-            case "drain":
-                logger.notice("drain requested by uid \(peer.uid) pid \(peer.pid)")
-                reply(.success(.string("draining: finishing \(pipeline.inFlight.count) in-flight items, then stopping")))
-                daemon.shutdown(reason: "drain requested over the control socket")
-                return
-            default:
-                response = .failure(.unknownCommand, "unknown command '\(request.command)'")
+                logger.warning("control: denied '\(request.command)' to uid \(peer.uid) gid \(peer.gid) pid \(peer.pid)")
+                let group = groupName.map { " (\($0))" } ?? ""
+                reply(.failure(.denied, "permission denied: '\(request.command)' changes the daemon and needs root, the daemon's user or the admin group\(group)"))
             }
-            reply(response)
         }
     }
 
-    /// Root, the daemon's own user, or a member of admin_group (primary or supplementary group of the peer).
-    func isAdmin(_ peer: PeerCredentials) -> Bool {
-        if peer.uid == 0 || peer.uid == geteuid() { return true }
-        guard let name = daemon.pipelineConfig.adminGroup, let group = getgrnam(name) else { return false }
-        let gid = group.pointee.gr_gid
-        if peer.gid == gid { return true }
-        return Self.supplementaryGroups(of: peer.pid).contains(gid)
+    /// Runs `body` on the intake queue, where the pipeline's state lives, and replies with its result.
+    func onIntake(_ reply: @escaping Reply, _ body: @escaping @Sendable () -> ControlResponse) {
+        daemon.pipeline.intake.async { reply(body()) }
+    }
+
+    func limit(_ request: ControlRequest) -> Int {
+        max(1, min(request.args["limit"]?.intValue ?? 20, 100_000))
+    }
+
+    /// Whether the peer's primary or one of its supplementary groups is `groupName`.
+    static func isMember(_ peer: PeerCredentials, of groupName: String) -> Bool {
+        var group = group()
+        var result: UnsafeMutablePointer<group>?
+        var buffer = [CChar](repeating: 0, count: 16 * 1024)
+        guard getgrnam_r(groupName, &group, &buffer, buffer.count, &result) == 0, result != nil else { return false }
+        let gid = group.gr_gid
+        return peer.gid == gid || supplementaryGroups(of: peer.pid).contains(gid)
     }
 
     /// The peer process's groups, from /proc/PID/status ("Groups:" line).
@@ -77,32 +156,5 @@ final class ControlCommands: @unchecked Sendable {
         guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
               let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Groups:") }) else { return [] }
         return line.dropFirst("Groups:".count).split(separator: " ").compactMap { gid_t($0.trimmingCharacters(in: .whitespaces)) }
-    }
-
-    /// Called on intake.
-    func status() -> JSONValue {
-        let p: Pipeline = daemon.pipeline
-        let s = p.stats
-        let state = p.inboxProblem != nil ? "inbox-missing" : p.outputProblem != nil ? "output-full" : p.mode.rawValue
-        var o: [String: JSONValue] = [:]
-        o["state"] = .string(state)
-        o["status_line"] = .string(p.statusLine())
-        o["version"] = .string(NewsInboxVersion.string)
-        o["pid"] = .int(Int(getpid()))
-        o["uptime_seconds"] = .double(Date().timeIntervalSince(s.startedAt))
-        o["config_path"] = daemon.configPath.map { .string($0) } ?? .null
-        o["inbox"] = .string(p.config.inbox)
-        o["output"] = .string(p.config.output)
-        o["state_dir"] = .string(p.config.state)
-        o["waiting"] = .int(p.pending.count)
-        o["waiting_more_in_inbox"] = .bool(p.inboxHasMore)
-        o["in_flight"] = .int(p.inFlight.count)
-        o["processed"] = .int(s.processed)
-        o["failed"] = .int(s.failed)
-        o["duplicates"] = .int(s.duplicates)
-        o["output_problem"] = p.outputProblem.map { .string($0) } ?? .null
-        o["inbox_problem"] = p.inboxProblem.map { .string($0) } ?? .null
-        o["last_error"] = s.lastError.map { .string($0) } ?? .null
-        return .object(o)
     }
 }

@@ -8,7 +8,8 @@ import Logging
 /// The control socket's server side: accept, read one bounded request line, answer, close.
 ///
 /// Runs on its own queue so a slow or silent client never stalls the pipeline; each connection has a
-/// deadline, the request size is bounded, and connections beyond `maxConnections` are refused at once.
+/// deadline, the request size is bounded, and at `maxConnections` a long-silent client is dropped to
+/// make room, or else the new one is answered `busy` at once (the client retries).
 final class ControlServer: @unchecked Sendable {
     typealias Handler = (_ request: ControlRequest, _ peer: PeerCredentials, _ reply: @escaping @Sendable (ControlResponse) -> Void) -> Void
 
@@ -21,7 +22,9 @@ final class ControlServer: @unchecked Sendable {
     private var connections: [ObjectIdentifier: Connection] = [:]
     private var ownsSocketFile = false
     let maxConnections = 64
-    let connectionTimeout: Double = 5
+    let connectionTimeout = Double(ControlProtocol.ioTimeoutSeconds)
+    /// How long a connection may stay silent before it can be dropped to make room at the cap.
+    let silentGrace = 0.5
 
     init(path: String, logger: Logger, handler: @escaping Handler) {
         self.path = path
@@ -29,8 +32,10 @@ final class ControlServer: @unchecked Sendable {
         self.handler = handler
     }
 
-    /// Listens on the socket systemd passed (socket activation), else binds `path` itself.
-    func start(activatedFD: Int32?) throws {
+    /// Listens on the socket systemd passed (socket activation), else binds `path` itself. Connections
+    /// wait in the listen backlog until `acceptConnections()`, so no request is answered before the
+    /// pipeline has started.
+    func bindAndListen(activatedFD: Int32?) throws {
         if let fd = activatedFD {
             listenFD = fd
             _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
@@ -39,6 +44,9 @@ final class ControlServer: @unchecked Sendable {
             listenFD = try bindSocket()
             ownsSocketFile = true
         }
+    }
+
+    func acceptConnections() {
         let source = DispatchSource.makeReadSource(fileDescriptor: listenFD, queue: queue)
         source.setEventHandler { [weak self] in self?.acceptAll() }
         source.resume()
@@ -64,10 +72,17 @@ final class ControlServer: @unchecked Sendable {
             guard (st.st_mode & S_IFMT) == S_IFSOCK else {
                 throw ConfigError("control_socket \(path) exists and is not a socket; refusing to replace it")
             }
-            if (try? ControlClient(socketPath: path, timeoutSeconds: 2).send(ControlRequest(command: "ping"))) != nil {
+            do {
+                _ = try ControlClient(socketPath: path, timeoutSeconds: 2).send(ControlRequest(command: "ping"), busyRetries: 0)
                 throw ConfigError("another newsinboxd is already listening on \(path)")
+            } catch ControlClient.Failure.notRunning {
+                // Nobody listens: a socket left by a daemon that was killed. Safe to replace.
+                logger.info("removing stale control socket \(path)")
+                unlink(path)
+            } catch let error as ControlClient.Failure {
+                // Something accepts connections there but does not answer like newsinboxd: leave it alone.
+                throw ConfigError("control_socket \(path) is in use by another process (\(error)); refusing to replace it")
             }
-            unlink(path)
         }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
         guard fd >= 0 else { throw SystemError("socket", path) }
@@ -77,7 +92,7 @@ final class ControlServer: @unchecked Sendable {
         let bindErrno = errno
         umask(old)
         guard rc == 0 else { Glibc.close(fd); throw SystemError("bind", path, errno: bindErrno) }
-        chmod(path, 0o660)
+        guard chmod(path, 0o660) == 0 else { let e = errno; Glibc.close(fd); unlink(path); throw SystemError("chmod", path, errno: e) }
         guard listen(fd, 128) == 0 else { let e = errno; Glibc.close(fd); unlink(path); throw SystemError("listen", path, errno: e) }
         return fd
     }
@@ -87,21 +102,37 @@ final class ControlServer: @unchecked Sendable {
             let fd = cshim_accept_nonblocking(listenFD)
             if fd < 0 { return }  // EAGAIN: no more for now
             guard let peer = PeerCredentials.of(fd) else { Glibc.close(fd); continue }
-            if connections.count >= maxConnections {
-                // Refuse without reading: a best-effort answer, never a wait.
-                let line = ControlResponse.failure(.failed, "too many control connections (\(maxConnections)); try again").encodedLine()
+            if connections.count >= maxConnections && !evictOldestSilent() {
+                // Every slot is busy with a real request: refuse at once, never wait.
+                logger.debug("control: refusing uid \(peer.uid) pid \(peer.pid): \(maxConnections) connections open")
+                controlCounters.withLock { $0.refused += 1 }
+                let line = ControlResponse.failure(.busy, "too many control connections (\(maxConnections)); try again").encodedLine()
                 _ = line.withUnsafeBytes { send(fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
                 Glibc.close(fd)
                 continue
             }
             let connection = Connection(fd: fd, peer: peer, queue: queue, timeout: connectionTimeout, server: self)
             connections[ObjectIdentifier(connection)] = connection
+            controlCounters.withLock { $0.accepted += 1; $0.open = connections.count }
             connection.start()
         }
     }
 
+    /// At the cap, a client that has been connected for `silentGrace` without sending a complete request
+    /// yields its slot to a new one, oldest first, so idle connections cannot lock everyone out. Clients
+    /// that just connected, and those whose request is being served, keep theirs.
+    private func evictOldestSilent() -> Bool {
+        let cutoff = DispatchTime.now().uptimeNanoseconds - UInt64(silentGrace * 1e9)
+        guard let victim = connections.values.filter({ $0.isReading && $0.opened.uptimeNanoseconds < cutoff })
+            .min(by: { $0.opened < $1.opened }) else { return false }
+        logger.debug("control: dropping idle connection of uid \(victim.peer.uid) pid \(victim.peer.pid) to make room")
+        victim.reply(.failure(.busy, "dropped: no complete request while the server was at its connection cap"))
+        return true
+    }
+
     fileprivate func closed(_ connection: Connection) {
         connections[ObjectIdentifier(connection)] = nil
+        controlCounters.withLock { $0.open = connections.count }
     }
 
     fileprivate func dispatch(_ line: [UInt8], from connection: Connection) {
@@ -136,6 +167,19 @@ final class ControlServer: @unchecked Sendable {
 
 extension ControlResponse: Error {}
 
+/// What the control socket has seen since start, for `newsinboxctl stats` (like HAProxy's own counters).
+struct ControlCounters: Sendable {
+    var accepted = 0
+    /// Refused at once at the connection cap (answered `busy` without reading).
+    var refused = 0
+    var open = 0
+    /// Answers by outcome: "ok" or the error code.
+    var answers: [String: Int] = [:]
+}
+
+/// Shared by the server's queue (which counts) and the stats command (which reads).
+let controlCounters = Locked(ControlCounters())
+
 /// One client connection: read until a newline (bounded), answer once, close.
 private final class Connection: @unchecked Sendable {
     let fd: Int32
@@ -149,6 +193,9 @@ private final class Connection: @unchecked Sendable {
     private var output: [UInt8] = []
     private var answered = false
     private var isClosed = false
+    let opened = DispatchTime.now()
+    /// Still waiting for the request line (not yet handed to a command).
+    var isReading: Bool { !answered && !isClosed }
     private let timeout: Double
     /// Dispatch sources still registered on `fd`: it is closed only after the last one is cancelled,
     /// so a reused descriptor number is never unregistered by mistake.
@@ -168,15 +215,30 @@ private final class Connection: @unchecked Sendable {
         track(read)
         read.resume()
         readSource = read
+        armTimer()
+    }
+
+    /// One deadline per phase: reading the request and writing the answer get `timeout` each (a silent
+    /// client, or one that never reads, is dropped); a command gets `commandTimeout`, a safety net so a
+    /// connection never waits forever for an answer.
+    private func armTimer(serving: Bool = false) {
+        timer?.cancel()
         let timer = DispatchSource.makeTimerSource(queue: queue)
-        timer.schedule(deadline: .now() + timeout)
+        timer.schedule(deadline: .now() + (serving ? Self.commandTimeout : timeout))
         timer.setEventHandler { [self] in
-            // A silent client, or one that never reads its answer: drop it.
-            close()
+            if serving {
+                reply(.failure(.failed, "the daemon did not finish the command within \(Int(Self.commandTimeout))s"))
+            } else if answered {
+                close()
+            } else {
+                reply(.failure(.timeout, "no complete request line within \(Int(timeout))s"))
+            }
         }
         timer.resume()
         self.timer = timer
     }
+
+    static let commandTimeout: Double = 300
 
     private func readAvailable() {
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
@@ -212,6 +274,7 @@ private final class Connection: @unchecked Sendable {
         answered = true
         readSource?.cancel()
         readSource = nil
+        armTimer(serving: true)
         server?.dispatch(line, from: self)
     }
 
@@ -221,10 +284,12 @@ private final class Connection: @unchecked Sendable {
 
     func reply(_ response: ControlResponse) {
         guard !isClosed, output.isEmpty else { return }
+        controlCounters.withLock { $0.answers[response.ok ? "ok" : response.code?.rawValue ?? "failed", default: 0] += 1 }
         answered = true
         readSource?.cancel()
         readSource = nil
         output = response.encodedLine()
+        armTimer()
         flush()
     }
 

@@ -25,6 +25,22 @@ public final class Spool: @unchecked Sendable {
         }
     }
 
+    private var lockFD: Int32 = -1
+
+    /// Holds `state/lock` (flock) for the daemon's lifetime: two daemons on one spool would resume each
+    /// other's items. The kernel releases the lock when the process dies, so a crash leaves nothing stale.
+    public func lockExclusively() throws {
+        let fd = openat(processing.fd, "../lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw SystemError("open", "state/lock") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let e = errno
+            close(fd)
+            if e == EWOULDBLOCK { throw ConfigError("another newsinboxd is using the state directory (state/lock is held)") }
+            throw SystemError("flock", "state/lock", errno: e)
+        }
+        lockFD = fd
+    }
+
     public enum ClaimResult: Equatable {
         case claimed
         /// Gone before we got it (another scan claimed it, or the producer deleted it).

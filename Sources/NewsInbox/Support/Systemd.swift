@@ -59,6 +59,9 @@ public enum Journal {
             iov.append(iovec(iov_base: UnsafeMutableRawPointer(slice.baseAddress), iov_len: field.count))
             offset += field.count
         }
-        return sd_journal_sendv(&iov, Int32(iov.count))
+        let rc = sd_journal_sendv(&iov, Int32(iov.count))
+        // sd_journal_sendv returns 0 and drops the entry when the socket is gone: say so.
+        if rc == 0 && !isAvailable() { return -ENOENT }
+        return rc
     }
 }

@@ -1,0 +1,295 @@
+/// Finds a web page's article body and drops what surrounds it (navigation, ads, comments, related links, footers).
+///
+/// 1. Blocks: the page's text is cut into blocks at block-level elements, as a reader sees paragraphs. Each block
+///    records its length, how much of it is link text, and the element holding it. Elements that are never
+///    article text (nav, footer, aside, forms, hidden elements) and elements whose class or id names a page
+///    furniture role (comments, share, related, promo, newsletter...) are skipped with everything inside.
+/// 2. Containers: each block long enough to be prose scores `1 + commas + min(length / 100, 3)`, added in full to
+///    the element around its paragraph and in half to the one above. A container's score is scaled down by its
+///    link density and nudged by its class/id (article, story, body, content up; comment, sidebar down).
+/// 3. Body: the best container, plus siblings that score nearly as well or hold a clean prose paragraph. Its
+///    blocks are kept in document order, minus link lists and the page's main heading.
+enum BoilerplateRemoval {
+    struct Block {
+        var text: String
+        var chars: Int
+        var linkChars: Int
+        var commas: Int
+        /// The innermost block-level element holding the text.
+        var element: Int
+        var tag: String
+    }
+
+    static func articleParagraphs(_ tree: MarkupTree) -> [String] {
+        guard !tree.isEmpty else { return [] }
+        let nodes = tree.nodes
+        // Class and id names are only a hint: a "furniture" name on an element that holds most of the page's
+        // prose (`pg-rail-wrapper`, `penci_sidebar` around the article) is a layout wrapper, not furniture.
+        var furnitureNamed: [Int] = []
+        let unfiltered = collectBlocks(tree, furnitureNamed: &furnitureNamed)
+        var prose = [Int32](repeating: 0, count: nodes.count)
+        var totalProse: Int32 = 0
+        for block in unfiltered where block.chars >= 25 && block.linkChars * 2 < block.chars {
+            totalProse += Int32(block.chars)
+            var n = block.element
+            while n >= 0 {
+                prose[n] += Int32(block.chars)
+                n = Int(nodes[n].parent)
+            }
+        }
+        var dropped = [Bool](repeating: false, count: nodes.count)
+        for n in furnitureNamed where prose[n] * 5 < totalProse * 2 { dropped[n] = true }
+        let blocks = unfiltered.filter { block in
+            var n = block.element
+            while n >= 0 {
+                if dropped[n] { return false }
+                n = Int(nodes[n].parent)
+            }
+            return true
+        }
+        guard !blocks.isEmpty else { return [] }
+        var score = [Float](repeating: 0, count: nodes.count)
+        var chars = [Int32](repeating: 0, count: nodes.count)
+        var linkChars = [Int32](repeating: 0, count: nodes.count)
+        var goodChars = [Int32](repeating: 0, count: nodes.count)
+        var candidates: [Int] = []
+
+        for block in blocks {
+            // Long paragraphs with few links are almost never page furniture.
+            let good = block.chars >= 80 && block.linkChars * 5 < block.chars
+            var n = block.element
+            while n >= 0 {
+                chars[n] += Int32(block.chars)
+                linkChars[n] += Int32(block.linkChars)
+                if good { goodChars[n] += Int32(block.chars) }
+                n = Int(nodes[n].parent)
+            }
+            guard block.chars >= 25 else { continue }
+            let density = Float(block.linkChars) / Float(max(block.chars, 1))
+            if density > 0.5 { continue }
+            let s = (1 + Float(block.commas) + min(Float(block.chars) / 100, 3)) * (1 - density)
+            let parent = Int(nodes[block.element].parent)
+            if parent >= 0 {
+                if score[parent] == 0 { candidates.append(parent) }
+                score[parent] += s
+                let grand = Int(nodes[parent].parent)
+                if grand >= 0 {
+                    if score[grand] == 0 { candidates.append(grand) }
+                    score[grand] += s / 2
+                }
+            }
+        }
+        guard !candidates.isEmpty else {
+            return blocks.filter { $0.linkChars * 2 < $0.chars }.map(\.text)
+        }
+        var final = [Float](repeating: 0, count: nodes.count)
+        for c in candidates {
+            let density = Float(linkChars[c]) / Float(max(chars[c], 1))
+            final[c] = (score[c] + classWeight(tree, c)) * (1 - density)
+        }
+        var top = candidates.max { final[$0] < final[$1] }!
+
+        // Climb to the parent while what it adds is mostly prose: articles split into sections around figures
+        // or ads, and wrappers that hold nothing else. A sidebar or link list adds mostly short or linked text.
+        while top != tree.root, nodes[top].parent >= 0 {
+            let parent = Int(nodes[top].parent)
+            if ["body", "html"].contains(nodes[parent].name) { break }
+            let addedGood = goodChars[parent] - goodChars[top]
+            let addedOther = (chars[parent] - chars[top]) - addedGood
+            let addedLinks = linkChars[parent] - linkChars[top]
+            if addedOther > 40 && (addedOther * 2 > addedGood || addedLinks * 10 > addedGood + addedOther) { break }
+            top = parent
+        }
+
+        var kept: Set<Int> = [top]
+        let threshold = max(10, final[top] * 0.2)
+        if nodes[top].parent >= 0 {
+            for sibling in tree.children(of: Int(nodes[top].parent)) where sibling != top && !nodes[sibling].isText {
+                if final[sibling] >= threshold && final[sibling] > 0 { kept.insert(sibling); continue }
+                // A lone prose paragraph beside the container (leads often sit outside it).
+                if nodes[sibling].name == "p", chars[sibling] > 80, linkChars[sibling] * 4 < chars[sibling] {
+                    kept.insert(sibling)
+                }
+            }
+        }
+
+        var paragraphs: [String] = []
+        for block in blocks {
+            guard isInside(block.element, kept, nodes) else { continue }
+            if block.tag == "h1" { continue }
+            if block.linkChars * 2 > block.chars { continue }
+            paragraphs.append(block.text)
+        }
+        return paragraphs
+    }
+
+    private static func isInside(_ element: Int, _ kept: Set<Int>, _ nodes: [MarkupTree.Node]) -> Bool {
+        var n = element
+        while n >= 0 {
+            if kept.contains(n) { return true }
+            n = Int(nodes[n].parent)
+        }
+        return false
+    }
+
+    // MARK: - Blocks
+
+    /// Elements that never hold article text.
+    static let skippedTags: Set<String> = [
+        "head", "script", "style", "noscript", "nav", "footer", "aside", "form", "button", "select", "input", "textarea",
+        "label", "figcaption", "figure", "menu", "dialog", "template", "svg", "iframe", "header", "picture", "video", "audio",
+    ]
+
+    /// The page's blocks in document order; `furnitureNamed` receives the elements whose class or id names
+    /// page furniture (their blocks are kept here; the caller decides).
+    static func collectBlocks(_ tree: MarkupTree, furnitureNamed: inout [Int]) -> [Block] {
+        let nodes = tree.nodes
+        var blocks: [Block] = []
+        var buffer: [UInt8] = []
+        var bufferLinkBytes = 0
+        var linkDepth = 0
+        var blockStack: [Int] = [tree.root]
+
+        func flush() {
+            guard !buffer.isEmpty else { return }
+            let text = Text.collapse(buffer)
+            let totalBytes = buffer.count
+            let linkShare = totalBytes > 0 ? Double(bufferLinkBytes) / Double(totalBytes) : 0
+            buffer.removeAll(keepingCapacity: true)
+            bufferLinkBytes = 0
+            guard !text.isEmpty else { return }
+            var charCount = 0, commas = 0
+            for s in text.unicodeScalars {
+                charCount += 1
+                if s == "," || s == "，" || s == "、" { commas += 1 }
+            }
+            let element = blockStack.last ?? tree.root
+            blocks.append(Block(text: text, chars: charCount, linkChars: Int(Double(charCount) * linkShare),
+                                commas: commas, element: element, tag: nodes[element].name))
+        }
+
+        enum Entered { case skipped, leaf, parent }
+
+        func enter(_ n: Int) -> Entered {
+            let node = nodes[n]
+            if node.isText {
+                buffer.append(contentsOf: node.text.utf8)
+                if linkDepth > 0 { bufferLinkBytes += node.text.utf8.count }
+                return .skipped
+            }
+            if skippedTags.contains(node.name) || isHidden(tree, n) { return .skipped }
+            if isFurniture(tree, n) {
+                // Furniture text must not merge into a neighbour's block: give it its own.
+                flush()
+                blockStack.append(n)
+                furnitureNamed.append(n)
+            } else if MarkupTree.blockElements.contains(node.name) {
+                flush()
+                blockStack.append(n)
+            }
+            if node.name == "a" { linkDepth += 1 }
+            return node.firstChild >= 0 ? .parent : .leaf
+        }
+
+        func leave(_ n: Int) {
+            let node = nodes[n]
+            if node.name == "a" { linkDepth -= 1 }
+            if blockStack.last == n {
+                flush()
+                blockStack.removeLast()
+            }
+        }
+
+        // Pre-order walk; every element entered (and not skipped) is left exactly once.
+        let top = tree.root
+        guard enter(top) == .parent else { flush(); return blocks }
+        var n = Int(nodes[top].firstChild)
+        while n >= 0 {
+            let entered = enter(n)
+            if entered == .parent { n = Int(nodes[n].firstChild); continue }
+            if entered == .leaf { leave(n) }
+            var m = n
+            n = -1
+            while m != top {
+                if nodes[m].next >= 0 { n = Int(nodes[m].next); break }
+                m = Int(nodes[m].parent)
+                leave(m)
+            }
+        }
+        flush()
+        return blocks
+    }
+
+    private static func isHidden(_ tree: MarkupTree, _ n: Int) -> Bool {
+        if tree.attribute("hidden", of: n) != nil { return true }
+        if tree.attribute("aria-hidden", of: n) == "true" { return true }
+        if let style = tree.attribute("style", of: n)?.lowercased(), style.contains("display:none") || style.contains("display: none") {
+            return true
+        }
+        return false
+    }
+
+    // MARK: - Class and id names
+
+    /// Names that mark page furniture even inside an article container.
+    static let strongNegative: Set<String> = [
+        "comment", "comments", "related", "share", "sharing", "social", "newsletter", "outbrain", "taboola", "promo",
+        "advert", "advertisement", "sponsored", "recommended", "recommendations", "breadcrumb", "breadcrumbs", "cookie",
+        "cookies", "popup", "modal", "subscribe", "subscription", "signup", "paywall", "disqus",
+    ]
+    /// Names that mark furniture unless the element also names itself article content.
+    static let weakNegative: Set<String> = [
+        "sidebar", "footer", "nav", "navbar", "navigation", "menu", "trending", "popular", "most", "more", "readmore", "also",
+        "ad", "ads", "tag", "tags", "author", "byline", "caption", "credit", "meta", "widget", "banner", "header",
+        "masthead", "toolbar", "print", "tools", "skip", "hidden", "sr", "visually", "tooltip", "pagination", "pager",
+        "timestamp", "dateline", "date", "bio", "rail", "teaser", "card", "cards", "list", "links", "video", "gallery",
+    ]
+    static let positive: Set<String> = [
+        "article", "body", "content", "entry", "main", "post", "story", "text", "prose", "paragraph", "blog",
+    ]
+
+    /// Lower-cased ASCII words of the class and id attributes (`c-entry-content` gives `c`, `entry`, `content`).
+    private static func nameTokens(_ tree: MarkupTree, _ n: Int) -> [String] {
+        var tokens: [String] = []
+        for key in ["class", "id"] {
+            guard let value = tree.attribute(key, of: n), !value.isEmpty else { continue }
+            var word: [UInt8] = []
+            for var b in value.utf8 {
+                if b >= 0x41 && b <= 0x5A { b += 32 }
+                if (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) {
+                    word.append(b)
+                } else if !word.isEmpty {
+                    tokens.append(String(decoding: word, as: UTF8.self))
+                    word.removeAll(keepingCapacity: true)
+                }
+            }
+            if !word.isEmpty { tokens.append(String(decoding: word, as: UTF8.self)) }
+        }
+        return tokens
+    }
+
+    static func isFurniture(_ tree: MarkupTree, _ n: Int) -> Bool {
+        let name = tree.name(n)
+        if name == "body" || name == "html" || name == "article" || name == "main" || name == "p" { return false }
+        let tokens = nameTokens(tree, n)
+        guard !tokens.isEmpty else { return false }
+        if tokens.contains(where: { strongNegative.contains($0) }) { return true }
+        if tokens.contains(where: { weakNegative.contains($0) }) {
+            return !tokens.contains(where: { positive.contains($0) })
+        }
+        return false
+    }
+
+    static func classWeight(_ tree: MarkupTree, _ n: Int) -> Float {
+        var weight: Float = 0
+        let tokens = nameTokens(tree, n)
+        if tokens.contains(where: { positive.contains($0) }) { weight += 25 }
+        if tokens.contains(where: { strongNegative.contains($0) || weakNegative.contains($0) }) { weight -= 25 }
+        switch tree.name(n) {
+        case "article": weight += 15
+        case "main": weight += 10
+        default: break
+        }
+        return weight
+    }
+}

@@ -1,0 +1,441 @@
+/// Finds quotations, their cue verbs and their speakers.
+///
+/// Direct and partial quotes come from quotation marks (a quote may run over several paragraphs when
+/// each opens with a mark); reported speech from sentences built around a cue verb. The speaker is the
+/// noun phrase next to the cue, resolved to an entity: a mention it overlaps, the nearest person before it
+/// for a pronoun or a role ("the senior US diplomat"), or an organisation whose initials it spells ("the FO").
+struct QuoteFinder {
+    let text: AnalysedText
+    let entities: [Entity]
+    let s: [Unicode.Scalar]
+    /// Lower-cased token words, computed once.
+    let words: [String]
+
+    init(text: AnalysedText, entities: [Entity]) {
+        self.text = text
+        self.entities = entities
+        self.s = text.document.scalars
+        self.words = text.tokens.map { QuoteFinder.lower(text.document.scalars, $0.start, $0.end) }
+    }
+
+    static func lower(_ s: [Unicode.Scalar], _ start: Int, _ end: Int) -> String {
+        var word = ""
+        for k in start..<end {
+            let c = s[k]
+            if c.value >= 0x41 && c.value <= 0x5A { word.unicodeScalars.append(Unicode.Scalar(c.value + 0x20)!) }
+            else if c == "\u{2019}" { word.unicodeScalars.append("'") }
+            else { word.unicodeScalars.append(c) }
+        }
+        return word
+    }
+
+    func find(deadline: Deadline) throws(DeadlineExceeded) -> [Quote] {
+        var quotes: [Quote] = []
+        let marked = QuoteMarks.spans(s, paragraphs: SentenceSplitter.paragraphs(text.document))
+        var quotedSentences = Set<Int>()
+        var previous: Quote?
+        for span in marked {
+            guard var quote = attribute(span, previous: previous) else { continue }
+            if quote.speaker == nil, let p = previous, isContinuation(span, of: p) {
+                quote.speaker = p.speaker; quote.speakerId = p.speakerId; quote.cue = p.cue
+            }
+            for k in sentenceRange(span.open, span.close) { quotedSentences.insert(k) }
+            quotes.append(quote)
+            previous = quote
+        }
+        try deadline.check("quotes")
+        // Reported speech: cue verbs in sentences without quotation marks.
+        for (index, sentence) in text.sentences.enumerated() where !quotedSentences.contains(index) {
+            if let quote = reported(in: sentence) { quotes.append(quote) }
+            if index % 64 == 0 { try deadline.check("quotes") }
+        }
+        quotes.sort { $0.start < $1.start }
+        return quotes
+    }
+
+    // MARK: - Marked quotes
+
+    /// Decides whether a marked span is a quote and attributes it.
+    func attribute(_ span: QuoteMarks.Span, previous: Quote?) -> Quote? {
+        let first = tokenIndex(atOrAfter: span.open + 1)
+        let last = tokenIndex(before: span.close)
+        guard first <= last else { return nil }
+        let wordCount = (first...last).reduce(0) { $0 + (text.tokens[$1].kind == .word || text.tokens[$1].kind == .number ? 1 : 0) }
+        let endsWithPunctuation = (first...last).suffix(2).contains { [",", ".", "?", "!", "…", ":", "..."].contains(words[$0]) }
+        let sentence = sentenceIndex(ofToken: first)
+        let sentenceSpan = text.sentences[sentence].span
+        let startsSentence = tokenIndex(atOrAfter: sentenceSpan.start) >= first - 1
+        let kind: Quote.Kind = endsWithPunctuation || (startsSentence && wordCount >= 6) ? .direct : .partial
+        let cueMatch = cueAfter(closing: span.close) ?? cueBefore(opening: span.open) ?? cueInSentences(of: span)
+        if kind == .partial {
+            // Scare quotes and titles: short, or title-like, and no cue verb to attribute them to.
+            if cueMatch == nil { return nil }
+            if wordCount == 0 { return nil }
+            if first >= 2 && QuoteFinder.titleCues.contains(words[first - 2]) { return nil }
+            if isTitle(first: first, last: last) && cueMatch?.adjacent != true { return nil }
+        } else if cueMatch == nil && wordCount < 4 {
+            return nil
+        }
+        var quote = Quote(start: span.open + 1, end: span.close, text: text.document.text(span.open + 1, span.close),
+                          kind: kind, speakerId: nil, speaker: nil, speakerSpan: nil, cue: nil)
+        // Trim the white space a multi-paragraph quote may end with.
+        while quote.end > quote.start && Tokenizer.isSpace(s[quote.end - 1]) { quote.end -= 1 }
+        quote.text = text.document.text(quote.start, quote.end)
+        if let cue = cueMatch {
+            quote.cue = cue.cue
+            if let phrase = cue.speaker { resolve(phrase, before: span.open, into: &quote) }
+        }
+        return quote
+    }
+
+    /// "Title Case Words" preceded by a naming word ("the film", "called", "titled") read as a title.
+    func isTitle(first: Int, last: Int) -> Bool {
+        let before = first >= 2 ? words[first - 2] : ""
+        if QuoteFinder.titleCues.contains(before) { return true }
+        var capitalised = 0, total = 0
+        for k in first...last where text.tokens[k].kind == .word {
+            total += 1
+            if Tokenizer.isUpper(s[text.tokens[k].start]) { capitalised += 1 }
+        }
+        return total > 0 && total <= 8 && capitalised * 2 > total + 1
+    }
+
+    static let titleCues: Set<String> = [
+        "titled", "entitled", "called", "named", "dubbed", "book", "film", "movie", "song", "album", "novel",
+        "headlined", "show", "programme", "program", "series", "campaign", "operation", "slogan", "so-called", "banner",
+    ]
+
+    func isContinuation(_ span: QuoteMarks.Span, of previous: Quote) -> Bool {
+        // A quote that opens the paragraph right after an attributed quote continues the same speaker.
+        guard previous.speaker != nil else { return false }
+        let gap = text.document.text(previous.end, span.open)
+        return gap.unicodeScalars.filter { Tokenizer.isLetter($0) }.count < 60 && gap.contains("\n")
+    }
+
+    // MARK: - Cues
+
+    struct CueMatch {
+        var cue: String
+        /// Token range of the speaker phrase.
+        var speaker: Range<Int>?
+        var inSentence = false
+        /// The cue touches the quote: “...,” he said / he said: “...”.
+        var adjacent = false
+    }
+
+    /// ”, the FO said. / ”, said the senior US diplomat / ” he had said.
+    func cueAfter(closing: Int) -> CueMatch? {
+        var k = tokenIndex(atOrAfter: closing + 1)
+        guard k < words.count else { return nil }
+        while k < words.count && (words[k] == "," || text.tokens[k].kind == .quote) && text.tokens[k].start - closing < 4 { k += 1 }
+        let limit = min(words.count, k + 10)
+        var j = k
+        while j < limit {
+            if let (cue, end) = cueVerb(at: j) {
+                if j == k {
+                    // Inverted: said the senior US diplomat.
+                    let phrase = nounPhrase(after: end)
+                    return CueMatch(cue: cue, speaker: phrase, adjacent: true)
+                }
+                let phrase = trimAuxiliaries(k..<j)
+                return CueMatch(cue: cue, speaker: phrase.isEmpty ? nil : phrase, adjacent: j - k <= 4)
+            }
+            if QuoteFinder.clauseStops.contains(words[j]) || text.tokens[j].kind == .quote || words[j] == "." { return nil }
+            j += 1
+        }
+        return nil
+    }
+
+    /// Chollet said: “... / He told reporters, “...
+    func cueBefore(opening: Int) -> CueMatch? {
+        var k = tokenIndex(before: opening)
+        guard k >= 0 else { return nil }
+        if words[k] == ":" || words[k] == "," { k -= 1 }
+        let sentenceStart = text.sentences[sentenceIndex(ofToken: max(k, 0))].tokens.lowerBound
+        var j = k
+        while j >= max(sentenceStart, k - 6) {
+            if let (cue, _) = cueVerb(at: j) {
+                let phrase = nounPhrase(before: j)
+                return CueMatch(cue: cue, speaker: phrase, adjacent: j >= k - 1)
+            }
+            if text.tokens[j].kind == .quote { return nil }
+            j -= 1
+        }
+        return nil
+    }
+
+    /// Pakistan, he noted, was dealing with an “emerging counterterrorism threat”.
+    func cueInSentences(of span: QuoteMarks.Span) -> CueMatch? {
+        let first = sentenceIndex(ofToken: tokenIndex(atOrAfter: span.open))
+        let last = sentenceIndex(ofToken: max(0, tokenIndex(before: span.close)))
+        for index in first...last {
+            let range = text.sentences[index].tokens
+            var j = range.lowerBound
+            while j < range.upperBound {
+                let inside = text.tokens[j].start > span.open && text.tokens[j].start < span.close
+                if !inside, let (cue, end) = cueVerb(at: j) {
+                    var phrase = nounPhrase(before: j)
+                    if phrase == nil || phrase!.isEmpty { phrase = nounPhrase(after: end) }
+                    return CueMatch(cue: cue, speaker: phrase, inSentence: true)
+                }
+                j += 1
+            }
+        }
+        return nil
+    }
+
+    /// A cue verb (or "according to", "pointed out") at token `j`: the cue and the token after it.
+    func cueVerb(at j: Int) -> (String, Int)? {
+        let word = words[j]
+        if word == "according" && j + 1 < words.count && words[j + 1] == "to" { return ("according to", j + 2) }
+        if (word == "pointed" || word == "points" || word == "point") && j + 1 < words.count && words[j + 1] == "out" {
+            return (text.document.text(text.tokens[j].start, text.tokens[j + 1].end), j + 2)
+        }
+        guard QuoteFinder.cueVerbs.contains(word) else { return nil }
+        return (text.document.text(text.tokens[j].start, text.tokens[j].end), j + 1)
+    }
+
+    static let cueVerbs: Set<String> = [
+        "said", "says", "say", "told", "tells", "noted", "notes", "emphasised", "emphasized", "emphasises",
+        "emphasizes", "stressed", "stresses", "added", "adds", "stated", "states", "declared", "announced",
+        "explained", "explains", "asked", "replied", "remarked", "insisted", "insists", "warned", "warns", "argued",
+        "argues", "claimed", "claims", "maintained", "observed", "acknowledged", "admitted", "conceded",
+        "confirmed", "denied", "suggested", "wrote", "writes", "recalled", "urged", "commented", "quipped",
+        "tweeted", "assured", "asserted", "underlined", "highlighted", "reiterated", "affirmed", "alleged",
+        "contended", "announces", "responded", "testified", "vowed", "pledged", "predicted", "concluded",
+    ]
+
+    static let clauseOnlyCues: Set<String> = [
+        "wrote", "writes", "recalled", "maintained", "observed", "asked", "replied", "responded", "testified",
+        "vowed", "pledged", "predicted", "concluded", "admitted", "acknowledged", "conceded", "tweeted", "alleged",
+        "claimed", "claims", "argued", "argues", "explained", "explains", "states", "stated", "declared",
+        "commented", "remarked", "affirmed", "contended", "insisted", "insists", "assured", "asserted",
+    ]
+
+    /// Words that end a speaker phrase or show the words before a cue are no speaker.
+    static let clauseStops: Set<String> = [
+        "and", "but", "that", "which", "who", "whom", "when", "while", "as", "because", "if", "after", "before",
+        "though", "although", "where", ";", ":", "(", ")", "—", "–", "--",
+    ]
+    static let auxiliaries: Set<String> = [
+        "had", "has", "have", "was", "is", "also", "later", "then", "once", "again", "earlier", "further",
+        "previously", "recently", "would", "will", "had", "did", "does", "reportedly", "separately", "repeatedly",
+        "has", "quickly", "just", "even", "still",
+    ]
+
+    func trimAuxiliaries(_ range: Range<Int>) -> Range<Int> {
+        var upper = range.upperBound
+        while upper > range.lowerBound && (QuoteFinder.auxiliaries.contains(words[upper - 1]) || words[upper - 1] == "," || words[upper - 1].hasSuffix("ly") && upper - 1 > range.lowerBound) { upper -= 1 }
+        return range.lowerBound..<upper
+    }
+
+    /// The noun phrase ending right before the cue at `j`: "US State Department Counsellor Derek Chollet had".
+    func nounPhrase(before j: Int) -> Range<Int>? {
+        let sentenceStart = text.sentences[sentenceIndex(ofToken: j)].tokens.lowerBound
+        var k = j - 1
+        while k >= sentenceStart && (QuoteFinder.auxiliaries.contains(words[k]) || words[k].hasSuffix("ly") && text.tokens[k].kind == .word && !Tokenizer.isUpper(s[text.tokens[k].start])) { k -= 1 }
+        // "Pakistan, he noted, was": a parenthetical subject between commas.
+        let end = k + 1
+        var depth = 0
+        var count = 0
+        while k >= sentenceStart && count < 14 {
+            let word = words[k]
+            if word == ")" { depth += 1; k -= 1; continue }
+            if word == "(" { depth -= 1; k -= 1; continue }
+            if depth > 0 { k -= 1; continue }
+            if word == "," || text.tokens[k].kind == .quote || QuoteFinder.clauseStops.contains(word) || word == "." { break }
+            k -= 1
+            count += 1
+        }
+        let start = k + 1
+        guard start < end else { return nil }
+        // Keep the part from the subject's head onwards: "A press release from the Foreign Office issued today".
+        return start..<end
+    }
+
+    /// The noun phrase starting at `j`: "the senior US diplomat" (up to a clause word or punctuation).
+    func nounPhrase(after j: Int) -> Range<Int>? {
+        var k = j
+        let sentenceEnd = text.sentences[sentenceIndex(ofToken: min(j, words.count - 1))].tokens.upperBound
+        while k < sentenceEnd && k - j < 10 {
+            let word = words[k]
+            if word == "," || word == "." || text.tokens[k].kind == .quote || QuoteFinder.clauseStops.contains(word)
+                || QuoteFinder.phraseEnders.contains(word) { break }
+            k += 1
+        }
+        return k > j ? j..<k : nil
+    }
+
+    static let phraseEnders: Set<String> = ["in", "on", "at", "to", "from", "during", "after", "before", "with", "told", "adding", "referring", "on", "yesterday", "today", "last", "this"]
+
+    // MARK: - Reported speech
+
+    /// "<speaker> <cue> (that) <content>" or "according to <speaker>, <content>".
+    func reported(in sentence: Sentence) -> Quote? {
+        let range = sentence.tokens
+        var j = range.lowerBound
+        while j < range.upperBound {
+            if let (cue, end) = cueVerb(at: j), cue != "asked" && cue != "ask" {
+                if cue == "according to" {
+                    guard let phrase = nounPhrase(after: end) else { return nil }
+                    // The content is the rest of the sentence outside "according to X".
+                    var contentStart = phrase.upperBound
+                    if contentStart < range.upperBound && words[contentStart] == "," { contentStart += 1 }
+                    let contentRange = j == range.lowerBound ? contentStart..<range.upperBound : range.lowerBound..<j
+                    return makeReported(contentRange, cue: cue, speaker: phrase)
+                }
+                guard let phrase = nounPhrase(before: j), !phrase.isEmpty else { return nil }
+                var contentStart = end
+                // "told reporters", "told Dawn": skip the listener before the content.
+                if cue.lowercased().hasPrefix("told") || cue.lowercased().hasPrefix("tell") {
+                    while contentStart < range.upperBound && words[contentStart] != "that" && words[contentStart] != "," && contentStart - end < 4 { contentStart += 1 }
+                }
+                let hasThat = contentStart < range.upperBound && (words[contentStart] == "that" || words[contentStart] == ",")
+                // "She wrote a book": these verbs report speech only with a clause ("wrote that ...").
+                if !hasThat && QuoteFinder.clauseOnlyCues.contains(words[j]) { j += 1; continue }
+                if hasThat { contentStart += 1 }
+                guard range.upperBound - contentStart >= 4 else { return nil }
+                return makeReported(contentStart..<range.upperBound, cue: cue, speaker: phrase)
+            }
+            j += 1
+        }
+        return nil
+    }
+
+    func makeReported(_ content: Range<Int>, cue: String, speaker: Range<Int>) -> Quote? {
+        var last = content.upperBound - 1
+        while last > content.lowerBound && text.tokens[last].kind == .punctuation { last -= 1 }
+        guard content.lowerBound <= last else { return nil }
+        let start = text.tokens[content.lowerBound].start
+        let end = text.tokens[last].end
+        var quote = Quote(start: start, end: end, text: text.document.text(start, end), kind: .reported,
+                          speakerId: nil, speaker: nil, speakerSpan: nil, cue: cue)
+        resolve(speaker, before: start, into: &quote)
+        return quote
+    }
+
+    // MARK: - Speakers
+
+    /// Fills the speaker of `quote` from the phrase in tokens `phrase`.
+    func resolve(_ phrase: Range<Int>, before offset: Int, into quote: inout Quote) {
+        guard !phrase.isEmpty else { return }
+        let span = TextSpan(start: text.tokens[phrase.lowerBound].start, end: text.tokens[phrase.upperBound - 1].end)
+        quote.speakerSpan = span
+        quote.speaker = text.document[span]
+        let anchor = min(offset, span.start)
+        // A mention inside the phrase: the last person, else the last entity ("a press release from the Foreign Office").
+        var best: (entity: Entity, mention: TextSpan)?
+        for entity in entities {
+            for mention in entity.mentions where span.contains(mention) || span.overlaps(mention) {
+                if best == nil || (entity.type == .person && best!.entity.type != .person)
+                    || (entity.type == best!.entity.type && mention.start > best!.mention.start) {
+                    best = (entity, mention)
+                }
+            }
+        }
+        if let best { return assign(best.entity, &quote) }
+        let head = words[phrase.upperBound - 1]
+        if QuoteFinder.personPronouns.contains(head) || phrase.count == 1 && QuoteFinder.personPronouns.contains(words[phrase.lowerBound]) {
+            if let person = nearest(before: anchor, types: [.person]) { assign(person, &quote) }
+            return
+        }
+        if QuoteFinder.groupPronouns.contains(head) {
+            if let group = nearest(before: anchor, types: [.org, .person, .norp]) { assign(group, &quote) }
+            return
+        }
+        // An acronym of an organisation's name: "the FO" for the Foreign Office.
+        for k in phrase where text.tokens[k].kind == .word && text.tokens[k].end - text.tokens[k].start >= 2 {
+            let token = text.document.text(text.tokens[k].start, text.tokens[k].end)
+            if token.unicodeScalars.allSatisfy({ Tokenizer.isUpper($0) }),
+               let org = entities.first(where: { ($0.type == .org || $0.type == .place) && QuoteFinder.initials(of: $0.name) == token }) {
+                return assign(org, &quote)
+            }
+        }
+        if QuoteFinder.personRoles.contains(head) {
+            if let person = nearest(before: anchor, types: [.person]) { assign(person, &quote) }
+        } else if QuoteFinder.organisationHeads.contains(head) {
+            if let org = nearest(before: anchor, types: [.org]) { assign(org, &quote) }
+        }
+    }
+
+    func assign(_ entity: Entity, _ quote: inout Quote) {
+        quote.speakerId = entity.id
+        quote.speaker = entity.name
+    }
+
+    /// The entity of the given types mentioned last before `offset`, else the first one mentioned after it.
+    func nearest(before offset: Int, types: Set<Entity.Kind>) -> Entity? {
+        var best: (Entity, Int)?
+        for entity in entities where types.contains(entity.type) {
+            for mention in entity.mentions where mention.end <= offset {
+                if best == nil || mention.start > best!.1 { best = (entity, mention.start) }
+            }
+        }
+        return best?.0
+    }
+
+    static func initials(of name: String) -> String {
+        var result = ""
+        var atStart = true
+        for c in name.unicodeScalars {
+            if Tokenizer.isLetter(c) {
+                if atStart && Tokenizer.isUpper(c) { result.unicodeScalars.append(c) }
+                atStart = false
+            } else {
+                atStart = c == " " || c == "-"
+            }
+        }
+        return result
+    }
+
+    static let personPronouns: Set<String> = ["he", "she", "i", "him", "her"]
+    static let groupPronouns: Set<String> = ["they", "we", "it"]
+    static let personRoles: Set<String> = [
+        "diplomat", "official", "officials", "minister", "spokesman", "spokeswoman", "spokesperson", "president",
+        "counsellor", "counselor", "envoy", "secretary", "ambassador", "leader", "chief", "general", "commander",
+        "director", "adviser", "advisor", "aide", "senator", "governor", "premier", "chairman", "chairwoman",
+        "executive", "analyst", "expert", "lawyer", "prosecutor", "judge", "mayor", "source", "sources", "man",
+        "woman", "negotiator", "representative", "head", "officer", "author", "economist", "researcher",
+    ]
+    static let organisationHeads: Set<String> = [
+        "ministry", "office", "department", "government", "company", "firm", "police", "army", "agency",
+        "statement", "release", "court", "bank", "council", "committee", "party", "commission", "board",
+        "administration", "embassy", "military", "group", "organisation", "organization", "fo",
+    ]
+
+    // MARK: - Token and sentence lookup
+
+    func tokenIndex(atOrAfter offset: Int) -> Int {
+        var lo = 0, hi = text.tokens.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if text.tokens[mid].start < offset { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+
+    /// The last token that ends at or before `offset` (-1 if none).
+    func tokenIndex(before offset: Int) -> Int {
+        var lo = 0, hi = text.tokens.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if text.tokens[mid].end <= offset { lo = mid + 1 } else { hi = mid }
+        }
+        return lo - 1
+    }
+
+    func sentenceIndex(ofToken t: Int) -> Int {
+        var lo = 0, hi = text.sentences.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if text.sentences[mid].tokens.upperBound <= t { lo = mid + 1 } else { hi = mid }
+        }
+        return min(lo, max(text.sentences.count - 1, 0))
+    }
+
+    func sentenceRange(_ open: Int, _ close: Int) -> ClosedRange<Int> {
+        let a = sentenceIndex(ofToken: tokenIndex(atOrAfter: open))
+        let b = sentenceIndex(ofToken: max(0, tokenIndex(before: close + 1)))
+        return min(a, b)...max(a, b)
+    }
+}

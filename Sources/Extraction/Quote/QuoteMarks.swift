@@ -1,0 +1,68 @@
+/// Pairs quotation marks in a text: curly and straight doubles, guillemets, `` '' and single curly quotes
+/// outside double ones. A quote left open at a paragraph's end continues when the next paragraph opens
+/// with a mark (the news convention for long quotes); otherwise it ends with its paragraph.
+enum QuoteMarks {
+    struct Span: Equatable {
+        /// Offset of the scalar before the quoted text (the opening mark).
+        var open: Int
+        /// Offset of the closing mark, or the end of the paragraph when none closes it.
+        var close: Int
+    }
+
+    static func isOpener(_ c: Unicode.Scalar) -> Bool {
+        c == "\u{201C}" || c == "\u{00AB}" || c == "\u{201E}" || c == "\"" || c == "`"
+    }
+
+    static func spans(_ s: [Unicode.Scalar], paragraphs: [TextSpan]) -> [Span] {
+        var result: [Span] = []
+        var open: Int?
+        var resumeAt: Int?
+        for (index, paragraph) in paragraphs.enumerated() {
+            var i = resumeAt ?? paragraph.start
+            resumeAt = nil
+            while i < paragraph.end {
+                let c = s[i]
+                let next: Unicode.Scalar = i + 1 < s.count ? s[i + 1] : " "
+                let prev: Unicode.Scalar = i > 0 ? s[i - 1] : " "
+                if let o = open {
+                    if c == "\u{201D}" || c == "\u{00BB}" || c == "\"" || (c == "'" && next == "'") {
+                        result.append(Span(open: o, close: i))
+                        open = nil
+                        i += c == "'" ? 2 : 1
+                        continue
+                    }
+                } else if c == "\u{201C}" || c == "\u{00AB}" || c == "\u{201E}" || (c == "\"" && !Tokenizer.isLetter(prev) && !Tokenizer.isDigit(prev)) {
+                    open = i
+                } else if c == "`" && next == "`" {
+                    open = i + 1
+                    i += 2
+                    continue
+                } else if c == "\u{2018}" && !Tokenizer.isLetter(prev) {
+                    // Single curly quotes: pair with the next ’ that is not an apostrophe.
+                    var j = i + 1
+                    while j < paragraph.end {
+                        if s[j] == "\u{2019}" && !(j + 1 < s.count && Tokenizer.isLetter(s[j + 1])) { break }
+                        j += 1
+                    }
+                    if j < paragraph.end {
+                        result.append(Span(open: i, close: j))
+                        i = j + 1
+                        continue
+                    }
+                }
+                i += 1
+            }
+            guard let o = open else { continue }
+            if index + 1 < paragraphs.count && isOpener(s[paragraphs[index + 1].start]) {
+                // The quote goes on in the next paragraph, after that paragraph's opening mark(s).
+                let start = paragraphs[index + 1].start
+                resumeAt = s[start] == "`" && start + 1 < s.count && s[start + 1] == "`" ? start + 2 : start + 1
+            } else {
+                result.append(Span(open: o, close: paragraph.end))
+                open = nil
+            }
+        }
+        if let o = open, let last = paragraphs.last { result.append(Span(open: o, close: last.end)) }
+        return result
+    }
+}

@@ -1,0 +1,103 @@
+import Testing
+@testable import ArticleReaders
+
+@Suite struct EmailReaderTests {
+    private func read(_ message: String) throws -> Article {
+        let result = try ArticleReading.read(ReadInput(bytes: Array(message.utf8), fileName: "mail.eml"))
+        #expect(result.format == "email")
+        return try #require(result.articles.first)
+    }
+
+    @Test func multipartAlternativePrefersPlainText() throws {
+        let article = try read("""
+            From: "Desk, News" <desk@example.com>\r
+            To: inbox@example.com\r
+            Subject: =?UTF-8?Q?Caf=C3=A9_prices_rise?= =?UTF-8?B?IGFnYWlu?=\r
+            Date: Tue, 5 Mar 2024 09:30:00 +0100\r
+            Message-ID: <abc.123@example.com>\r
+            MIME-Version: 1.0\r
+            Content-Type: multipart/alternative; boundary="b1"\r
+            \r
+            --b1\r
+            Content-Type: text/plain; charset=ISO-8859-1\r
+            Content-Transfer-Encoding: quoted-printable\r
+            \r
+            Prices in caf=E9s rose by 5% in Febru=\r
+            ary.\r
+            \r
+            A second paragraph.\r
+            --b1\r
+            Content-Type: text/html; charset=UTF-8\r
+            \r
+            <p>HTML version</p>\r
+            --b1--\r
+            """)
+        #expect(article.headline == "Café prices rise again")
+        #expect(article.paragraphs == ["Prices in cafés rose by 5% in February.", "A second paragraph."])
+        #expect(article.byline == "Desk, News")
+        #expect(article.date?.iso == "2024-03-05")
+        #expect(article.timestamp == "2024-03-05T09:30:00+01:00")
+        #expect(article.guid == "abc.123@example.com")
+    }
+
+    @Test func htmlOnlyAlternativeFallsBackToTheHTMLPartDecodedFromBase64() throws {
+        let html = "<html><body><p>First paragraph from HTML.</p><p>Second one.</p></body></html>"
+        let article = try read("""
+            From: wire@example.com
+            Subject: HTML only
+            Content-Type: multipart/alternative; boundary=xyz
+
+            --xyz
+            Content-Type: text/html; charset=utf-8
+            Content-Transfer-Encoding: base64
+
+            \(base64(Array(html.utf8)))
+            --xyz--
+            """)
+        #expect(article.paragraphs == ["First paragraph from HTML.", "Second one."])
+    }
+
+    @Test func attachmentsAreSkippedAndTheSignatureDropped() throws {
+        let article = try read("""
+            From: a@example.com
+            Subject: With attachment
+            Content-Type: multipart/mixed; boundary=m
+
+            --m
+            Content-Type: application/pdf; name=x.pdf
+            Content-Disposition: attachment; filename=x.pdf
+
+            JVBERi0xLjQK
+            --m
+            Content-Type: text/plain
+
+            The story text.
+
+            --\u{20}
+            Jane, desk editor
+            --m--
+            """)
+        #expect(article.paragraphs == ["The story text."])
+    }
+
+    @Test func aMessageWithoutTextFailsNamingEmail() {
+        #expect(throws: ReaderError.self) {
+            try ArticleReading.read(ReadInput(bytes: Array("From: a@b.c\nSubject: x\nContent-Type: image/png\n\niVBORw0KGgo=\n".utf8), fileName: "m"))
+        }
+    }
+
+    private func base64(_ bytes: [UInt8]) -> String {
+        let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/")
+        var out = ""
+        var i = 0
+        while i < bytes.count {
+            let chunk = Array(bytes[i..<min(i + 3, bytes.count)])
+            let n = (UInt32(chunk[0]) << 16) | (chunk.count > 1 ? UInt32(chunk[1]) << 8 : 0) | (chunk.count > 2 ? UInt32(chunk[2]) : 0)
+            for k in 0..<4 {
+                out.append(k <= chunk.count ? alphabet[Int((n >> UInt32(18 - 6 * k)) & 63)] : "=")
+            }
+            i += 3
+        }
+        return out
+    }
+}

@@ -1,0 +1,76 @@
+import Testing
+@testable import Extraction
+
+@Suite struct TimeTests {
+    static let sunday = ArticleDate(year: 2023, month: 2, day: 12)!
+
+    func times(_ text: String, date: ArticleDate? = TimeTests.sunday) -> [TimeExpression] {
+        let document = Document(text: text, date: date)
+        let tokens = Tokenizer.tokenize(document)
+        let sentences = SentenceSplitter.sentences(document, tokens: tokens, paragraphs: SentenceSplitter.paragraphs(document))
+        return (try? TimeStage.run(AnalysedText(document: document, tokens: tokens, sentences: sentences), deadline: .never)) ?? []
+    }
+
+    func pairs(_ text: String, date: ArticleDate? = TimeTests.sunday) -> [String] {
+        times(text, date: date).map { "\($0.text)=\($0.value)" }
+    }
+
+    @Test func seedArticleTimesResolveAgainstItsDate() throws {
+        guard let seed = SharedCorpora.seed() else { return }
+        let extraction = try Extractor(models: ExtractionModels()).extract(seed)
+        let found = extraction.times.map { "\($0.text)=\($0.value)" }
+        for expected in ["February 13 (Monday)=2023-02-13", "16 (Thursday)=2023-02-16", "today (Sunday)=2023-02-12",
+                         "January 2021=2021-01", "next month=2023-03", "the coming week=2023-W07", "Recently=PAST_REF"] {
+            #expect(found.contains(expected), "missing \(expected) in \(found)")
+        }
+        #expect(found.filter { $0 == "next month=2023-03" }.count == 2)
+        let range = try #require(extraction.times.first { $0.value == "2023-02-16" })
+        #expect(range.rangeStart.map { extraction.times[$0].value } == "2023-02-13")
+    }
+
+    @Test func durationsAndSets() {
+        #expect(pairs("The war lasted two years.") == ["two years=P2Y"])
+        #expect(pairs("a five-year plan") == ["five-year=P5Y"])
+        #expect(pairs("They meet every Monday.") == ["every Monday=XXXX-WXX-1"])
+        #expect(pairs("Prices are set daily.") == ["daily=P1D"])
+        #expect(pairs("for the past three months") == ["the past three months=P3M"])
+        #expect(pairs("in 24 hours") == ["24 hours=PT24H"])
+        #expect(times("Talks took several weeks.").first?.type == .duration)
+    }
+
+    @Test func relativeDatesShiftFromTheArticleDate() {
+        #expect(pairs("He left yesterday.") == ["yesterday=2023-02-11"])
+        #expect(pairs("It happened last year.") == ["last year=2022"])
+        #expect(pairs("two weeks ago") == ["two weeks ago=2023-W04"])
+        #expect(pairs("The vote is next week.") == ["next week=2023-W07"])
+        #expect(pairs("results for the third quarter") == ["the third quarter=2022-Q3"])
+        #expect(pairs("He spoke on Friday.") == ["Friday=2023-02-10"])
+        #expect(pairs("He will speak on Friday.") == ["Friday=2023-02-17"])
+        #expect(pairs("last Christmas") == ["last Christmas=2022-12-25"])
+        #expect(pairs("this morning") == ["this morning=2023-02-12TMO"])
+        #expect(pairs("at 3 p.m. today") == ["3 p.m. today=2023-02-12T15:00"])
+    }
+
+    @Test func absoluteDatesInSeveralForms() {
+        #expect(pairs("on 13 February 2023") == ["13 February 2023=2023-02-13"])
+        #expect(pairs("on Aug. 7, 1998,") == ["Aug. 7, 1998=1998-08-07"])
+        #expect(pairs("published 1998-01-08") == ["1998-01-08=1998-01-08"])
+        #expect(pairs("in the 1990s") == ["the 1990s=199"])
+        #expect(pairs("in nineteen ninety-six") == ["nineteen ninety-six=1996"])
+        #expect(pairs("by the end of 1994") == ["the end of 1994=1994"])
+        #expect(times("by the end of 1994").first?.mod == "END")
+    }
+
+    @Test func numbersThatAreNotYearsAreLeftAlone() {
+        #expect(pairs("The account number is 120045.").isEmpty)
+        #expect(pairs("It cost $1998 and 2000 people came.").isEmpty)
+        #expect(pairs("He may go. Troops march on.").isEmpty)
+        #expect(pairs("a 6-year-old boy").isEmpty)
+        #expect(pairs("as soon as possible").isEmpty)
+    }
+
+    @Test func withoutAnArticleDateRelativeValuesStayUnresolved() {
+        #expect(pairs("He left yesterday.", date: nil) == ["yesterday=XXXX-XX-XX"])
+        #expect(pairs("in January 2021", date: nil) == ["January 2021=2021-01"])
+    }
+}
