@@ -49,7 +49,7 @@ fi
 # Per-article journal entries are part of the daemon's work: have journald up if we can.
 scripts/start-journald >/dev/null 2>&1 || echo "benchmarks: journald not running; the daemon writes no journal entries"
 
-"$bin/newsinbox" bench extract $quick --json "$tmp/extract.json"
+"$bin/newsinbox" bench extract $quick --repeats "$([ -n "$quick" ] && echo 1 || echo 3)" --json "$tmp/extract.json"
 "$bin/newsinbox" bench readers $quick --json "$tmp/readers.json"
 "$bin/newsinbox" bench durability $quick --workdir "$workdir" --json "$tmp/durability.json"
 # On disk, side by side with the peer.

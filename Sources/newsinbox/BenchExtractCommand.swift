@@ -34,11 +34,19 @@ struct BenchExtractCommand: ParsableCommand {
         let tokens = tokenLists.reduce(0) { $0 + $1.count }
         var entities = 0
         for document in documents { entities += try extractor.extract(document).entities.count }
+        // The tagger's input, prepared untimed: the token texts and the sentences as token ranges.
+        let tagger = extractor.models.tagger
+        let taggerInput: [(words: [String], sentences: [Range<Int>])] = zip(documents, tokenLists).map { doc, toks in
+            let sentences = SentenceSplitter.sentences(doc, tokens: toks, paragraphs: SentenceSplitter.paragraphs(doc))
+            return (toks.map { doc.text($0.start, $0.end) }, sentences.map(\.tokens))
+        }
+        if tagger == nil { print("bench extract: no NER model loaded: the tagger stage is skipped") }
 
         var stages: [(name: String, what: String, runs: [Timing])] = [
             ("document", "Document(text:): the text as an array of scalars", []),
             ("tokenize", "Tokenizer.tokenize", []),
             ("sentences", "SentenceSplitter.paragraphs + sentences", []),
+            ("tagger", "NERTagger.tag(words:sentences:): features + Viterbi, given the tokens", []),
             ("extract", "Extractor.extract, all stages (includes tokenize + sentences)", []),
             ("document+extract", "what a worker spends per article on text", []),
         ]
@@ -52,16 +60,21 @@ struct BenchExtractCommand: ParsableCommand {
                     sink &+= SentenceSplitter.sentences(doc, tokens: toks, paragraphs: paragraphs).count
                 }
             }
+            let g = Timing.measure {
+                guard let tagger else { return }
+                for input in taggerInput { sink &+= tagger.tag(words: input.words, sentences: input.sentences).count }
+            }
             let e = try Timing.measure { for doc in documents { sink &+= try extractor.extract(doc).sentences.count } }
             stages[0].runs.append(d)
             stages[1].runs.append(t)
             stages[2].runs.append(s)
-            stages[3].runs.append(e)
-            stages[4].runs.append(Timing(wall: d.wall + e.wall, cpu: d.cpu + e.cpu))
+            stages[3].runs.append(g)
+            stages[4].runs.append(e)
+            stages[5].runs.append(Timing(wall: d.wall + e.wall, cpu: d.cpu + e.cpu))
         }
         if sink == 42 { print("") }  // keeps the timed work observable
 
-        let full = Stat.median(stages[4].runs.map(\.cpu))
+        let full = Stat.median(stages[5].runs.map(\.cpu))
         var table = BenchTable("stage", "cpu s", "wall s", "tokens/s", "MB/s", "articles/s", "% of doc+extract")
         var json = BenchJSON()
         json["articles"] = texts.count
@@ -70,7 +83,7 @@ struct BenchExtractCommand: ParsableCommand {
         json["entities"] = entities
         json["repeats"] = repeats
         var stageJSON: [BenchJSON] = []
-        for stage in stages {
+        for stage in stages where !(stage.name == "tagger" && tagger == nil) {
             let cpu = Stat.median(stage.runs.map(\.cpu)), wall = Stat.median(stage.runs.map(\.wall))
             table.add(stage.name, fmt(cpu, 3), fmt(wall, 3), fmtInt(Double(tokens) / cpu),
                       fmt(Double(bytes) / 1e6 / cpu, 2), fmtInt(Double(texts.count) / cpu), fmt(100 * cpu / full, 1))
