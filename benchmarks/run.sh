@@ -7,7 +7,8 @@
 # Prints one table per part and writes benchmarks/results/latest.json (latest-quick.json for --quick;
 # a dated copy too with --keep).
 # Environment: NEWSINBOX_CORPORA (default ../shared/corpora), PEER_VENV (default /tmp/newsinbox-peer-venv),
-# BENCH_WORKDIR (where the inbox workspaces go, default /tmp: a real disk, so fsync costs what it costs).
+# BENCH_WORKDIR (where the inbox workspaces go, default /tmp: a real disk, so fsync costs what it costs),
+# BENCH_SCALE (20000), BENCH_BIG_BACKLOG (100000), BENCH_REPEATS (3) for the tmpfs pass.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -59,8 +60,9 @@ parts=("$tmp/extract.json" "$tmp/readers.json" "$tmp/durability.json" "$tmp/e2e.
 # The daemon alone with its files on tmpfs, where fsync costs nothing: the CPU-bound ceiling, the 20,000-file
 # backlog and the 100,000 files waiting at start-up (skipped by --quick).
 if [ -z "$quick" ]; then
-    "$bin/newsinbox" bench e2e --daemon "$bin/newsinboxd" --workdir /dev/shm --startups 3 --repeats 3 \
-        --steady-seconds 10 --scale 20000 --big-backlog 100000 --json "$tmp/e2e-tmpfs.json" >"$tmp/e2e-tmpfs.txt"
+    "$bin/newsinbox" bench e2e --daemon "$bin/newsinboxd" --workdir /dev/shm --startups 3 --repeats "${BENCH_REPEATS:-3}" \
+        --steady-seconds 10 --scale "${BENCH_SCALE:-20000}" --big-backlog "${BENCH_BIG_BACKLOG:-100000}" \
+        --json "$tmp/e2e-tmpfs.json" >"$tmp/e2e-tmpfs.txt"
     sed -n '/^== /,$p' "$tmp/e2e-tmpfs.txt" | sed '1s/.*/== end to end with the files on tmpfs (no fsync cost; newsinboxd only)/'
 fi
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import Glibc
 
@@ -255,6 +256,7 @@ final class LaunchedSystem {
         }
         startupSeconds = Double(BenchClock.now() - t0) / 1e9
         self.process = process
+        BenchCleanup.children.withLock { $0.insert(process.processIdentifier) }
         rss = RSSSampler(pid: process.processIdentifier)
         // The socket is closed now: later STATUS= messages fail fast instead of filling a queue nobody reads.
     }
@@ -268,6 +270,7 @@ final class LaunchedSystem {
         while process.isRunning && BenchClock.now() < end { usleep(10_000) }
         if process.isRunning { kill(pid, SIGKILL) }
         process.waitUntilExit()
+        BenchCleanup.children.withLock { _ = $0.remove(pid) }
     }
 }
 
@@ -281,4 +284,32 @@ func latencyJSON(_ ms: [Double]) -> BenchJSON {
     j["max_ms"] = ms.max() ?? 0
     j["mean_ms"] = ms.isEmpty ? 0 : ms.reduce(0, +) / Double(ms.count)
     return j
+}
+
+/// On SIGINT/SIGTERM: kill the systems under test and remove the workspaces, so an interrupted run
+/// leaves no daemon behind.
+enum BenchCleanup {
+    static let children = BenchLocked<Set<Int32>>([])
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    static func onInterrupt(remove directory: String?) {
+        for sig in [SIGINT, SIGTERM] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                for pid in children.withLock({ $0 }) { kill(pid, SIGKILL) }
+                if let directory { try? FileManager.default.removeItem(atPath: directory) }
+                exit(130)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}
+
+final class BenchLocked<Value>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: Value
+    init(_ value: Value) { self.value = value }
+    func withLock<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
 }
