@@ -55,7 +55,7 @@ def main():
     big = tmpfs.get("backlog_at_startup") or n.get("backlog_at_startup")
     rows = [
         ("tokenizer, tokens/s on one core", stages.get("tokenize", {}).get("tokens_per_cpu_second"), ""),
-        ("entity tagger, tokens/s on one core", stages.get("entities", {}).get("tokens_per_cpu_second"), "target >= 250,000"),
+        ("entity tagger, tokens/s on one core", stages.get("tagger", {}).get("tokens_per_cpu_second"), "target >= 250,000"),
         ("full extraction, MB/s on one core", stages.get("document+extract", {}).get("mb_per_cpu_second"), "target >= 1"),
         ("full extraction, tokens/s on one core", stages.get("document+extract", {}).get("tokens_per_cpu_second"), ""),
         ("e2e BBC backlog, articles/s (disk)", n.get("backlog_bbc", {}).get("articles_per_second_median"), "target >= 1,000"),
