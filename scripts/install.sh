@@ -90,7 +90,7 @@ if [ -d "$root/models" ]; then
     find "$d$PREFIX/share/newsinbox/models" -type d -exec chmod 0755 {} + -o -type f -exec chmod 0644 {} +
 fi
 
-for doc in README.md docs/deployment.md; do
+for doc in README.md; do
     [ -f "$root/$doc" ] && install -m 0644 "$root/$doc" "$d$PREFIX/share/doc/newsinbox/"
 done
 echo "install.sh: installed into ${DESTDIR:-/} (PREFIX=$PREFIX)"

@@ -25,6 +25,9 @@ public struct Article: Sendable {
     public var timestamp: String?
     public var dateSource: DateSource = .content
     public var language: String?
+    /// The agency or service that sent the item, when the format names one (NewsML provider, NITF
+    /// `doc-id regsrc` or copyright holder, ninjs copyright holder, the page's `og:site_name`).
+    public var provider: String?
     public var urgency: Int?
     public var subjects: [String] = []
     public var keywords: [String] = []

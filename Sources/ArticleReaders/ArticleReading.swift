@@ -16,13 +16,13 @@ public enum ArticleReading {
     public static func read(_ input: ReadInput, limits: ReadLimits = ReadLimits(), deadline: Deadline = .never) throws(ReaderError) -> ReadResult {
         var bytes = input.bytes
         if bytes.isEmpty { throw ReaderError(format: "unknown", reason: "empty file") }
-        guard Gzip.isGzip(bytes) else { return try readUncompressed(bytes, input: input, limits: limits, deadline: deadline) }
+        guard Gzip.isGzip(bytes) else { return try readUncompressed(bytes, input: input, deadline: deadline) }
         bytes = try Gzip.decompress(bytes, maxBytes: limits.maxDecompressedBytes)
         try check(deadline, format: "gzip")
         if bytes.isEmpty { throw ReaderError(format: "gzip", reason: "empty file after decompression") }
         if Gzip.isGzip(bytes) { throw ReaderError(format: "gzip", reason: "nested compression is not accepted") }
         do throws(ReaderError) {
-            var result = try readUncompressed(bytes, input: input, limits: limits, deadline: deadline)
+            var result = try readUncompressed(bytes, input: input, deadline: deadline)
             result.format = "gzip+" + result.format
             return result
         } catch {
@@ -38,7 +38,7 @@ public enum ArticleReading {
         do { try deadline.check("read") } catch { throw ReaderError(format: format, reason: error.description) }
     }
 
-    static func readUncompressed(_ raw: [UInt8], input: ReadInput, limits: ReadLimits, deadline: Deadline) throws(ReaderError) -> ReadResult {
+    static func readUncompressed(_ raw: [UInt8], input: ReadInput, deadline: Deadline) throws(ReaderError) -> ReadResult {
         var bytes = raw
         var bomEncoding: String?
         if bytes.starts(with: [0xFF, 0xFE]) || bytes.starts(with: [0xFE, 0xFF]) {
@@ -49,17 +49,17 @@ public enum ArticleReading {
         } else if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
             bytes.removeFirst(3)
         }
-        if bytes.withUnsafeBufferPointer({ $0.baseAddress.map { memchr($0, 0, bytes.count) != nil } ?? false }) { throw ReaderError(format: "unknown", reason: "binary content (NUL bytes)") }
+        if containsNUL(bytes) { throw ReaderError(format: "unknown", reason: "binary content (NUL bytes)") }
 
         let kind = sniff(bytes, fileName: input.fileName)
         switch kind {
         case .xml, .html:
             return try MarkupReading.read(bytes, sniffed: kind, input: input, bomEncoding: bomEncoding, deadline: deadline)
         case .json:
-            let decoded = TextDecoding.decode(bytes)
+            // JSON is UTF-8 (RFC 8259); UTF-16 was transcoded above, anything else fails as invalid JSON.
             let articles = try NinjsReader.read(bytes)
-            return finish(ReadResult(format: NinjsReader.format, articles: articles, encoding: bomEncoding ?? decoded.encoding,
-                                     encodingFallback: decoded.usedFallback), input: input)
+            return finish(ReadResult(format: NinjsReader.format, articles: articles, encoding: bomEncoding ?? "utf-8",
+                                     encodingFallback: false), input: input)
         case .anpa, .iptc7901:
             let (format, article, encoding, fallback) = try WireTextReader.read(bytes, anpa: kind == .anpa)
             return finish(ReadResult(format: format, articles: [article], encoding: bomEncoding ?? encoding, encodingFallback: fallback), input: input)
@@ -73,6 +73,13 @@ public enum ArticleReading {
             }
             let (format, article) = try PlainTextReader.read(decoded.text, fileDate: input.fileDate)
             return ReadResult(format: format, articles: [article], encoding: bomEncoding ?? decoded.encoding, encodingFallback: decoded.usedFallback)
+        }
+    }
+
+    private static func containsNUL(_ bytes: [UInt8]) -> Bool {
+        bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress else { return false }
+            return memchr(base, 0, buffer.count) != nil
         }
     }
 
@@ -102,6 +109,8 @@ public enum ArticleReading {
             let lineEnd = header.firstIndex(where: { $0 == 0x0A || $0 == 0x0D }) ?? header.endIndex
             return header[..<lineEnd].contains(0x1F) ? .anpa : .iptc7901
         case UInt8(ascii: "<"):
+            // `<<< URGENT >>>` and the like: text that merely starts with a bracket.
+            if MarkupReading.firstElementName(Array(bytes[i..<min(bytes.count, i + 4096)])).isEmpty { return .text }
             let head = String(decoding: bytes[i..<min(bytes.count, i + 2048)], as: UTF8.self).lowercased()
             if head.hasPrefix("<!doctype html") || head.hasPrefix("<html") { return .html }
             if lowerName.hasSuffix(".html") || lowerName.hasSuffix(".htm") { return .html }

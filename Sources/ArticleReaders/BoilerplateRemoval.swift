@@ -1,14 +1,17 @@
 /// Finds a web page's article body and drops what surrounds it (navigation, ads, comments, related links, footers).
 ///
 /// 1. Blocks: the page's text is cut into blocks at block-level elements, as a reader sees paragraphs. Each block
-///    records its length, how much of it is link text, and the element holding it. Elements that are never
-///    article text (nav, footer, aside, forms, hidden elements) and elements whose class or id names a page
-///    furniture role (comments, share, related, promo, newsletter...) are skipped with everything inside.
-/// 2. Containers: each block long enough to be prose scores `1 + commas + min(length / 100, 3)`, added in full to
-///    the element around its paragraph and in half to the one above. A container's score is scaled down by its
-///    link density and nudged by its class/id (article, story, body, content up; comment, sidebar down).
-/// 3. Body: the best container, plus siblings that score nearly as well or hold a clean prose paragraph. Its
-///    blocks are kept in document order, minus link lists and the page's main heading.
+///    records its length, how much of it is link text, and the element holding it. Elements that never hold
+///    article text (nav, footer, aside, forms, figures, hidden elements) are skipped with everything inside.
+/// 2. Furniture: elements whose class or id names a page-furniture role (comments, share, related, promo,
+///    sidebar...) lose their blocks, unless they hold 40% or more of the page's prose: then the name belongs
+///    to a layout wrapper around the article (`pg-rail-wrapper`, `penci_sidebar`).
+/// 3. Containers: each block long enough to be prose scores `1 + commas + min(length / 100, 3)`, added in full to
+///    the element around its paragraph and in half to the one above. A container's score is nudged by its
+///    class/id (article, story, body, content up; furniture names down) and scaled down by its link density.
+/// 4. Body: the best container, widened to its parent while the parent adds mostly unlinked prose (articles
+///    split around figures), plus siblings that score nearly as well or are a lone prose paragraph. Its blocks
+///    are kept in document order, minus link lists and the page's main heading.
 enum BoilerplateRemoval {
     struct Block {
         var text: String
@@ -22,14 +25,62 @@ enum BoilerplateRemoval {
 
     static func articleParagraphs(_ tree: MarkupTree) -> [String] {
         guard !tree.isEmpty else { return [] }
-        let nodes = tree.nodes
-        // Class and id names are only a hint: a "furniture" name on an element that holds most of the page's
-        // prose (`pg-rail-wrapper`, `penci_sidebar` around the article) is a layout wrapper, not furniture.
         var furnitureNamed: [Int] = []
-        let unfiltered = collectBlocks(tree, furnitureNamed: &furnitureNamed)
+        let all = collectBlocks(tree, furnitureNamed: &furnitureNamed)
+        let blocks = dropFurniture(all, named: furnitureNamed, tree: tree)
+        guard !blocks.isEmpty else { return [] }
+        let totals = Totals(blocks, tree: tree)
+        guard let best = bestContainer(blocks, totals, tree: tree) else {
+            return blocks.filter { $0.linkChars * 2 < $0.chars }.map(\.text)
+        }
+        let body = widen(best.node, scores: best.scores, totals: totals, tree: tree)
+        var paragraphs: [String] = []
+        for block in blocks {
+            guard isInside(block.element, body, tree.nodes) else { continue }
+            if block.tag == "h1" { continue }
+            if block.linkChars * 2 > block.chars { continue }
+            paragraphs.append(block.text)
+        }
+        return paragraphs
+    }
+
+    /// Per element: the text below it, split by kind, summed from the blocks.
+    struct Totals {
+        var chars: [Int32]
+        var linkChars: [Int32]
+        /// Text of long paragraphs with few links: almost never page furniture.
+        var goodChars: [Int32]
+        /// Text held directly (not by block elements inside), and its last character.
+        var ownChars: [Int32]
+        var lastScalar: [Unicode.Scalar?]
+
+        init(_ blocks: [Block], tree: MarkupTree) {
+            let count = tree.nodes.count
+            chars = [Int32](repeating: 0, count: count)
+            linkChars = chars
+            goodChars = chars
+            ownChars = chars
+            lastScalar = [Unicode.Scalar?](repeating: nil, count: count)
+            for block in blocks {
+                let good = block.chars >= 80 && block.linkChars * 5 < block.chars
+                ownChars[block.element] += Int32(block.chars)
+                lastScalar[block.element] = block.text.unicodeScalars.last
+                var n = block.element
+                while n >= 0 {
+                    chars[n] += Int32(block.chars)
+                    linkChars[n] += Int32(block.linkChars)
+                    if good { goodChars[n] += Int32(block.chars) }
+                    n = Int(tree[n].parent)
+                }
+            }
+        }
+    }
+
+    private static func dropFurniture(_ blocks: [Block], named furniture: [Int], tree: MarkupTree) -> [Block] {
+        let nodes = tree.nodes
         var prose = [Int32](repeating: 0, count: nodes.count)
         var totalProse: Int32 = 0
-        for block in unfiltered where block.chars >= 25 && block.linkChars * 2 < block.chars {
+        for block in blocks where block.chars >= 25 && block.linkChars * 2 < block.chars {
             totalProse += Int32(block.chars)
             var n = block.element
             while n >= 0 {
@@ -38,8 +89,8 @@ enum BoilerplateRemoval {
             }
         }
         var dropped = [Bool](repeating: false, count: nodes.count)
-        for n in furnitureNamed where prose[n] * 5 < totalProse * 2 { dropped[n] = true }
-        let blocks = unfiltered.filter { block in
+        for n in furniture where prose[n] * 5 < totalProse * 2 { dropped[n] = true }
+        return blocks.filter { block in
             var n = block.element
             while n >= 0 {
                 if dropped[n] { return false }
@@ -47,80 +98,67 @@ enum BoilerplateRemoval {
             }
             return true
         }
-        guard !blocks.isEmpty else { return [] }
-        var score = [Float](repeating: 0, count: nodes.count)
-        var chars = [Int32](repeating: 0, count: nodes.count)
-        var linkChars = [Int32](repeating: 0, count: nodes.count)
-        var goodChars = [Int32](repeating: 0, count: nodes.count)
-        var candidates: [Int] = []
+    }
 
-        for block in blocks {
-            // Long paragraphs with few links are almost never page furniture.
-            let good = block.chars >= 80 && block.linkChars * 5 < block.chars
-            var n = block.element
-            while n >= 0 {
-                chars[n] += Int32(block.chars)
-                linkChars[n] += Int32(block.linkChars)
-                if good { goodChars[n] += Int32(block.chars) }
-                n = Int(nodes[n].parent)
-            }
-            guard block.chars >= 25 else { continue }
+    /// The highest-scoring container and every container's final score; nil when no block is prose.
+    private static func bestContainer(_ blocks: [Block], _ totals: Totals, tree: MarkupTree) -> (node: Int, scores: [Float])? {
+        let nodes = tree.nodes
+        var score = [Float](repeating: 0, count: nodes.count)
+        var candidates: [Int] = []
+        func add(_ n: Int, _ s: Float) {
+            if score[n] == 0 { candidates.append(n) }
+            score[n] += s
+        }
+        for block in blocks where block.chars >= 25 {
             let density = Float(block.linkChars) / Float(max(block.chars, 1))
             if density > 0.5 { continue }
             let s = (1 + Float(block.commas) + min(Float(block.chars) / 100, 3)) * (1 - density)
             let parent = Int(nodes[block.element].parent)
-            if parent >= 0 {
-                if score[parent] == 0 { candidates.append(parent) }
-                score[parent] += s
-                let grand = Int(nodes[parent].parent)
-                if grand >= 0 {
-                    if score[grand] == 0 { candidates.append(grand) }
-                    score[grand] += s / 2
-                }
-            }
+            guard parent >= 0 else { continue }
+            add(parent, s)
+            let grand = Int(nodes[parent].parent)
+            if grand >= 0 { add(grand, s / 2) }
         }
-        guard !candidates.isEmpty else {
-            return blocks.filter { $0.linkChars * 2 < $0.chars }.map(\.text)
-        }
+        guard !candidates.isEmpty else { return nil }
         var final = [Float](repeating: 0, count: nodes.count)
         for c in candidates {
-            let density = Float(linkChars[c]) / Float(max(chars[c], 1))
+            let density = Float(totals.linkChars[c]) / Float(max(totals.chars[c], 1))
             final[c] = (score[c] + classWeight(tree, c)) * (1 - density)
         }
-        var top = candidates.max { final[$0] < final[$1] }!
+        let best = candidates.max { final[$0] < final[$1] }!
+        return (best, final)
+    }
 
-        // Climb to the parent while what it adds is mostly prose: articles split into sections around figures
-        // or ads, and wrappers that hold nothing else. A sidebar or link list adds mostly short or linked text.
+    /// The best container widened: up to its parent while the parent adds mostly unlinked prose (articles split
+    /// into sections around figures or ads; wrappers that hold nothing else), then its siblings that score nearly
+    /// as well or are a lone prose paragraph.
+    private static func widen(_ best: Int, scores: [Float], totals t: Totals, tree: MarkupTree) -> Set<Int> {
+        let nodes = tree.nodes
+        var top = best
         while top != tree.root, nodes[top].parent >= 0 {
             let parent = Int(nodes[top].parent)
             if ["body", "html"].contains(nodes[parent].name) { break }
-            let addedGood = goodChars[parent] - goodChars[top]
-            let addedOther = (chars[parent] - chars[top]) - addedGood
-            let addedLinks = linkChars[parent] - linkChars[top]
+            let addedGood = t.goodChars[parent] - t.goodChars[top]
+            let addedOther = (t.chars[parent] - t.chars[top]) - addedGood
+            let addedLinks = t.linkChars[parent] - t.linkChars[top]
             if addedOther > 40 && (addedOther * 2 > addedGood || addedLinks * 10 > addedGood + addedOther) { break }
             top = parent
         }
-
         var kept: Set<Int> = [top]
-        let threshold = max(10, final[top] * 0.2)
-        if nodes[top].parent >= 0 {
-            for sibling in tree.children(of: Int(nodes[top].parent)) where sibling != top && !nodes[sibling].isText {
-                if final[sibling] >= threshold && final[sibling] > 0 { kept.insert(sibling); continue }
-                // A lone prose paragraph beside the container (leads often sit outside it).
-                if nodes[sibling].name == "p", chars[sibling] > 80, linkChars[sibling] * 4 < chars[sibling] {
-                    kept.insert(sibling)
-                }
+        guard nodes[top].parent >= 0 else { return kept }
+        let threshold = max(10, scores[top] * 0.2)
+        for sibling in tree.children(of: Int(nodes[top].parent)) where sibling != top && !nodes[sibling].isText {
+            if scores[sibling] >= threshold && scores[sibling] > 0 { kept.insert(sibling); continue }
+            // A lone paragraph beside the container (leads often sit outside it; some sites put every paragraph
+            // in its own div): long with few links, or a short unlinked sentence.
+            guard t.ownChars[sibling] > 0, t.ownChars[sibling] == t.chars[sibling] else { continue }
+            if t.chars[sibling] > 80 && t.linkChars[sibling] * 4 < t.chars[sibling] {
+                kept.insert(sibling)
+            } else if t.linkChars[sibling] == 0, let last = t.lastScalar[sibling], ".!?\"”’)".unicodeScalars.contains(last) {
+                kept.insert(sibling)
             }
         }
-
-        var paragraphs: [String] = []
-        for block in blocks {
-            guard isInside(block.element, kept, nodes) else { continue }
-            if block.tag == "h1" { continue }
-            if block.linkChars * 2 > block.chars { continue }
-            paragraphs.append(block.text)
-        }
-        return paragraphs
+        return kept
     }
 
     private static func isInside(_ element: Int, _ kept: Set<Int>, _ nodes: [MarkupTree.Node]) -> Bool {
@@ -136,9 +174,12 @@ enum BoilerplateRemoval {
 
     /// Elements that never hold article text.
     static let skippedTags: Set<String> = [
-        "head", "script", "style", "noscript", "nav", "footer", "aside", "form", "button", "select", "input", "textarea",
-        "label", "figcaption", "figure", "menu", "dialog", "template", "svg", "iframe", "header", "picture", "video", "audio",
+        "head", "script", "style", "noscript", "nav", "footer", "aside", "button", "select", "input", "textarea",
+        "label", "figcaption", "figure", "menu", "dialog", "template", "svg", "iframe", "picture", "video", "audio",
     ]
+    /// Elements that are usually furniture but sometimes wrap the whole page (ASP.NET puts everything in a
+    /// `<form>`): treated like a furniture class name, so the 40%-of-the-prose rule keeps such a wrapper.
+    static let furnitureTags: Set<String> = ["form", "header"]
 
     /// The page's blocks in document order; `furnitureNamed` receives the elements whose class or id names
     /// page furniture (their blocks are kept here; the caller decides).
@@ -248,14 +289,22 @@ enum BoilerplateRemoval {
         "article", "body", "content", "entry", "main", "post", "story", "text", "prose", "paragraph", "blog",
     ]
 
-    /// Lower-cased ASCII words of the class and id attributes (`c-entry-content` gives `c`, `entry`, `content`).
+    /// Lower-cased ASCII words of the class and id attributes (`c-entry-content` gives `c`, `entry`, `content`;
+    /// `InlineImage-imageCaption` gives `inline`, `image`, `image`, `caption`).
     private static func nameTokens(_ tree: MarkupTree, _ n: Int) -> [String] {
         var tokens: [String] = []
         for key in ["class", "id"] {
             guard let value = tree.attribute(key, of: n), !value.isEmpty else { continue }
             var word: [UInt8] = []
+            var previousWasLower = false
             for var b in value.utf8 {
-                if b >= 0x41 && b <= 0x5A { b += 32 }
+                let isUpper = b >= 0x41 && b <= 0x5A
+                if isUpper && previousWasLower && !word.isEmpty {
+                    tokens.append(String(decoding: word, as: UTF8.self))
+                    word.removeAll(keepingCapacity: true)
+                }
+                previousWasLower = b >= 0x61 && b <= 0x7A
+                if isUpper { b += 32 }
                 if (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) {
                     word.append(b)
                 } else if !word.isEmpty {
@@ -271,6 +320,7 @@ enum BoilerplateRemoval {
     static func isFurniture(_ tree: MarkupTree, _ n: Int) -> Bool {
         let name = tree.name(n)
         if name == "body" || name == "html" || name == "article" || name == "main" || name == "p" { return false }
+        if furnitureTags.contains(name) { return true }
         let tokens = nameTokens(tree, n)
         guard !tokens.isEmpty else { return false }
         if tokens.contains(where: { strongNegative.contains($0) }) { return true }

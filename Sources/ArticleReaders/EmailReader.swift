@@ -20,6 +20,7 @@ enum EmailReader {
             lineStart = end + 1
             if line.allSatisfy({ $0 == 0x0D || $0 == 0x20 || $0 == 0x09 }) { break }
             if let first = line.first, first == 0x20 || first == 0x09 { continue }
+            if lines == 1 && line.starts(with: Array("From ".utf8)) { continue }  // an mbox separator line
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex,
                   line[line.startIndex..<colon].allSatisfy({ isHeaderNameByte($0) }) else { return false }
             let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self).lowercased()
@@ -43,6 +44,9 @@ enum EmailReader {
         var start = 0
         // Some exports pad the message with a line of spaces before the headers.
         while start < bytes.count, bytes[start] == 0x20 || bytes[start] == 0x0D || bytes[start] == 0x0A || bytes[start] == 0x09 { start += 1 }
+        if bytes[start...].starts(with: Array("From ".utf8)), let end = bytes[start...].firstIndex(of: 0x0A) {
+            start = end + 1  // an mbox separator line
+        }
         let message = parsePart(bytes[start...])
         guard let body = try findText(message, depth: 0) else {
             throw ReaderError(format: format, reason: "no text/plain or text/html part")

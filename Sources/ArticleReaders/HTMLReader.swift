@@ -13,7 +13,13 @@ enum HTMLReader {
         try ArticleReading.check(deadline, format: format)
         let metadata = PageMetadata(tree: tree)
         var paragraphs = BoilerplateRemoval.articleParagraphs(tree)
-        if paragraphs.isEmpty, let body = metadata.articleBody { paragraphs = Text.paragraphs(body) }
+        // Pages that render the article with JavaScript still carry it in JSON-LD: when the DOM holds much less
+        // text than the page's own `articleBody`, the latter is the article.
+        if let body = metadata.articleBody, !Text.looksLikeMarkup(body) {
+            let fromJSON = Text.bodyParagraphs(body)
+            let domLength = paragraphs.reduce(0) { $0 + $1.utf8.count }
+            if domLength * 2 < body.utf8.count { paragraphs = fromJSON }
+        }
         var article = Article(headline: metadata.headline ?? "", paragraphs: paragraphs)
         if article.paragraphs.isEmpty { throw ReaderError(format: format, reason: "no text: no article body found on the page") }
         if !Text.hasText(article.headline) { article.headline = PlainTextReader.firstSentence(of: article.paragraphs[0]) }
@@ -21,6 +27,7 @@ enum HTMLReader {
         article.language = metadata.language
         article.guid = metadata.url
         article.keywords = metadata.keywords
+        article.provider = metadata.siteName
         article.setDate(metadata.published)
         return article
     }
@@ -41,6 +48,7 @@ struct PageMetadata {
     var url: String?
     var keywords: [String] = []
     var articleBody: String?
+    var siteName: String?
 
     init(tree: MarkupTree) {
         var meta: [String: String] = [:]
@@ -89,6 +97,7 @@ struct PageMetadata {
             }
         }
         articleBody = ld?["articleBody"] as? String
+        siteName = Text.nonEmpty(meta["og:site_name"]) ?? Self.authorName(ld?["publisher"])
     }
 
     private static let articleTypes: Set<String> = [

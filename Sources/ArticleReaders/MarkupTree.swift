@@ -174,6 +174,14 @@ struct MarkupTree {
         return index
     }
 
+    /// HTML character entities that NITF and NewsML files use without a loaded DTD.
+    static let htmlCharacterEntities: [String: String] = [
+        "nbsp": " ", "ensp": " ", "emsp": " ", "thinsp": " ", "mdash": "—", "ndash": "–", "hellip": "…",
+        "lsquo": "‘", "rsquo": "’", "ldquo": "“", "rdquo": "”", "laquo": "«", "raquo": "»", "bull": "•",
+        "middot": "·", "copy": "©", "reg": "®", "trade": "™", "deg": "°", "euro": "€", "pound": "£", "yen": "¥",
+        "cent": "¢", "sect": "§", "para": "¶", "times": "×", "divide": "÷", "frac12": "½", "frac14": "¼", "frac34": "¾",
+    ]
+
     /// Copies a libxml2 tree from `rootElement`, iteratively. `skip` decides which elements' content is dropped.
     init(copying rootElement: xmlNodePtr, skip: (String, xmlNodePtr) -> Bool = { _, _ in false }) {
         nodes.reserveCapacity(256)
@@ -217,8 +225,13 @@ struct MarkupTree {
                 }
             } else if type == XML_TEXT_NODE || type == XML_CDATA_SECTION_NODE {
                 if let c = node.pointee.content { appendText(String(cString: c), parent: stack.last ?? -1) }
+            } else if type == XML_ENTITY_REF_NODE, let n = node.pointee.name,
+                      let character = Self.htmlCharacterEntities[String(cString: n)] {
+                // A wire file's `&nbsp;` from a DTD that is (rightly) never loaded: a name mapped to a character,
+                // nothing is expanded or fetched.
+                appendText(character, parent: stack.last ?? -1)
             }
-            // Entity references, comments, processing instructions: dropped, never expanded.
+            // Other entity references, comments, processing instructions: dropped, never expanded.
             if descend {
                 p = node.pointee.children
                 continue

@@ -63,6 +63,9 @@ enum NITFReader {
             switch tree.name(child) {
             case "doc-id":
                 if let id = Text.nonEmpty(tree.attribute("id-string", of: child)) { article.guid = id }
+                if let source = Text.nonEmpty(tree.attribute("regsrc", of: child)) { article.provider = source }
+            case "doc.copyright":
+                if article.provider == nil { article.provider = Text.nonEmpty(tree.attribute("holder", of: child)) }
             case "urgency":
                 if let u = tree.attribute("ed-urg", of: child).flatMap({ Int($0) }) { article.urgency = u }
             case "date.issue":

@@ -28,6 +28,11 @@ enum NewsMLG2Reader {
             if let status = tree.child(of: meta, named: "pubStatus") {
                 article.status = XMLReaders.status(tree.attribute("qcode", of: status) ?? tree.attribute("literal", of: status))
             }
+            if let provider = tree.child(of: meta, named: "provider") {
+                article.provider = tree.nonEmptyText(tree.child(of: provider, named: "name"))
+                    ?? Text.nonEmpty(tree.attribute("literal", of: provider)) ?? Text.nonEmpty(tree.attribute("qcode", of: provider))
+                    ?? Text.nonEmpty(tree.attribute("uri", of: provider))
+            }
         }
         if let meta = tree.child(of: item, named: "contentMeta") {
             for child in tree.children(of: meta) {
@@ -125,6 +130,7 @@ enum NewsML12Reader {
         if let id = tree.child(of: item, path: "Identification", "NewsIdentifier") {
             article.guid = tree.nonEmptyText(tree.child(of: id, named: "PublicIdentifier"))
             article.version = tree.nonEmptyText(tree.child(of: id, named: "RevisionId")).flatMap { Int($0) }
+            article.provider = tree.nonEmptyText(tree.child(of: id, named: "ProviderId"))
         }
         if let management = tree.child(of: item, named: "NewsManagement") {
             let first = tree.nonEmptyText(tree.child(of: management, named: "FirstCreated"))
@@ -237,6 +243,7 @@ enum XMLReaders {
         article.dateline = article.dateline ?? body.dateline
         article.language = article.language ?? body.language
         article.guid = article.guid ?? body.guid
+        article.provider = article.provider ?? body.provider
         article.urgency = article.urgency ?? body.urgency
         if article.date == nil, let date = body.date {
             article.date = date

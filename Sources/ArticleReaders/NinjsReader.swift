@@ -97,6 +97,7 @@ enum NinjsReader {
         article.byline = string(o, "byline", "by").flatMap(XMLReaders.byline)
         article.dateline = string(o, "located").map(Text.collapse)
         article.language = string(o, "language", "lang")
+        article.provider = string(o, "copyrightholder", "copyrightHolder", "source").map(Text.collapse)
         article.urgency = int(o, "urgency", "priority")
         article.status = XMLReaders.status(string(o, "pubstatus", "pubStatus"))
         if !article.setDate(string(o, "firstcreated", "firstCreated")) {

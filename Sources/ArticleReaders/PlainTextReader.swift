@@ -1,4 +1,4 @@
-public import Extraction
+import Extraction
 
 /// The inbox's own plain-text format and plain text in general.
 ///

@@ -76,8 +76,10 @@ enum WireTextReader {
             current.removeAll()
         }
         for line in text {
-            if line.hasPrefix("^") {
-                let content = stripMarker(String(line.dropFirst()))
+            // Table rows start with a backspace (read as a space) before their `^`.
+            let marked = line.drop(while: { $0 == " " })
+            if marked.hasPrefix("^") {
+                let content = stripMarker(String(marked.dropFirst()))
                 if content.isEmpty { continue }
                 if content.hasPrefix("BC-") || content.hasPrefix("AP Photo") || content.hasPrefix("Eds:")
                     || content.hasPrefix("EDITOR'S NOTE") || content.hasPrefix("AP Video") {
@@ -100,7 +102,8 @@ enum WireTextReader {
                 flush(); current.append(content); flush()
                 continue
             }
-            if line.hasPrefix("\t") || !Text.hasText(line) { flush() }
+            // Paragraphs start with a tab, table rows with a backspace (read as a space); wrapped lines with neither.
+            if line.hasPrefix("\t") || line.hasPrefix(" ") || !Text.hasText(line) { flush() }
             current.append(line)
         }
         flush()

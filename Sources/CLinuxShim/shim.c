@@ -31,6 +31,10 @@ int cshim_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, cons
     return (int)syscall(SYS_renameat2, olddirfd, oldpath, newdirfd, newpath, RENAME_NOREPLACE);
 }
 
+int cshim_syncfs(int fd) {
+    return syncfs(fd);
+}
+
 void cshim_line_buffer_stdio(void) {
     setvbuf(stdout, NULL, _IOLBF, 0);
     setvbuf(stderr, NULL, _IONBF, 0);

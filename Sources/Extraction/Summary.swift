@@ -55,8 +55,8 @@ enum SummaryStage {
     }
 
     static func phrases(_ text: AnalysedText, stems: [Int?], wordFrequency: [Int], entities: [Entity]) -> [Keyword] {
-        struct Candidate { var text: String; var words: [Int]; var count = 0; var first: Int; var isEntity = false }
-        var candidates: [String: Candidate] = [:]
+        struct Candidate { var text: String; var words: [Int]; var count = 0; var first: Int; var end: Int; var isEntity = false }
+        var candidates: [[Int]: Candidate] = [:]
         var entityStarts = Set<Int>()
         for entity in entities { for mention in entity.mentions { entityStarts.insert(mention.start) } }
         let leadEnd = text.sentences.prefix(2).last?.span.end ?? 0
@@ -68,38 +68,68 @@ enum SummaryStage {
                 // Long runs are split into their last four words (the head of an English noun phrase).
                 let words = Array(run.suffix(4))
                 let start = text.tokens[words[0]].start, end = text.tokens[words.last!].end
-                let key = words.map { String(stems[$0]!) }.joined(separator: " ")
+                let key = words.map { stems[$0]! }
                 if candidates[key] == nil {
-                    candidates[key] = Candidate(text: text.document.text(start, end), words: words.map { stems[$0]! }, first: start)
+                    candidates[key] = Candidate(text: "", words: key, first: start, end: end)
                 }
                 candidates[key]!.count += 1
                 if entityStarts.contains(start) { candidates[key]!.isEntity = true }
             }
             for t in sentence.tokens {
-                if stems[t] != nil { run.append(t) } else { flush() }
+                if stems[t] != nil && !isLikelyVerb(text, t) { run.append(t) } else { flush() }
             }
             flush()
         }
         // RAKE word score: degree / frequency, with degree counted over candidate occurrences.
         var degree = [Int](repeating: 0, count: wordFrequency.count)
         for candidate in candidates.values { for w in candidate.words { degree[w] += candidate.words.count * candidate.count } }
-        var scored: [Keyword] = candidates.values.compactMap { c in
+        var scored: [(Keyword, [Int])] = candidates.values.compactMap { c in
             var score = c.words.reduce(0.0) { $0 + Double(degree[$1]) / Double(max(wordFrequency[$1], 1)) * log2(1 + Double(wordFrequency[$1])) }
             score *= 1 + log2(Double(c.count))
             if c.isEntity { score *= 1.3 }
             if c.first < leadEnd { score *= 1.2 }
             guard c.count > 1 || c.words.count > 1 else { return nil }
-            return Keyword(text: c.text, score: (score * 100).rounded() / 100, count: c.count)
+            return (Keyword(text: "", score: (score * 100).rounded() / 100, count: c.count), c.words)
         }
-        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.text < $1.text }
+        scored.sort { $0.0.score != $1.0.score ? $0.0.score > $1.0.score : $0.1.lexicographicallyPrecedes($1.1) }
         // Drop phrases contained in a better-ranked one ("Pakistan" under "Pakistan-US Mid-Level Defence Dialogue" stays: different count).
-        var result: [Keyword] = []
-        for keyword in scored where result.count < 12 {
-            let lower = keyword.text.lowercased()
-            if result.contains(where: { $0.text.lowercased().contains(lower) && $0.count >= keyword.count }) { continue }
-            result.append(keyword)
+        var result: [(Keyword, [Int])] = []
+        for (keyword, words) in scored where result.count < 12 {
+            if result.contains(where: { $0.0.count >= keyword.count && contains($0.1, words) }) { continue }
+            result.append((keyword, words))
         }
-        return result
+        return result.map { keyword, words in
+            let c = candidates[words]!
+            return Keyword(text: text.document.text(c.first, c.end), score: keyword.score, count: keyword.count)
+        }
+    }
+
+    /// Verbs cut phrases: lower-case -ed words ("announced"), and -s words right after a name ("Greene
+    /// believes", "IAAF launches").
+    static func isLikelyVerb(_ text: AnalysedText, _ t: Int) -> Bool {
+        let s = text.document.scalars
+        let token = text.tokens[t]
+        guard token.kind == .word, !Tokenizer.isUpper(s[token.start]), token.end - token.start > 2 else { return false }
+        let last = s[token.end - 1], beforeLast = s[token.end - 2]
+        if last == "d" && beforeLast == "e" { return true }
+        if irregularPast.contains(LowerCased.word(s, token.start, token.end)) { return true }
+        guard last == "s", beforeLast != "s", beforeLast != "u", beforeLast != "i", t > 0 else { return false }
+        let previous = text.tokens[t - 1]
+        return previous.kind == .word && Tokenizer.isUpper(s[previous.start])
+    }
+
+    static let irregularPast: Set<String> = [
+        "won", "set", "broke", "went", "came", "gave", "took", "met", "led", "ran", "saw", "got", "hit", "lost",
+        "beat", "fell", "rose", "grew", "left", "found", "kept", "sold", "bought", "paid", "put", "cut", "began",
+        "became", "knew", "thought", "brought", "wrote", "sent", "spent", "built", "felt", "meant", "struck",
+        "fought", "caught", "taught", "sought", "drew", "threw", "flew", "chose", "spoke", "stood", "won't",
+    ]
+
+    /// Whether `part` occurs as a contiguous run inside `whole`.
+    static func contains(_ whole: [Int], _ part: [Int]) -> Bool {
+        guard part.count <= whole.count else { return false }
+        for offset in 0...(whole.count - part.count) where whole[offset..<(offset + part.count)].elementsEqual(part) { return true }
+        return false
     }
 
     static func central(_ text: AnalysedText, stems: [Int?], sentenceFrequency: [Int]) -> [Int] {

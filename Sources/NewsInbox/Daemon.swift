@@ -19,9 +19,6 @@ public final class Daemon: @unchecked Sendable {
     private var lastStatus = ""
     private var shuttingDown = false
 
-    /// The pipeline's current config (read on the intake queue, or for values that never change).
-    var pipelineConfig: DaemonConfig { pipeline.config }
-
     public init(configPath: String?, overrides: @escaping (inout DaemonConfig) -> Void, logger: Logger) {
         self.configPath = configPath
         self.overrides = overrides
@@ -40,6 +37,7 @@ public final class Daemon: @unchecked Sendable {
     public func start() throws {
         let config = try Self.loadConfig(path: configPath, overrides: overrides)
         sharedLogLevel.withLock { $0 = Logger.Level(rawValue: config.logLevel) ?? .info }
+        ArticleReading.prepare()  // libxml2's global set-up, before any worker thread exists
         let models = try ExtractionModels.load(directory: config.modelDir)
         let spool = try Spool(inboxPath: config.inbox, statePath: config.state)
         try spool.lockExclusively()

@@ -6,6 +6,7 @@ public import Foundation
 public enum OfflineExtraction {
     public static func run(bytes: [UInt8], file: String, fileDate: ArticleDate?, models: ExtractionModels,
                            pretty: Bool = false, timeout: Double = 30) throws -> [[UInt8]] {
+        ArticleReading.prepare()
         let processor = ArticleProcessor(extractor: Extractor(models: models))
         let processed = try processor.process(bytes: bytes, file: file, fileDate: fileDate, deadline: .after(seconds: timeout))
         return try processed.articles.enumerated().map { index, entry in

@@ -7,7 +7,8 @@ extension Pipeline {
     func statusLine() -> String {
         if let problem = inboxProblem { return "stopped: \(problem)" }
         if let problem = outputProblem { return "output full or unwritable, holding \(stalled.count) articles: \(problem)" }
-        let counts = "\(Self.grouped(stats.processed)) processed, \(Self.grouped(stats.failed)) failed"
+        var counts = "\(Self.grouped(stats.processed)) processed, \(Self.grouped(stats.failed)) failed"
+        if !unclaimable.isEmpty { counts += ", \(Self.grouped(unclaimable.count)) not claimable (permissions)" }
         switch mode {
         case .paused: return "paused, \(waitingDescription) waiting, \(counts)"
         case .draining: return "draining, \(inFlight.count) in flight"

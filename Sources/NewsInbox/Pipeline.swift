@@ -38,10 +38,15 @@ public final class Pipeline: @unchecked Sendable {
     var isScanning = false
     /// Files whose name is still taken in processing/ by an earlier item.
     var blockedByName: Set<String> = []
+    /// Files the daemon may not rename out of the inbox (permissions), with the error last logged.
+    var unclaimable: [String: String] = [:]
     var inFlight: [String: WorkItem] = [:]
     var ready = Deque<WorkItem>()
     var running = 0
     var writesInProgress = 0
+    /// Items waiting for the writer: written together as the next batch (group commit).
+    var writeBacklog: [WorkItem] = []
+    var writerBusy = false
     /// Items whose output could not be written (disk full, permissions): kept and retried.
     var stalled: [WorkItem] = []
     var outputProblem: String?
@@ -61,6 +66,11 @@ public final class Pipeline: @unchecked Sendable {
         let arrived: DispatchTime
         var claimed = DispatchTime.now()
         let resumed: Bool
+        /// An existing output for this item's content may be its own (resumed after a crash, or retried
+        /// after a write error), not an earlier duplicate's: compare source.file.
+        var mayOwnOutput: Bool
+        /// Its name in failed/, once chosen (kept across retries after a write error).
+        var failedName: String?
         var record: ItemRecord
         var outcome: Outcome?
 
@@ -68,6 +78,7 @@ public final class Pipeline: @unchecked Sendable {
             self.file = file
             self.arrived = arrived
             self.resumed = resumed
+            self.mayOwnOutput = resumed
             self.record = ItemRecord(file: file, outcome: .processing, arrived: Date(), claimed: Date(), resumed: resumed)
         }
     }
@@ -178,6 +189,7 @@ public final class Pipeline: @unchecked Sendable {
         do {
             switch try spool.claim(next.file) {
             case .claimed:
+                unclaimable[next.file] = nil
                 let item = WorkItem(file: next.file, arrived: next.arrived, resumed: false)
                 inFlight[next.file] = item
                 ready.append(item)
@@ -191,8 +203,14 @@ public final class Pipeline: @unchecked Sendable {
         } catch let error as SystemError where error.errno == ENOTDIR || error.errno == ELOOP {
             logger.warning("not claiming \(next.file): a directory on its path is not a real directory (\(error))")
         } catch {
-            logger.error("cannot claim \(next.file): \(error)")
-            stats.lastError = "claim \(next.file): \(error)"
+            // Said once per file and error, not at every rescan that finds it again.
+            let message = "\(error)"
+            if unclaimable[next.file] != message {
+                if unclaimable.count >= 10_000 { unclaimable.removeAll() }
+                unclaimable[next.file] = message
+                logger.error("cannot claim \(next.file) (it stays in the inbox): \(message)")
+            }
+            stats.lastError = "claim \(next.file): \(message)"
         }
     }
 

@@ -21,6 +21,8 @@ struct Stats {
     var stageDurations: [String: LatencyWindow] = [:]
     /// Completions per second over the last 15 minutes, for 1/5/15-minute throughput.
     var completions = RateWindow()
+    /// Items per write batch (group commit): 1 when idle, more under load.
+    var writeBatches = LatencyWindow()
 
     mutating func recordStage(_ stage: String, microseconds: UInt64) {
         stageDurations[stage, default: LatencyWindow()].add(microseconds)

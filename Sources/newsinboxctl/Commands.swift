@@ -9,7 +9,8 @@ struct Newsinboxctl: ParsableCommand {
         abstract: "Look at and steer a running newsinboxd over its control socket.",
         discussion: """
             The socket is --socket, else $NEWSINBOX_CONTROL_SOCKET, else newsinbox-local/control.sock below the \
-            current directory (newsinboxd's built-in default). Read-only commands work for anyone who can open the \
+            current directory (newsinboxd's built-in default) if it exists, else /run/newsinbox/control.sock (the \
+            installed service's). Read-only commands work for anyone who can open the \
             socket; commands that change the daemon need root, the daemon's user or its admin_group.
 
             Exit status: 0 ok, 1 the command failed, 2 usage error, 3 the daemon is not running, 4 permission denied.
@@ -35,11 +36,17 @@ struct GlobalOptions: ParsableArguments {
     var json = false
 
     static let defaultSocket = "newsinbox-local/control.sock"
+    /// Where the packaged service's socket unit listens.
+    static let serviceSocket = "/run/newsinbox/control.sock"
 
     var socketPath: String {
         if let socket { return socket }
         if let fromEnvironment = ProcessInfo.processInfo.environment["NEWSINBOX_CONTROL_SOCKET"], !fromEnvironment.isEmpty {
             return fromEnvironment
+        }
+        // A daemon run from a checkout first; else the installed service, so operators need no flag.
+        if !FileManager.default.fileExists(atPath: Self.defaultSocket) && FileManager.default.fileExists(atPath: Self.serviceSocket) {
+            return Self.serviceSocket
         }
         return Self.defaultSocket
     }

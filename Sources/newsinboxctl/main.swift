@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 
-// Exit codes are part of the interface (docs/newsinboxctl.md): ArgumentParser's usage errors (64) become 2.
+// Exit codes are part of the interface (README, "newsinboxctl"): ArgumentParser's usage errors (64) become 2.
 do {
     var command = try Newsinboxctl.parseAsRoot()
     try command.run()

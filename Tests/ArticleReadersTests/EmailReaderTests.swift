@@ -80,6 +80,12 @@ import Testing
         #expect(article.paragraphs == ["The story text."])
     }
 
+    @Test func anMboxSeparatorLineIsSkipped() throws {
+        let article = try read("From desk@example.com Tue Mar  5 09:30:00 2024\nFrom: desk@example.com\nSubject: Mbox\n\nBody text.\n")
+        #expect(article.headline == "Mbox")
+        #expect(article.paragraphs == ["Body text."])
+    }
+
     @Test func aMessageWithoutTextFailsNamingEmail() {
         #expect(throws: ReaderError.self) {
             try ArticleReading.read(ReadInput(bytes: Array("From: a@b.c\nSubject: x\nContent-Type: image/png\n\niVBORw0KGgo=\n".utf8), fileName: "m"))

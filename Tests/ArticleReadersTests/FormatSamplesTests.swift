@@ -17,6 +17,7 @@ import Extraction
         var dateline: String? = nil
         var language: String? = nil
         var urgency: Int? = nil
+        var provider: String? = nil
         var status: Article.Status = .usable
         var articles = 1
         var bodyContains: String? = nil
@@ -25,7 +26,7 @@ import Extraction
 
     static let samples: [Expected] = [
         Expected(file: "nitf/ap-nitf.xml", format: "nitf", headline: "Can trading pollution like stocks help fight climate change?",
-                 date: "2015-12-10", byline: "BERNARD CONDON", dateline: "NEW YORK", bodyContains: "hog manure"),
+                 date: "2015-12-10", byline: "BERNARD CONDON", dateline: "NEW YORK", provider: "AP", bodyContains: "hog manure"),
         Expected(file: "nitf/aap.xml", format: "nitf", headline: "The main stories on today's 1900 ABC TV news",
                  guid: "AAP.115314987.5417374", date: "2013-10-20", byline: "John Doe", dateline: "Sydney", urgency: 5),
         Expected(file: "nitf/efe_nitf.xml", format: "nitf", headline: "Honduran president announces Cabinet changes",
@@ -54,16 +55,16 @@ import Extraction
                  headline: "Dick Smith receivers install Don Grover as acting CEO as Abboud quits; retailer put up for sale",
                  guid: "BD-20160112123540", version: 3, date: "2016-01-12"),
         Expected(file: "newsml-g2/stt_newsml_test.xml", format: "newsml-g2", headline: "Parliament passed the Alcohol Act and the government gained confidence*** TRANSLATED ***",
-                 guid: "urn:newsml:stt.fi:20171219:101801633", version: 4, date: "2017-12-19", language: "fi-FI"),
+                 guid: "urn:newsml:stt.fi:20171219:101801633", version: 4, date: "2017-12-19", language: "fi-FI", provider: "STT"),
         Expected(file: "newsml-g2/tag_reuters.com_2014_newsml_KBN0FL0NM_version_10.xml", format: "newsml-g2",
                  headline: "Confident Assad launches new term in stronger position", guid: "tag_reuters.com_2014_newsml_KBN0FL0NM", version: 10,
                  byline: "Marwan Makdisi"),
         Expected(file: "newsml-g2/tag_reuters.com_2018_newsml_MTZXEE13ZXCZES_2.xml", format: "newsml-g2", headline: "UPDATE 2-Primeira Liga Results",
-                 guid: "tag:reuters.com,2018:newsml_MTZXEE13ZXCZES", version: 2, date: "2018-01-03"),
+                 guid: "tag:reuters.com,2018:newsml_MTZXEE13ZXCZES", version: 2, date: "2018-01-03", provider: "reuters.com"),
 
         Expected(file: "newsml-1.2/afp.xml", format: "newsml-1.2", headline: "Sweden court accepts receivership for Saab carmaker",
                  guid: "urn:newsml:afp.com:20140829T135002Z:TX-PAR-FXW86:1", version: 1, date: "2014-08-29", dateline: "STOCKHOLM",
-                 language: "en", urgency: 4, bodyContains: "National Electric Vehicle Sweden"),
+                 language: "en", urgency: 4, provider: "afp.com", bodyContains: "National Electric Vehicle Sweden"),
         Expected(file: "newsml-1.2/afp20.xml", format: "newsml-1.2", headline: "Décès de Naomi Musenga: l'opératrice du Samu définitivement condamnée",
                  guid: "urn:newsml:afp.com:20240710:240710125902.qpsp2jzk:1", version: 1, date: "2024-07-10", dateline: "Strasbourg", language: "fr",
                  bodyContains: "L'opératrice du Samu condamnée"),
@@ -73,7 +74,8 @@ import Extraction
         Expected(file: "ninjs/iptc-1.4-ninjsExSimpleText1.json", format: "ninjs", headline: "Captain of wrecked cruise ship on trial in Italy",
                  guid: "http://ninjs.example.com/newsitems/20130709simp123", date: "2013-07-09", byline: "Paulo Santalucia and Frances d'Emilio"),
         Expected(file: "ninjs/iptc-2.1-dpa_text.json", format: "ninjs", headline: "Faktencheck Derby-Elfmeter: Hat Schiedsrichter Zwayer recht?",
-                 guid: "urn:newsml:dpa.com:20090101:190510-99-167362", version: 2, date: "2019-05-10", language: "de", urgency: 4),
+                 guid: "urn:newsml:dpa.com:20090101:190510-99-167362", version: 2, date: "2019-05-10", language: "de", urgency: 4,
+                 provider: "dpa"),
         Expected(file: "ninjs/iptc-3.0-dpa_text.json", format: "ninjs", headline: "Faktencheck Derby-Elfmeter: Hat Schiedsrichter Zwayer recht?",
                  guid: "urn:newsml:dpa.com:20090101:190510-99-167362", version: 2, date: "2019-05-10", language: "de", urgency: 4),
         Expected(file: "ninjs/iptc-3.0-ninjsExSimpleText_3.json", format: "ninjs", headline: "Captain of wrecked cruise ship on trial in Italy",
@@ -139,6 +141,7 @@ import Extraction
         if let dateline = expected.dateline { #expect(article.dateline == dateline) }
         if let language = expected.language { #expect(article.language == language) }
         if let urgency = expected.urgency { #expect(article.urgency == urgency) }
+        if let provider = expected.provider { #expect(article.provider == provider) }
         #expect(article.status == expected.status)
         if let needle = expected.bodyContains { #expect(article.text.contains(needle)) }
         // Clean text: no markup, no wire control characters.
@@ -231,5 +234,30 @@ import Extraction
         #expect(result.encodingFallback)
         #expect(result.encoding == "windows-1252")
         #expect(result.articles[0].text.contains("£"))
+    }
+}
+
+@Suite struct ConcurrentReadingTests {
+    /// The daemon reads on several worker threads: libxml2 is initialised once and each read owns its context.
+    @Test func samplesReadConcurrentlyGiveTheSameResults() throws {
+        let files = FormatSamplesTests.samples.map(\.file)
+        let inputs = files.compactMap { Corpora.bytes("formats/" + $0) }
+        guard inputs.count == files.count else { print("skipped: ../shared/corpora/formats is absent"); return }
+        ArticleReading.prepare()
+        let expected = inputs.map { (try? ArticleReading.read(ReadInput(bytes: $0, fileName: "x")))?.articles.map(\.text) }
+        let results = Results(count: inputs.count * 4)
+        DispatchQueue.concurrentPerform(iterations: inputs.count * 4) { i in
+            let bytes = inputs[i % inputs.count]
+            results.set(i, (try? ArticleReading.read(ReadInput(bytes: bytes, fileName: "x")))?.articles.map(\.text))
+        }
+        for i in 0..<(inputs.count * 4) { #expect(results.get(i) == expected[i % inputs.count], "\(files[i % inputs.count])") }
+    }
+
+    final class Results: @unchecked Sendable {
+        private var values: [[String]?]
+        private let lock = NSLock()
+        init(count: Int) { values = Array(repeating: nil, count: count) }
+        func set(_ i: Int, _ v: [String]?) { lock.lock(); values[i] = v; lock.unlock() }
+        func get(_ i: Int) -> [String]? { lock.lock(); defer { lock.unlock() }; return values[i] }
     }
 }

@@ -63,6 +63,27 @@ import Extraction
         #expect(article.guid == "https://news.example/storm-ports")
     }
 
+    @Test func aPageWrappedInAFormStillGivesItsArticle() throws {
+        let inner = Self.page.components(separatedBy: "<body>")[1].components(separatedBy: "</body>")[0]
+        let wrapped = "<html><head><title>Storm</title></head><body><form id=\"aspnetForm\" method=\"post\">" + inner
+            + "<form class=\"newsletter\"><p>Sign up for our daily newsletter, the best of the news every morning.</p></form></form></body></html>"
+        let article = try #require(try ArticleReading.read(ReadInput(bytes: Array(wrapped.utf8), fileName: "f.html")).articles.first)
+        #expect(article.paragraphs.count == 3)
+        #expect(!article.text.contains("Sign up"))
+    }
+
+    @Test func aPageRenderedByJavaScriptFallsBackToTheJSONLDArticleBody() throws {
+        let page = """
+            <html><head><title>JS page</title><script type="application/ld+json">{"@type": "NewsArticle", "headline": "Rendered later",
+            "articleBody": "First paragraph of the article, which the page renders with JavaScript.\\n\\nSecond paragraph, long enough to matter."}
+            </script></head><body><div id="app"><p>Loading the article, please wait a moment or two.</p></div></body></html>
+            """
+        let article = try #require(try ArticleReading.read(ReadInput(bytes: Array(page.utf8), fileName: "js.html")).articles.first)
+        #expect(article.headline == "Rendered later")
+        #expect(article.paragraphs == ["First paragraph of the article, which the page renders with JavaScript.",
+                                       "Second paragraph, long enough to matter."])
+    }
+
     @Test func aSpentDeadlineFailsTheReadAsATimeout() {
         do {
             _ = try ArticleReading.read(ReadInput(bytes: Array(Self.page.utf8), fileName: "storm.html"),
@@ -91,7 +112,7 @@ import Extraction
         #expect(ShingleScore.tokens("Zürich's 2,5 km_h") == ["zürich", "s", "2", "5", "km_h"])
     }
 
-    /// Guards the body extraction against regressions on the development pages. Measured: F1 0.974 (61 pages);
+    /// Guards the body extraction against regressions on the development pages. Measured: F1 0.978 (61 pages);
     /// the guard sits a little below so unrelated platform differences don't trip it.
     @Test func developmentSetF1StaysAboveTheMeasuredLevel() throws {
         let root = Corpora.root.appendingPathComponent("article-html")
@@ -107,6 +128,6 @@ import Extraction
         }
         let f1 = total / Double(truth.count)
         print("article-html dev set: F1 \(f1) over \(truth.count) pages")
-        #expect(f1 >= 0.96)
+        #expect(f1 >= 0.97)
     }
 }

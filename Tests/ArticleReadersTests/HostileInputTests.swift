@@ -41,6 +41,18 @@ import Testing
         #expect(!outcome.contains("root:"))
     }
 
+    @Test func characterEntitiesFromAnUnloadedExternalDTDStillRead() throws {
+        let xml = """
+            <?xml version="1.0"?>
+            <!DOCTYPE nitf SYSTEM "http://www.nitf.org/IPTC/NITF/3.3/specification/dtd/nitf-3-3.dtd">
+            <nitf><body><body.head><hedline><hl1>Rates&nbsp;rise &mdash; again</hl1></hedline></body.head>
+            <body.content><p>Rates rose&nbsp;today&unknownthing;.</p></body.content></body></nitf>
+            """
+        let article = try #require(try read(xml).articles.first)
+        #expect(article.headline == "Rates rise — again")
+        #expect(article.paragraphs == ["Rates rose today."])
+    }
+
     @Test func billionLaughsFailsWithAClearReason() {
         var xml = "<?xml version=\"1.0\"?>\n<!DOCTYPE lolz [\n<!ENTITY lol \"lol\">\n"
         xml += "<!ENTITY lol1 \"" + String(repeating: "&lol;", count: 10) + "\">\n"
@@ -144,6 +156,19 @@ import Testing
         let html = "<html><head><meta charset=\"iso-8859-1\"><title>Zürich – news</title></head><body><article><p>Grüße aus Zürich, a paragraph long enough to be the body.</p></article></body></html>"
         let article = try #require(try read(html, "x.html").articles.first)
         #expect(article.text.contains("Grüße aus Zürich"))
+    }
+
+    @Test func htmlInADeclaredOrUndeclaredSingleByteCharsetDecodes() throws {
+        let body = Array("<html><head>".utf8)
+        let rest = Array("<title>Quotes</title></head><body><article><p>He said ".utf8) + [0x93] + Array("no".utf8) + [0x94]
+            + Array(" and paid ".utf8) + [0xA3] + Array("5, a sentence long enough to be the article body.</p></article></body></html>".utf8)
+        let declared = body + Array("<meta charset=\"windows-1252\">".utf8) + rest
+        let undeclared = body + rest
+        for bytes in [declared, undeclared] {
+            let result = try ArticleReading.read(ReadInput(bytes: bytes, fileName: "q.html"))
+            #expect(result.articles.first?.text.contains("He said “no” and paid £5") == true, "\(result.articles.first?.text ?? "")")
+        }
+        #expect(try ArticleReading.read(ReadInput(bytes: undeclared, fileName: "q.html")).encodingFallback)
     }
 
     @Test func binaryContentIsRefused() {

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Extraction
 
@@ -37,6 +38,12 @@ func analysedText(_ text: String) -> AnalysedText {
         #expect(duration?.kind == .duration && duration?.unit == "year" && duration?.value == 2)
         let ordinal = figures("the talks will be the second round of the dialogue").first
         #expect(ordinal?.text == "the second round" && ordinal?.kind == .ordinal && ordinal?.value == 2 && ordinal?.counts == "round")
+    }
+
+    @Test func decimalMultipliersKeepTheWrittenValue() {
+        #expect(figures("It bid 8.2bn euros.").first?.value == 8.2e9)
+        #expect(figures("It sold 2000 cars in the 2001 slump.").map(\.text) == ["2000 cars"])
+        #expect(figures("BBC Radio 4's Today programme").isEmpty)
     }
 
     @Test func datesAndYearsAreNotFigures() {
@@ -104,5 +111,17 @@ func analysedText(_ text: String) -> AnalysedText {
     @Test func shortTextsSummariseToAllTheirSentences() throws {
         let result = try SummaryStage.run(analysedText("One sentence here. Another one there."), entities: [], deadline: .never)
         #expect(result.sentences == [0, 1])
+    }
+}
+
+@Suite struct ExtractionJSONTests {
+    @Test func resultsEncodeWithSnakeCaseKeys() throws {
+        let text = "“We will meet next month,” Chollet said of the Trade and Investment Framework Agreement (TIFA), worth $2.5bn."
+        let extraction = try Extractor(models: ExtractionModels()).extract(Document(text: text, date: ArticleDate(year: 2023, month: 2, day: 12)))
+        let json = String(decoding: try JSONEncoder().encode(extraction), as: UTF8.self)
+        for key in ["\"speaker_span\"", "\"short_span\"", "\"long_span\"", "\"value\":\"2023-03\"", "\"unit\":\"USD\"", "\"kind\":\"direct\""] {
+            #expect(json.contains(key), "missing \(key)")
+        }
+        #expect(!json.contains("speakerSpan") && !json.contains("shortSpan"))
     }
 }

@@ -93,6 +93,18 @@ import Testing
         #expect(found.filter { $0.kind != .reported }.count == 2)
         #expect(found.first { $0.text == "It is hard," }?.speakerId == "E1")
         #expect(found.first { $0.text == "It is hard," }?.cue == "told")
+        #expect(found.first { $0.text == "But we go on." }?.speakerId == "E1")
+    }
+
+    @Test func straightMarksPairAcrossAMissedOpening() {
+        // The stray closing mark after "word." must not open a quote that swallows the next paragraph.
+        let found = quotes("He called it desperate.\" She left.\n\n\"We will win this fight,\" he said.")
+        #expect(found.filter { $0.kind != .reported }.map(\.text) == ["We will win this fight,"])
+    }
+
+    @Test func wordsBeforeTheCueThatAreNoSubjectGiveNoSpeaker() {
+        let found = quotes("Mr Balls refused to say: \"That would be a good way to spend any excess.\"")
+        #expect(found.first?.speaker == nil)
     }
 
     @Test func accordingToIsReportedSpeech() {
@@ -114,5 +126,16 @@ import Testing
         let found = quotes("The minister called the attack “cowardly”, said an aide.")
         #expect(found.count == 1)
         #expect(found.first?.kind == .partial && found.first?.text == "cowardly")
+    }
+}
+
+@Suite struct HostileTextTests {
+    @Test func unpairedMarksAndRunOnTextStillExtract() throws {
+        let marks = String(repeating: "‘a “b said ( TTP ", count: 500)
+        let runOn = String(repeating: "he said that the 3 people in 1999 were over 80 ", count: 300)
+        for text in [marks, runOn] {
+            let extraction = try Extractor(models: ExtractionModels()).extract(Document(text: text, date: ArticleDate(year: 2023, month: 2, day: 12)))
+            #expect(extraction.sentences.count >= 1)
+        }
     }
 }

@@ -15,7 +15,7 @@ import Testing
     }
 
     /// Guards the TimeBank + AQUAINT score against regressions below the level reached
-    /// (relaxed F1 93.1, strict F1 85.6, value accuracy 83.8 when this test was written).
+    /// (relaxed F1 94.0, strict F1 85.7, value accuracy 84.4 when this test was written).
     @Test func timeBankAndAquaintScoreDoesNotRegress() throws {
         let root = SharedCorpora.root.appendingPathComponent("timeml")
         let manager = FileManager.default
@@ -34,8 +34,8 @@ import Testing
             }
         }
         #expect(score.gold == 1822)
-        #expect(score.relaxedF1 >= 0.925)
+        #expect(score.relaxedF1 >= 0.93)
         #expect(score.strictF1 >= 0.85)
-        #expect(score.valueAccuracy >= 0.83)
+        #expect(score.valueAccuracy >= 0.84)
     }
 }

@@ -49,6 +49,8 @@ import Testing
         #expect(pairs("last Christmas") == ["last Christmas=2022-12-25"])
         #expect(pairs("this morning") == ["this morning=2023-02-12TMO"])
         #expect(pairs("at 3 p.m. today") == ["3 p.m. today=2023-02-12T15:00"])
+        #expect(pairs("in the last week of February") == ["the last week of February=2023-W09"])
+        #expect(pairs("so the week after I am back").isEmpty)
     }
 
     @Test func absoluteDatesInSeveralForms() {

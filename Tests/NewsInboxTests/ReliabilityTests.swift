@@ -150,10 +150,14 @@ import Testing
         let failedSources = d.files(in: state.appendingPathComponent("failed")).filter { !$0.hasSuffix(".error.json") }.count
         #expect(waiting + failedSources == 50)
         try FileManager.default.removeItem(at: filler)
-        try d.waitUntil("all 50 failed with sidecars", timeout: 60) {
-            d.files(in: state.appendingPathComponent("failed")).filter { $0.hasSuffix(".error.json") }.count == 50
-        }
-        #expect(d.files(in: state.appendingPathComponent("failed")).filter { !$0.hasSuffix(".error.json") }.count == 50)
+        let failed = state.appendingPathComponent("failed")
+        try d.waitUntil("all 50 failed", timeout: 60) { d.files(in: failed).filter { !$0.hasSuffix(".error.json") }.count == 50 }
+        // One sidecar per source, no orphan or doubled sidecars from the retries.
+        let names = d.files(in: failed)
+        let sources = Set(names.filter { !$0.hasSuffix(".error.json") })
+        let sidecars = names.filter { $0.hasSuffix(".error.json") }.map { String($0.dropLast(".error.json".count)) }
+        #expect(sidecars.count == 50 && Set(sidecars) == sources)
+        #expect(d.files(in: state.appendingPathComponent("processing")).isEmpty && d.files(in: inbox).isEmpty)
         d.stop()
     }
 

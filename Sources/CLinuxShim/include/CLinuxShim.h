@@ -15,6 +15,10 @@ int cshim_accept_nonblocking(int fd);
 /// renameat2(2) with RENAME_NOREPLACE: fails with EEXIST instead of replacing the target.
 int cshim_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
 
+/// syncfs(2): commit every dirty page and inode of the filesystem holding `fd` (one round of syncs
+/// for a whole batch of outputs). Returns 0 or -1 with errno.
+int cshim_syncfs(int fd);
+
 /// Line-buffer stdout and stderr (Swift's stdout is block-buffered under systemd).
 void cshim_line_buffer_stdio(void);
 

@@ -1,17 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Scans a sentence's tokens for numbers and reads the words around them.
 struct FigureFinder {
     let text: AnalysedText
     let s: [Unicode.Scalar]
+    /// Lower-cased token words, computed once.
+    let words: [String]
 
     init(text: AnalysedText) {
         self.text = text
         self.s = text.document.scalars
+        self.words = text.tokens.map { LowerCased.word(text.document.scalars, $0.start, $0.end) }
     }
 
     func word(_ k: Int, in range: Range<Int>) -> String {
-        guard range.contains(k) else { return "" }
+        range.contains(k) ? words[k] : ""
+    }
+
+    /// Tokens a figure can start with: numbers, symbols, number and ordinal words, codes, "Rs".
+    func mayStartFigure(_ k: Int) -> Bool {
         let t = text.tokens[k]
-        return QuoteFinder.lower(s, t.start, t.end)
+        if t.kind == .number || t.kind == .symbol { return true }
+        guard t.kind == .word else { return false }
+        let w = words[k]
+        if FigureFinder.starters.contains(w) || TimeLexicon.cardinals[w] != nil || TimeLexicon.ordinals[w] != nil { return true }
+        if s[t.start] == "R" && t.end - t.start >= 2 && s[t.start + 1] == "s" { return true }
+        if FigureFinder.dollarPrefixes[w] != nil || w.count >= 3 && (w.hasSuffix("st") || w.hasSuffix("nd") || w.hasSuffix("rd") || w.hasSuffix("th")) && Tokenizer.isDigit(s[t.start]) { return true }
+        return isCode(k) || FigureFinder.oneWordQualifiers.contains(w)
+    }
+
+    static let starters: Set<String> = ["a", "an", "dozens", "hundreds", "thousands", "millions", "billions", "scores"]
+
+    /// Three capital letters: a possible ISO 4217 code.
+    func isCode(_ k: Int) -> Bool {
+        let t = text.tokens[k]
+        return t.kind == .word && t.end - t.start == 3 && (t.start..<t.end).allSatisfy { s[$0].value >= 0x41 && s[$0].value <= 0x5A }
     }
 
     func raw(_ k: Int) -> String { text.document.text(text.tokens[k].start, text.tokens[k].end) }
@@ -20,7 +47,7 @@ struct FigureFinder {
         let range = sentence.tokens
         var k = range.lowerBound
         while k < range.upperBound {
-            if let figure = figure(at: k, in: range) {
+            if mayStartFigure(k), let figure = figure(at: k, in: range) {
                 result.append(figure.0)
                 k = figure.1
             } else {
@@ -68,9 +95,11 @@ struct FigureFinder {
         }
         if kind == .quantity && unit == nil {
             // What is counted: the noun after the number ("80 people", "three services headquarters").
-            if next == "of", let noun = countedNoun(at: j + 1, in: range) { counts = noun.word; j = noun.next }
+            if next == "of", number.value == nil, let noun = countedNoun(at: j + 1, in: range) { counts = noun.word; j = noun.next }
             else if let noun = countedNoun(at: j, in: range) { counts = noun.word; j = noun.next }
             else if number.isWord && number.value != nil && number.value! < 10 { return nil }  // "one of them"
+            else if first > range.lowerBound, text.tokens[first - 1].kind == .word, Tokenizer.isUpper(s[text.tokens[first - 1].start]),
+                    currency == nil { return nil }  // "Radio 4", "Apollo 11": part of a name
             else if number.value.map({ $0 >= 1900 && $0 <= 2099 && $0 == $0.rounded() }) == true && !number.hadSeparator { return nil }
         } else if kind == .money, let noun = countedNoun(at: j, in: range), !["in", "of"].contains(noun.word) {
             counts = noun.word
@@ -80,8 +109,13 @@ struct FigureFinder {
         if let q = qualifierBefore(first, in: range) { qualifier = q.text; first = q.start }
         let verb = verbBefore(first, in: range)
         let start = text.tokens[first].start
-        let end = text.tokens[j - 1].end
-        number.value = number.value.map { $0 * number.multiplier }
+        var end = text.tokens[j - 1].end
+        if s[end - 1] == "." && end - 1 > start { end -= 1 }
+        if let v = number.value, number.multiplier != 1 {
+            // Scale in decimal: 8.2bn is 8.2e9 exactly as written, not 8.2 * 1e9 in binary.
+            let exponent = Int((log10(number.multiplier)).rounded())
+            number.value = number.digitsText.flatMap { Double($0 + "e\(exponent)") } ?? v * number.multiplier
+        }
         return (Figure(start: start, end: end, text: text.document.text(start, end), kind: kind, value: number.value,
                        qualifier: qualifier, unit: unit, counts: counts, verb: verb), j)
     }
@@ -92,6 +126,8 @@ struct FigureFinder {
         var next: Int
         var isWord = false
         var hadSeparator = false
+        /// The digits as written (without thousands separators), when the number was written in digits.
+        var digitsText: String?
     }
 
     /// 80, 1,234.5, 2.5bn, 2.5 billion, two, twenty-four, a dozen, hundreds of.
@@ -116,9 +152,14 @@ struct FigureFinder {
             guard sawDigit else { return nil }
             // "1990s", "10:30", "12/02/2023" and codes are not figures.
             if i < token.end && (s[i] == ":" || s[i] == "/") { return nil }
-            var number = Number(value: value + fraction, next: k + 1, hadSeparator: separator || inFraction)
+            // Parse the digits as written so 8.2 stays 8.2 after the multiplier (no summed binary fractions).
+            var digitsText = ""
+            for p in token.start..<i where s[p] != "," { digitsText.unicodeScalars.append(s[p]) }
+            var number = Number(value: Double(digitsText) ?? value + fraction, next: k + 1, hadSeparator: separator || inFraction, digitsText: digitsText)
             if i < token.end {
-                let suffix = QuoteFinder.lower(s, i, token.end)
+                // "2.5bn." at a sentence end: the tokenizer keeps the period on the token.
+                let suffixEnd = s[token.end - 1] == "." ? token.end - 1 : token.end
+                let suffix = LowerCased.word(s, i, suffixEnd)
                 guard let m = FigureFinder.multipliers[suffix] else { return nil }
                 number.multiplier = m
             } else if let m = FigureFinder.multipliers[word(k + 1, in: range)], word(k + 1, in: range).count > 1 {
@@ -151,9 +192,12 @@ struct FigureFinder {
                            || TimeLexicon.months[after] != nil) { return true }
         if value <= 31 && after == "(" && TimeLexicon.weekdays[word(k + 2, in: range)] != nil { return true }
         if value <= 31 && (before == "to" || before == "-") && TimeLexicon.months[word(k - 3, in: range)] != nil { return true }
+        // A four-digit year, unless a plural noun or unit follows ("2000 people", "1500 km") and no word
+        // before it makes it a year modifier ("the 2001 attacks", "for 2003 results").
         if value >= 1000 && value <= 2099 && !number.hadSeparator && FigureFinder.measures[after] == nil
-            && FigureFinder.timeUnits[after] == nil && (after.isEmpty || !Tokenizer.isLetter(after.unicodeScalars.first!) || TimeLexicon.months[before] != nil || ["in", "since", "of", "from", "until", "by", "to", "and", "early", "late", "mid"].contains(before)) {
-            return true
+            && FigureFinder.timeUnits[after] == nil {
+            let counted = (after.hasSuffix("s") && after.count > 3) || FigureFinder.countNouns.contains(after)
+            if !counted || FigureFinder.yearModifierContext.contains(before) { return true }
         }
         return false
     }
@@ -165,9 +209,10 @@ struct FigureFinder {
         if let n = TimeLexicon.ordinals[w], n > 0 { value = n }
         else if w.count >= 3, let n = Int(w.dropLast(2)), ["st", "nd", "rd", "th"].contains(String(w.suffix(2))) { value = n }
         guard let n = value, ["the", "its", "his", "her", "their", "a", "our", "'s"].contains(word(k - 1, in: range)) else { return nil }
-        guard let noun = countedNoun(at: k + 1, in: range), FigureFinder.timeUnits[noun.word] == nil,
-              !["quarter", "half"].contains(noun.word) else { return nil }
-        let start = text.tokens[k - 1].start
+        let following = word(k + 1, in: range)
+        guard FigureFinder.timeUnits[following] == nil, !["quarter", "half", "quarters", "halves"].contains(following),
+              let noun = countedNoun(at: k + 1, in: range), FigureFinder.timeUnits[noun.word] == nil else { return nil }
+        let start = text.tokens[word(k - 1, in: range) == "'s" ? k : k - 1].start
         let end = text.tokens[noun.next - 1].end
         return (Figure(start: start, end: end, text: text.document.text(start, end), kind: .ordinal, value: Double(n), counts: noun.word), noun.next)
     }
@@ -180,6 +225,7 @@ struct FigureFinder {
             let t = text.tokens[j]
             guard t.kind == .word, !Tokenizer.isUpper(s[t.start]) || j > k else { break }
             let w = word(j, in: range)
+            if w.hasPrefix("'") { return nil }  // "Radio 4's": a name, not a count
             if FigureFinder.functionWords.contains(w) || w.hasSuffix("ly") { break }
             last = (w, j + 1)
             // Stop at a plural noun or a known count noun: "80 people inside" ends at "people".
@@ -205,10 +251,8 @@ struct FigureFinder {
             if word(next, in: range) == "." { next += 1 }
             return ("PKR", next)
         }
-        let upper = raw(k)
-        if upper.count == 3, CurrencyCodes.names[upper] != nil, text.tokens[k].kind == .word,
-           range.contains(k + 1), text.tokens[k + 1].kind == .number {
-            return (upper, k + 1)
+        if range.contains(k + 1), text.tokens[k + 1].kind == .number, isCode(k), CurrencyCodes.names[raw(k)] != nil {
+            return (raw(k), k + 1)
         }
         return nil
     }
@@ -223,8 +267,7 @@ struct FigureFinder {
             j += 1
         }
         guard let fallback = FigureFinder.currencyWords[word(j, in: range)] else {
-            let upper = range.contains(k) ? raw(k) : ""
-            if upper.count == 3, CurrencyCodes.names[upper] != nil, text.tokens[k].kind == .word { return (upper, k + 1) }
+            if range.contains(k), isCode(k), CurrencyCodes.names[raw(k)] != nil { return (raw(k), k + 1) }
             return nil
         }
         let noun = word(j, in: range)
@@ -295,7 +338,12 @@ struct FigureFinder {
         "megawatts": "MW", "gw": "GW", "kwh": "kWh", "cm": "cm", "mm": "mm", "inches": "in", "degrees": "°",
         "pounds-weight": "lb", "lb": "lb", "lbs": "lb", "gallons": "gal", "bpd": "bbl/d",
     ]
-    static let countNouns: Set<String> = ["people", "police", "staff", "personnel", "cattle", "sheep", "fish", "aircraft", "round", "time"]
+    static let yearModifierContext: Set<String> = ["the", "'s", "its", "their", "his", "her", "our", "in", "of", "for", "since", "from", "by", "until", "during"]
+
+    static let countNouns: Set<String> = [
+        "people", "police", "staff", "personnel", "cattle", "sheep", "fish", "aircraft", "round", "time", "women",
+        "men", "children", "feet", "teeth", "mice", "geese", "crew",
+    ]
     static let functionWords: Set<String> = [
         "of", "and", "or", "but", "the", "a", "an", "to", "in", "on", "at", "by", "for", "from", "with", "as",
         "than", "that", "which", "who", "is", "are", "was", "were", "be", "been", "has", "have", "had", "will",

@@ -19,22 +19,16 @@ struct QuoteFinder {
     }
 
     static func lower(_ s: [Unicode.Scalar], _ start: Int, _ end: Int) -> String {
-        var word = ""
-        for k in start..<end {
-            let c = s[k]
-            if c.value >= 0x41 && c.value <= 0x5A { word.unicodeScalars.append(Unicode.Scalar(c.value + 0x20)!) }
-            else if c == "\u{2019}" { word.unicodeScalars.append("'") }
-            else { word.unicodeScalars.append(c) }
-        }
-        return word
+        LowerCased.word(s, start, end)
     }
 
     func find(deadline: Deadline) throws(DeadlineExceeded) -> [Quote] {
         var quotes: [Quote] = []
-        let marked = QuoteMarks.spans(s, paragraphs: SentenceSplitter.paragraphs(text.document))
+        let marked = QuoteMarks.spans(s, paragraphs: QuoteMarks.paragraphs(s))
         var quotedSentences = Set<Int>()
         var previous: Quote?
-        for span in marked {
+        for (n, span) in marked.enumerated() {
+            if n % 64 == 63 { try deadline.check("quotes") }
             guard var quote = attribute(span, previous: previous) else { continue }
             if quote.speaker == nil, let p = previous, isContinuation(span, of: p) {
                 quote.speaker = p.speaker; quote.speakerId = p.speakerId; quote.cue = p.cue
@@ -106,10 +100,11 @@ struct QuoteFinder {
     ]
 
     func isContinuation(_ span: QuoteMarks.Span, of previous: Quote) -> Bool {
-        // A quote that opens the paragraph right after an attributed quote continues the same speaker.
+        // A quote right after an attributed one, with only its attribution between them ("“A,” he said.
+        // “B.”") or a paragraph break, continues the same speaker.
         guard previous.speaker != nil else { return false }
         let gap = text.document.text(previous.end, span.open)
-        return gap.unicodeScalars.filter { Tokenizer.isLetter($0) }.count < 60 && gap.contains("\n")
+        return gap.unicodeScalars.filter { Tokenizer.isLetter($0) }.count < 60
     }
 
     // MARK: - Cues
@@ -150,6 +145,8 @@ struct QuoteFinder {
     func cueBefore(opening: Int) -> CueMatch? {
         var k = tokenIndex(before: opening)
         guard k >= 0 else { return nil }
+        // After a full stop the quote starts a new sentence: the cue before it belongs to the last quote.
+        if [".", "!", "?"].contains(words[k]) || text.tokens[k].kind == .quote { return nil }
         if words[k] == ":" || words[k] == "," { k -= 1 }
         let sentenceStart = text.sentences[sentenceIndex(ofToken: max(k, 0))].tokens.lowerBound
         var j = k
@@ -168,8 +165,10 @@ struct QuoteFinder {
     func cueInSentences(of span: QuoteMarks.Span) -> CueMatch? {
         let first = sentenceIndex(ofToken: tokenIndex(atOrAfter: span.open))
         let last = sentenceIndex(ofToken: max(0, tokenIndex(before: span.close)))
+        // Only the words near the quote: a run-on "sentence" of many quotes must not cost quadratic time.
+        let near = max(0, tokenIndex(atOrAfter: span.open) - 60)..<min(words.count, tokenIndex(before: span.close) + 60)
         for index in first...last {
-            let range = text.sentences[index].tokens
+            let range = text.sentences[index].tokens.clamped(to: near)
             var j = range.lowerBound
             while j < range.upperBound {
                 let inside = text.tokens[j].start > span.open && text.tokens[j].start < span.close
@@ -196,7 +195,7 @@ struct QuoteFinder {
     }
 
     static let cueVerbs: Set<String> = [
-        "said", "says", "say", "told", "tells", "noted", "notes", "emphasised", "emphasized", "emphasises",
+        "said", "says", "told", "tells", "noted", "notes", "emphasised", "emphasized", "emphasises",
         "emphasizes", "stressed", "stresses", "added", "adds", "stated", "states", "declared", "announced",
         "explained", "explains", "asked", "replied", "remarked", "insisted", "insists", "warned", "warns", "argued",
         "argues", "claimed", "claims", "maintained", "observed", "acknowledged", "admitted", "conceded",
@@ -204,6 +203,8 @@ struct QuoteFinder {
         "tweeted", "assured", "asserted", "underlined", "highlighted", "reiterated", "affirmed", "alleged",
         "contended", "announces", "responded", "testified", "vowed", "pledged", "predicted", "concluded",
     ]
+
+    static let notSubject: Set<String> = ["to", "were", "was", "is", "are", "be", "been", "being", "refused", "declined", "would", "could", "should", "might", "not", "n't"]
 
     static let clauseOnlyCues: Set<String> = [
         "wrote", "writes", "recalled", "maintained", "observed", "asked", "replied", "responded", "testified",
@@ -244,6 +245,8 @@ struct QuoteFinder {
             if word == "(" { depth -= 1; k -= 1; continue }
             if depth > 0 { k -= 1; continue }
             if word == "," || text.tokens[k].kind == .quote || QuoteFinder.clauseStops.contains(word) || word == "." { break }
+            // "These plans were announced", "Mr Balls refused to say": the words before the cue are no subject.
+            if QuoteFinder.notSubject.contains(word) { return nil }
             k -= 1
             count += 1
         }
@@ -324,9 +327,11 @@ struct QuoteFinder {
         quote.speaker = text.document[span]
         let anchor = min(offset, span.start)
         // A mention inside the phrase: the last person, else the last entity ("a press release from the Foreign Office").
+        // A place or nationality that only modifies the head ("the senior US diplomat") is not the speaker.
         var best: (entity: Entity, mention: TextSpan)?
         for entity in entities {
             for mention in entity.mentions where span.contains(mention) || span.overlaps(mention) {
+                if (entity.type == .place || entity.type == .norp) && mention.end < span.end { continue }
                 if best == nil || (entity.type == .person && best!.entity.type != .person)
                     || (entity.type == best!.entity.type && mention.start > best!.mention.start) {
                     best = (entity, mention)
@@ -343,8 +348,9 @@ struct QuoteFinder {
             if let group = nearest(before: anchor, types: [.org, .person, .norp]) { assign(group, &quote) }
             return
         }
-        // An acronym of an organisation's name: "the FO" for the Foreign Office.
-        for k in phrase where text.tokens[k].kind == .word && text.tokens[k].end - text.tokens[k].start >= 2 {
+        // An acronym of an organisation's name as the phrase's head: "the FO" for the Foreign Office (but not
+        // the modifier in "the senior US diplomat").
+        for k in phrase where k == phrase.upperBound - 1 && text.tokens[k].kind == .word && text.tokens[k].end - text.tokens[k].start >= 2 {
             let token = text.document.text(text.tokens[k].start, text.tokens[k].end)
             if token.unicodeScalars.allSatisfy({ Tokenizer.isUpper($0) }),
                let org = entities.first(where: { ($0.type == .org || $0.type == .place) && QuoteFinder.initials(of: $0.name) == token }) {

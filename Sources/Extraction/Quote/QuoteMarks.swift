@@ -9,6 +9,36 @@ enum QuoteMarks {
         var close: Int
     }
 
+    /// Paragraphs split at blank lines and trimmed, as `SentenceSplitter.paragraphs` gives them, with an
+    /// ASCII fast path (that splitter asks Unicode properties of every scalar).
+    static func paragraphs(_ s: [Unicode.Scalar]) -> [TextSpan] {
+        @inline(__always) func isSpace(_ c: Unicode.Scalar) -> Bool {
+            c.value < 0x80 ? (c == " " || c == "\n" || c == "\t" || c == "\r" || c.value == 0x0B || c.value == 0x0C) : Tokenizer.isSpace(c)
+        }
+        var result: [TextSpan] = []
+        var i = 0
+        while i < s.count {
+            while i < s.count && isSpace(s[i]) { i += 1 }
+            guard i < s.count else { break }
+            let start = i
+            var lastNonSpace = i
+            while i < s.count {
+                if s[i] == "\n" {
+                    if LowerCased.isBlankLineBreak(s, at: i) { break }
+                } else if !isSpace(s[i]) {
+                    lastNonSpace = i
+                }
+                i += 1
+            }
+            result.append(TextSpan(start: start, end: lastNonSpace + 1))
+        }
+        return result
+    }
+
+    static func isClosingPunctuation(_ c: Unicode.Scalar) -> Bool {
+        c == "." || c == "," || c == "!" || c == "?" || c == "\u{2026}"
+    }
+
     static func isOpener(_ c: Unicode.Scalar) -> Bool {
         c == "\u{201C}" || c == "\u{00AB}" || c == "\u{201E}" || c == "\"" || c == "`"
     }
@@ -31,7 +61,9 @@ enum QuoteMarks {
                         i += c == "'" ? 2 : 1
                         continue
                     }
-                } else if c == "\u{201C}" || c == "\u{00AB}" || c == "\u{201E}" || (c == "\"" && !Tokenizer.isLetter(prev) && !Tokenizer.isDigit(prev)) {
+                } else if c == "\u{201C}" || c == "\u{00AB}" || c == "\u{201E}"
+                            || (c == "\"" && !Tokenizer.isLetter(prev) && !Tokenizer.isDigit(prev) && !Tokenizer.isSpace(next) && !isClosingPunctuation(prev)) {
+                    // A straight mark after "." or "," and before a space closes a quote we failed to open; skip it.
                     open = i
                 } else if c == "`" && next == "`" {
                     open = i + 1
@@ -40,11 +72,12 @@ enum QuoteMarks {
                 } else if c == "\u{2018}" && !Tokenizer.isLetter(prev) {
                     // Single curly quotes: pair with the next ’ that is not an apostrophe.
                     var j = i + 1
-                    while j < paragraph.end {
+                    let limit = min(paragraph.end, i + 2000)
+                    while j < limit {
                         if s[j] == "\u{2019}" && !(j + 1 < s.count && Tokenizer.isLetter(s[j + 1])) { break }
                         j += 1
                     }
-                    if j < paragraph.end {
+                    if j < limit {
                         result.append(Span(open: i, close: j))
                         i = j + 1
                         continue

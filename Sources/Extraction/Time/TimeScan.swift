@@ -6,6 +6,8 @@ struct TimeScan {
     let quarterContext: Bool
     /// The sentence speaks of the future ("will meet on Friday"): bare months resolve forwards.
     let future: Bool
+    /// The last day named before this point (in this sentence or the two before); clock times attach to it.
+    var anchor: CalendarDay?
 
     init(pieces: [TimePiece], dct: CalendarDay?, quarterContext: Bool) {
         self.p = pieces
@@ -16,6 +18,20 @@ struct TimeScan {
 
     static let futureCues: Set<String> = ["will", "'ll", "shall", "scheduled", "due", "upcoming", "plans", "planned", "expected", "tomorrow", "next"]
     static let nearFutureCues: Set<String> = ["will", "'ll", "shall", "scheduled", "due", "planned", "until", "till", "expected", "next", "starting", "wo"]
+
+    /// A past-tense cue shortly before piece `i` ("was killed on Tuesday").
+    func pastNear(_ i: Int) -> Bool {
+        var k = i - 1
+        while k >= 0 && k >= i - 8 {
+            let word = p[k].word
+            if TimeScan.pastCues.contains(word) { return true }
+            if word == ";" || word == "." { return false }
+            k -= 1
+        }
+        return false
+    }
+
+    static let pastCues: Set<String> = ["was", "were", "had", "did", "ago", "last", "earlier", "killed", "died", "arrested"]
 
     /// A future cue shortly before piece `i` in the same clause ("will meet on Friday").
     func futureNear(_ i: Int) -> Bool {
@@ -36,12 +52,12 @@ struct TimeScan {
         var found: [TimeMatch] = []
         var i = 0
         while i < p.count {
-            guard TimeScan.triggers.contains(p[i].word) || p[i].digits > 0 || p[i].word.unicodeScalars.first.map(Tokenizer.isDigit) == true,
-                  var m = match(at: i), m.end > i else {
+            guard isPossibleStart(i), var m = match(at: i), m.end > i else {
                 i += 1
                 continue
             }
             m.end = absorbWeekdayInBrackets(after: m)
+            if m.isDay, let day = TimeScan.day(m.value) { anchor = day }
             found.append(m)
             i = m.end
             // "from February 13 (Monday) to 16 (Thursday)": the second end takes the first's month.
@@ -53,6 +69,32 @@ struct TimeScan {
         return found
     }
 
+    /// A cheap filter before the patterns run: a trigger word or a number, and for common function words
+    /// ("the", "a", "at") a trigger or number within the next two pieces.
+    func isPossibleStart(_ i: Int) -> Bool {
+        let piece = p[i]
+        if piece.digits > 0 || piece.word.unicodeScalars.first.map(Tokenizer.isDigit) == true { return true }
+        guard TimeScan.triggers.contains(piece.word) else { return false }
+        guard TimeScan.weakTriggers.contains(piece.word) else { return true }
+        for k in (i + 1)..<min(i + 5, p.count) {
+            if p[k].word.unicodeScalars.first.map(Tokenizer.isDigit) == true { return true }
+            if TimeScan.triggers.contains(p[k].word) && !TimeScan.weakTriggers.contains(p[k].word) { return true }
+        }
+        return false
+    }
+
+    static let weakTriggers: Set<String> = [
+        "the", "a", "an", "that", "this", "at", "up", "no", "more", "less", "fewer", "new", "some", "within",
+        "since", "nearly", "almost", "each", "every", "few", "many", "several", "early", "late", "mid", "same",
+        "earlier", "later", "end", "beginning", "middle", "start", "half", "couple", "right", "these",
+    ]
+
+    static func day(_ value: String) -> CalendarDay? {
+        let parts = value.split(separator: "-")
+        guard parts.count == 3, let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
+        return CalendarDay(year: y, month: m, day: d)
+    }
+
     static let triggers: Set<String> = {
         var set: Set<String> = [
             "the", "this", "that", "last", "next", "past", "coming", "previous", "following", "current", "latest",
@@ -60,7 +102,8 @@ struct TimeScan {
             "yesterday", "tomorrow", "tonight", "right", "these", "noon", "midnight", "midday", "year", "end",
             "beginning", "middle", "start", "future", "half", "several", "few", "many", "some", "couple",
             "within", "since", "overnight", "christmas", "thanksgiving", "easter", "halloween", "new", "nearly",
-            "almost", "more", "less", "fewer", "up", "no", "at", "current", "future", "recent", "nineties", "eighties", "seventies", "sixties", "same",
+            "almost", "more", "less", "fewer", "up", "no", "at", "current", "future", "recent",
+            "near", "short", "distant", "foreseeable", "time", "nineties", "eighties", "seventies", "sixties", "same",
         ]
         set.formUnion(TimeLexicon.months.keys)
         set.formUnion(TimeLexicon.weekdays.keys)
@@ -153,7 +196,7 @@ struct TimeScan {
         if TimeLexicon.weekdays[word] != nil || TimeLexicon.pluralWeekdays[word] != nil { consider(weekday(at: i)) }
         consider(year(at: i))
         if let h = holiday(at: i, direction: 0) { consider(TimeMatch(first: i, end: h.end, type: .date, value: h.value)) }
-        if let y = spelledYear(at: i), the || ["in", "of", "since", "until", "by", "from"].contains(w(i - 1)) || p[i].capitalised && w(i + 2) != "" {
+        if let y = spelledYear(at: i), y.value >= 1800 || the || ["in", "of", "since", "until", "by", "from"].contains(w(i - 1)) {
             consider(TimeMatch(first: i, end: y.end, type: .date, value: zeroPadded(y.value, 4)))
         }
         consider(quarter(at: i, the: the))
@@ -172,8 +215,14 @@ struct TimeScan {
             if word == "now" && (w(i + 1) == "that" && w(i - 1) == "") { return nil }
             return TimeMatch(first: i, end: i + 1, type: .date, value: value)
         }
-        if (word == "current" || word == "recent" || word == "future") && !the && !isUnitLike(i + 1) && !["fiscal", "full", "calendar", "account", "accounts"].contains(w(i + 1)) && p.indices.contains(i + 1) && Tokenizer.isLetter(p[i + 1].word.unicodeScalars.first!) {
-            return TimeMatch(first: i, end: i + 1, type: .date, value: word == "current" ? "PRESENT_REF" : word == "recent" ? "PAST_REF" : "FUTURE_REF")
+        // "current" before a noun is usually annotated (PRESENT_REF); "recent" and "future" mostly are not.
+        if word == "current" && !the && !isUnitLike(i + 1) && !["fiscal", "full", "calendar", "account", "accounts"].contains(w(i + 1)) && p.indices.contains(i + 1) && Tokenizer.isLetter(p[i + 1].word.unicodeScalars.first!) {
+            return TimeMatch(first: i, end: i + 1, type: .date, value: "PRESENT_REF")
+        }
+        // year-end, year end, year's end: the end of the article's year.
+        if word == "year" && !the, w(i + 1) == "end" || (w(i + 1) == "'s" && w(i + 2) == "end") {
+            let end = w(i + 1) == "'s" ? i + 3 : i + 2
+            return TimeMatch(first: i, end: end, type: .date, value: yearValue(offset: w(i - 1) == "since" ? -1 : 0), mod: "END")
         }
         if word == "right" && w(i + 1) == "now" { return TimeMatch(first: i, end: i + 2, type: .date, value: "PRESENT_REF") }
         if word == "these" && w(i + 1) == "days" { return TimeMatch(first: i, end: i + 2, type: .date, value: "PRESENT_REF") }
@@ -182,7 +231,7 @@ struct TimeScan {
             if word == "past" && !isUnitLike(i + 1) && num(i + 1) == nil && TimeLexicon.cardinals[w(i + 1)] == nil {
                 return TimeMatch(first: i, end: i + 1, type: .date, value: "PAST_REF")
             }
-            if ["near", "short", "long", "distant", "foreseeable"].contains(word), w(i + 1) == "future" || w(i + 1) == "term" {
+            if ["near", "short", "long", "distant", "foreseeable"].contains(word), w(i + 1) == "future" || w(i + 1) == "term", !p[i + 1].joined {
                 return TimeMatch(first: i, end: i + 2, type: .date, value: "FUTURE_REF")
             }
         }
@@ -270,7 +319,7 @@ struct TimeScan {
             switch unit {
             case .year:
                 if bare && (w(j + 1) == "earlier" || w(j + 1) == "ago") { return nil }
-                if bare && w(first - 1) != "for" && w(first - 1) != "of" && w(j - 1) != "full" && w(j + 1) != "'s" && spelledYear(at: j + 1) == nil && yearNumber(at: j + 1) == nil {
+                if bare && w(first - 2) != "of" && w(j - 1) != "full" && w(j + 1) != "'s" && spelledYear(at: j + 1) == nil && yearNumber(at: j + 1) == nil {
                     // "the year" in business copy is the year-long period.
                     return TimeMatch(first: first, end: j + 1, type: .duration, value: "P1Y")
                 }
@@ -293,6 +342,8 @@ struct TimeScan {
                         : CalendarDay(year: y, month: month, day: 1)
                     return TimeMatch(first: first, end: j + 3, type: .date, value: weekValue(day))
                 }
+                // "the week after I'm back": anchored on an event, not on the article.
+                if bare && (w(j + 1) == "after" || w(j + 1) == "before") { return nil }
                 value = weekValue(dct?.adding(days: 7 * direction))
             case .weekend: value = weekendValue(direction: direction)
             case .quarter: value = quarterValue(offset: bare ? -1 : direction)
@@ -348,8 +399,21 @@ struct TimeScan {
         }
         // Ages are not times: "a 6-year-old boy", "52 years old".
         if w(c.end + 1) == "old" || (p.indices.contains(c.end + 1) && p[c.end + 1].joined && w(c.end + 1) == "old") { return nil }
-        if c.isArticle, w(i - 1) == "$" || p.indices.contains(i - 1) && (p[i - 1].digits > 0 || ["percent", "cents", "%", "times", "once", "twice"].contains(w(i - 1))) { return nil }
+        if c.isArticle && isRate(before: i) { return nil }
+        // "a second betrayal", "three-quarters of its food": ordinals and fractions, not times.
+        if c.isArticle && unit == .second && !p[c.end].word.hasSuffix("s") { return nil }
+        if unit == .quarter && w(c.end + 1) == "of" && (c.isArticle || p[c.end].joined) { return nil }
         return countedTail(i: i, c: c, unit: unit, the: the)
+    }
+
+    /// "24 hours a day", "$500 million a year", "four flights a week": a rate, not a time.
+    func isRate(before i: Int) -> Bool {
+        func numeric(_ k: Int) -> Bool {
+            guard k >= 0 && k < p.count else { return false }
+            return p[k].word.unicodeScalars.first.map(Tokenizer.isDigit) == true || TimeLexicon.cardinals[p[k].word] != nil
+                || ["million", "billion", "thousand", "cents", "percent", "%", "times", "once", "twice", "$"].contains(p[k].word)
+        }
+        return numeric(i - 1) || (w(i - 1).hasSuffix("s") && numeric(i - 2))
     }
 
     func bareUnits(at i: Int, the: Bool) -> TimeMatch? {
@@ -448,9 +512,8 @@ struct TimeScan {
         if let shift = relativeYear(at: j + 1) {
             return TimeMatch(first: i, end: j + 3, type: .date, value: zeroPadded((dct?.year ?? 0) + shift, 4) + "-" + zeroPadded(month, 2))
         }
-        // A bare month is usually this year's or a past one, unless the clause looks ahead.
-        var year = dct?.year ?? 0
-        if let d = dct, month > d.month, !(future || futureNear(i)) { year -= 1 }
+        // A bare month is the occurrence nearest the article date.
+        let year = nearestYear(month: month)
         return TimeMatch(first: i, end: j + 1, type: .date, value: dct == nil ? "XXXX-" + zeroPadded(month, 2) : zeroPadded(year, 4) + "-" + zeroPadded(month, 2))
     }
 
@@ -502,7 +565,9 @@ struct TimeScan {
             let part = TimeLexicon.partsOfDay[String(w(i + 1).dropLast())]!
             return TimeMatch(first: i, end: i + 2, type: .set, value: "XXXX-WXX-\(wd)T" + part)
         }
-        let day = dct.map { weekdayDate($0, wd, direction: futureNear(i) ? 1 : -1, strict: false) }
+        // Tomorrow's weekday in a news report is usually tomorrow ("talks open on Tuesday" in Monday's paper).
+        let forward = futureNear(i) || dct.map { ($0.weekday % 7) + 1 == wd } == true && !pastNear(i)
+        let day = dct.map { weekdayDate($0, wd, direction: forward ? 1 : -1, strict: false) }
         var m = TimeMatch(first: i, end: i + 1, type: .date, value: dayValue(day))
         // "Friday night": news annotation keeps the day as the value.
         if let _ = TimeLexicon.partsOfDay[w(i + 1)], w(i + 1) != "overnight" { m.end += 1 }
@@ -629,8 +694,11 @@ struct TimeScan {
             // "a quarterly dividend", "the party daily Granma" are adjectives and nouns, not sets.
             let next = w(i + 1)
             let before = w(i - 1)
-            if ["its", "the", "a", "their", "his", "her", "our", "party", "new", "two", "regular"].contains(before) { return nil }
-            if let first = next.unicodeScalars.first, Tokenizer.isLetter(first), !TimeScan.adverbFollowers.contains(next) { return nil }
+            // "daily life", "weekly radio address" are annotated as sets; "a quarterly dividend" is not.
+            if word == "quarterly" || word == "annually" || word == "yearly" || word == "monthly" {
+                if ["its", "the", "a", "their", "his", "her", "our", "new", "two", "regular"].contains(before) { return nil }
+                if let first = next.unicodeScalars.first, Tokenizer.isLetter(first), !TimeScan.adverbFollowers.contains(next) { return nil }
+            }
             return TimeMatch(first: i, end: i + 1, type: .set, value: value)
         }
         guard word == "every" || word == "each" || word == "per" else { return nil }
@@ -749,8 +817,11 @@ struct TimeScan {
             }
             if TimeScan.zones.contains(w(end)) { end += 1 }
         }
-        var day = dct
-        if let shift = ["today": 0, "yesterday": -1, "tomorrow": 1][w(end)] {
+        var day = anchor ?? dct
+        if w(end) == "," || TimeLexicon.months[w(end)] != nil, let date = monthDate(at: w(end) == "," ? end + 1 : end), date.isDay {
+            // "5 p.m. EST, Nov. 6"
+            day = TimeScan.day(date.value); end = date.end
+        } else if let shift = ["today": 0, "yesterday": -1, "tomorrow": 1][w(end)] {
             day = dct?.adding(days: shift); end += 1
         } else if let wd = TimeLexicon.weekdays[w(end)] {
             day = dct.map { weekdayDate($0, wd, direction: futureNear(i) ? 1 : -1, strict: false) }; end += 1

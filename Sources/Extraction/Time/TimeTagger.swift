@@ -7,11 +7,16 @@ enum TimeTagger {
         let dct = text.document.date.map(CalendarDay.init)
         var result: [TimeExpression] = []
         var quarterSeen = -100
+        // The day the narrative is on: a clock time without a day ("at 6 a.m.") belongs to it.
+        var anchor: (day: CalendarDay, sentence: Int)?
         for (index, sentence) in text.sentences.enumerated() {
             let pieces = TimePiece.pieces(text.document.scalars, tokens: text.tokens[sentence.tokens])
             if pieces.contains(where: { $0.word == "quarter" || $0.word == "quarters" }) { quarterSeen = index }
             var scan = TimeScan(pieces: pieces, dct: dct, quarterContext: index - quarterSeen <= 2)
-            for found in scan.run() {
+            if let a = anchor, index - a.sentence <= 2 { scan.anchor = a.day }
+            let matches = scan.run()
+            if let day = scan.anchor, day != anchor?.day || matches.contains(where: \.isDay) { anchor = (day, index) }
+            for found in matches {
                 let start = pieces[found.first].start
                 let end = pieces[found.end - 1].end
                 var expression = TimeExpression(start: start, end: end, text: text.document.text(start, end),
@@ -59,7 +64,6 @@ struct TimePiece {
     }
 
     private static func make(_ s: [Unicode.Scalar], _ start: Int, _ end: Int, joined: Bool) -> TimePiece {
-        var word = ""
         var number = 0
         var digits = 0
         var allDigits = true
@@ -74,14 +78,8 @@ struct TimePiece {
             } else {
                 allDigits = false
             }
-            if c.value >= 0x41 && c.value <= 0x5A {
-                word.unicodeScalars.append(Unicode.Scalar(c.value + 0x20)!)
-            } else if c == "\u{2019}" {
-                word.unicodeScalars.append("'")
-            } else {
-                word.unicodeScalars.append(c)
-            }
         }
+        let word = LowerCased.word(s, start, wordEnd)
         let capitalised = Tokenizer.isUpper(s[start])
         return TimePiece(start: start, end: end, word: word, number: allDigits && digits > 0 ? number : nil,
                          digits: allDigits ? digits : 0, capitalised: capitalised, joined: joined)

@@ -32,6 +32,7 @@ extension ControlCommands {
         o["output_problem"] = p.outputProblem.map { .string($0) } ?? .null
         o["inbox_problem"] = p.inboxProblem.map { .string($0) } ?? .null
         o["last_error"] = s.lastError.map { .string($0) } ?? .null
+        o["unclaimable"] = .int(p.unclaimable.count)  // in the inbox, but the daemon may not move them
         o["log_level"] = .string(sharedLogLevel.withLock { $0.rawValue })
         return .object(o)
     }

@@ -63,10 +63,10 @@ public final class Spool: @unchecked Sendable {
         }
     }
 
-    /// Moves `processing/relative` into `done/` or `failed/`, keeping its name; a name already taken
-    /// there gets `.1`, `.2`, ... so no earlier source is overwritten. Returns the path used.
-    @discardableResult
-    public func finish(_ relative: String, into target: Directory) throws -> String {
+    /// Moves `processing/relative` into `done/` (or another target), keeping its name; a name already
+    /// taken there gets `.1`, `.2`, ... so no earlier source is overwritten. Returns the directory it
+    /// landed in, which the caller syncs (once for a whole write batch).
+    public func moveFinished(_ relative: String, into target: Directory) throws -> Directory {
         let (from, name) = try processing.parent(of: relative, create: false)
         let (to, _) = try target.parent(of: relative, create: true)
         var candidate = name
@@ -74,9 +74,7 @@ public final class Spool: @unchecked Sendable {
         while true {
             do {
                 try from.rename(name, to: to, as: candidate, noReplace: true)
-                try to.sync()
-                let (dir, _) = splitRelative(relative)
-                return dir.isEmpty ? candidate : dir + "/" + candidate
+                return to
             } catch let error as SystemError where error.errno == EEXIST {
                 n += 1
                 candidate = "\(name).\(n)"
