@@ -6,7 +6,7 @@ struct NewsInboxTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsinbox",
         abstract: "Offline NewsInbox tool: extract, evaluate, train, benchmark.",
-        subcommands: [ExtractCommand.self, EvalCommand.self, TrainCommand.self])
+        subcommands: [ExtractCommand.self, EvalCommand.self, TrainCommand.self, BenchCommand.self])
 }
 
 struct EvalCommand: ParsableCommand {
