@@ -15,6 +15,15 @@ public struct Document: Sendable {
     }
 
     public subscript(span: TextSpan) -> String {
+        let count = span.end - span.start
+        guard count > 0 else { return "" }
+        // Most spans are short ASCII words: build them from bytes, not scalar by scalar.
+        if count <= 128 && !scalars[span.start..<span.end].contains(where: { $0.value >= 0x80 }) {
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: count) { buffer in
+                for k in 0..<count { buffer[k] = UInt8(truncatingIfNeeded: scalars[span.start + k].value) }
+                return String(decoding: UnsafeBufferPointer(rebasing: buffer[0..<count]), as: UTF8.self)
+            }
+        }
         var view = String.UnicodeScalarView()
         view.append(contentsOf: scalars[span.start..<span.end])
         return String(view)

@@ -127,7 +127,9 @@ public enum Tokenizer {
     }
 
     @inline(__always) static func isSpace(_ c: Unicode.Scalar) -> Bool {
-        c == " " || c == "\n" || c == "\t" || c == "\r" || c.properties.isWhitespace
+        // ASCII without a Unicode property lookup: that lookup was half the tokenizer's time.
+        if c.value < 0x80 { return c == " " || c == "\n" || c == "\t" || c == "\r" || c.value == 0x0B || c.value == 0x0C }
+        return c.properties.isWhitespace
     }
     @inline(__always) static func isLetter(_ c: Unicode.Scalar) -> Bool {
         if c.value < 0x80 { return (c.value | 0x20) >= 0x61 && (c.value | 0x20) <= 0x7A }

@@ -43,6 +43,8 @@ struct EntityResolver {
     private var personToken: [Bool] = []
     /// Lower-case forms of the words the article writes in lower case somewhere.
     private let lowercaseForms: Set<String>
+    /// Each token's text, built once: resolution compares names many times.
+    private let tokenText: [String]
 
     init(text: AnalysedText, words: [WordInfo], gazetteer: Gazetteer) {
         self.text = text
@@ -54,6 +56,7 @@ struct EntityResolver {
         var lowercaseForms = Set<String>()
         for (i, w) in words.enumerated() where w.flags.contains(.initialLower) { lowercaseForms.insert(text.text(of: text.tokens[i])) }
         self.lowercaseForms = lowercaseForms
+        self.tokenText = text.tokens.map { text.text(of: $0) }
     }
 
     private struct Cluster {
@@ -71,9 +74,10 @@ struct EntityResolver {
         var byCode: [String: Int] = [:]       // ISO 3166 code of a country
     }
 
-    func word(_ i: Int) -> String { text.text(of: text.tokens[i]) }
+    func word(_ i: Int) -> String { tokenText[i] }
     func string(_ r: Range<Int>) -> String {
         guard let first = r.first else { return "" }
+        if r.count == 1 { return tokenText[first] }
         return text.document.text(text.tokens[first].start, text.tokens[r.upperBound - 1].end)
     }
 
