@@ -68,12 +68,26 @@ public enum ArticleReading {
             return finish(ReadResult(format: EmailReader.format, articles: [article], encoding: bomEncoding ?? encoding, encodingFallback: fallback), input: input)
         case .text:
             let decoded = TextDecoding.decode(bytes)
+            if decoded.usedFallback && looksBinary(bytes) {
+                throw ReaderError(format: "unknown", reason: "binary content (not text in UTF-8 or Windows-1252: too many control and high bytes)")
+            }
             if !Text.hasText(decoded.text) {
                 throw ReaderError(format: "text", reason: "no text: the file is white space or control characters only")
             }
             let (format, article) = try PlainTextReader.read(decoded.text, fileDate: input.fileDate)
             return ReadResult(format: format, articles: [article], encoding: bomEncoding ?? decoded.encoding, encodingFallback: decoded.usedFallback)
         }
+    }
+
+    /// Bytes that are not valid UTF-8 are decoded as Windows-1252, which accepts anything: tell prose
+    /// with a few Latin-1 letters from binary. A Latin-1 article has a few percent of bytes at or above
+    /// 0x80 and next to no C0 controls; random bytes have about half and an eighth.
+    static func looksBinary(_ bytes: [UInt8]) -> Bool {
+        var high = 0, control = 0
+        for b in bytes {
+            if b >= 0x80 { high += 1 } else if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D && b != 0x0C { control += 1 }
+        }
+        return high * 100 > bytes.count * 30 || control * 100 > bytes.count * 2
     }
 
     private static func containsNUL(_ bytes: [UInt8]) -> Bool {

@@ -61,3 +61,22 @@ enum Corpora {
         #expect(article.paragraphs.count == 10)
     }
 }
+
+@Suite struct BinaryDetectionTests {
+    @Test func randomBytesWithoutNULAreBinaryNotText() {
+        var state: UInt64 = 0x9E3779B97F4A7C15
+        let noise: [UInt8] = (0..<8192).map { _ in
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            let b = UInt8(truncatingIfNeeded: state >> 56)
+            return b == 0 ? 0x20 : b
+        }
+        #expect(throws: ReaderError.self) { try ArticleReading.read(ReadInput(bytes: noise, fileName: "noise.txt")) }
+    }
+
+    @Test func latin1ProseIsStillText() throws {
+        let prose = Array("Caf\u{E9} prices\n\nA coffee costs ".unicodeScalars.map { UInt8($0.value) }) + [0xA3] + Array("3 in the caf\u{E9}s of the city, said the owner.\n".unicodeScalars.map { UInt8($0.value) })
+        let result = try ArticleReading.read(ReadInput(bytes: prose, fileName: "latin1.txt"))
+        #expect(result.encodingFallback)
+        #expect(result.articles[0].text.contains("£3"))
+    }
+}

@@ -82,8 +82,8 @@ import Testing
                  why: "the BOM is removed; nothing is left") { try $0.dropByRename("bom-only.txt", [0xEF, 0xBB, 0xBF, 0x0A]) },
             Kind(kind: "random bytes", file: "random.bin", expected: .failed("binary content"),
                  why: "binary: NUL bytes") { try $0.dropByRename("random.bin", randomBytes(8192, seed: 1)) },
-            Kind(kind: "random bytes without NUL", file: "noise.txt", expected: .processed(nil),
-                 why: "any byte string without NUL decodes as Windows-1252 text; the fallback is flagged") { d in
+            Kind(kind: "random bytes without NUL", file: "noise.txt", expected: .failed("binary content"),
+                 why: "not UTF-8, and far too many control and high bytes for Windows-1252 prose") { d in
                 try d.dropByRename("noise.txt", randomBytes(8192, seed: 2).map { $0 == 0 ? 0x20 : $0 } )
             },
             Kind(kind: "ELF executable", file: "program.xml", expected: .failed("binary content"),
