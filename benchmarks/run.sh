@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark suite: extraction, readers, and newsinboxd end to end beside the spaCy peer.
 #
-#   benchmarks/run.sh            the whole suite (about 15 minutes on 2 cores)
+#   benchmarks/run.sh            the whole suite (8 minutes on 2 quiet cores; more when they are busy)
 #   benchmarks/run.sh --quick    a short version (under two minutes once built)
 #
 # Prints one table per part and writes benchmarks/results/latest.json (latest-quick.json for --quick;
