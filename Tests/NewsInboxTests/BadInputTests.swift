@@ -58,6 +58,26 @@ import Testing
         text("\(nitfHead)\n\(doctype)<nitf><head><title>NITF story</title></head><body><body.head><hedline><hl1>Council agrees budget</hl1></hedline></body.head><body.content><p>\(body)</p></body.content></body></nitf>\n")
     }
 
+    static let oldTime = 946_684_800  // 2000-01-01
+
+    static func setOldAccessTime(_ path: String) -> Bool {
+        var times = [timespec(tv_sec: oldTime, tv_nsec: 0), timespec(tv_sec: oldTime, tv_nsec: 0)]  // atime, mtime
+        return utimensat(AT_FDCWD, path, &times, 0) == 0
+    }
+
+    static func accessTime(_ path: String) -> Int {
+        var st = stat()
+        return stat(path, &st) == 0 ? st.st_atim.tv_sec : -1
+    }
+
+    /// Whether reading a file with an old access time updates it here (not on noatime mounts).
+    static func readMovesAccessTime(in dir: URL) -> Bool {
+        let probe = dir.appendingPathComponent("atime-probe")
+        guard FileManager.default.createFile(atPath: probe.path, contents: Data("x".utf8)), setOldAccessTime(probe.path) else { return false }
+        _ = FileManager.default.contents(atPath: probe.path)
+        return accessTime(probe.path) != oldTime
+    }
+
     static func sh(_ command: String) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/sh")
@@ -260,6 +280,8 @@ import Testing
         try d.writeConfig("max_file_size = 64M\nitem_timeout = 10s\n")
         let bait = d.root.appendingPathComponent("outside-bait.txt")
         try "\(Self.baitMarker)\n\nThis file lives outside the inbox and must never be read.\n".write(to: bait, atomically: true, encoding: .utf8)
+        // An old access time on the bait: any read of it (through a link, an entity) moves it to now.
+        let atimeShowsReads = Self.setOldAccessTime(bait.path) && Self.readMovesAccessTime(in: d.root)
         try d.start()
         let kinds = Self.corpus(bait: bait)
         #expect(kinds.count >= 30)
@@ -326,6 +348,11 @@ import Testing
             written += (try? String(contentsOf: d.failed.appendingPathComponent(name), encoding: .utf8)) ?? ""
         }
         #expect(!written.contains(Self.baitMarker), "the bait outside the inbox was read")
+        if atimeShowsReads {
+            #expect(Self.accessTime(bait.path) == Self.oldTime, "the bait outside the inbox was opened and read")
+        } else {
+            print("note: this filesystem does not update access times: the bait's atime check is skipped")
+        }
         for line in passwdLines { #expect(!written.contains(line), "a line of /etc/passwd leaked: \(line)") }
 
         // The daemon keeps serving: the control socket answers and a good file is processed.
