@@ -69,7 +69,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
-        .testTarget(name: "ArticleReadersTests", dependencies: ["ArticleReaders"]),
+        .testTarget(name: "ArticleReadersTests", dependencies: ["ArticleReaders", "Extraction"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction"]),
         .testTarget(name: "ControlTests", dependencies: ["Control"]),
         .testTarget(name: "NewsInboxTests", dependencies: ["NewsInbox", "Control", "Extraction"]),

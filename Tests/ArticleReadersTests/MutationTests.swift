@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import ArticleReaders
+@testable import Extraction  // SplitMix64: the tagger's seeded generator, so a failure reproduces
 
 /// Mutated samples (truncated, bytes flipped, control characters and markup inserted) must fail with a
 /// ReaderError or read: a trap here would take the daemon down. READERS_MUTATIONS=N runs N per sample.
@@ -10,7 +11,7 @@ import Testing
         let inputs = files.compactMap { Corpora.bytes("formats/" + $0) }
         guard !inputs.isEmpty else { print("skipped: ../shared/corpora/formats is absent"); return }
         let perSample = ProcessInfo.processInfo.environment["READERS_MUTATIONS"].flatMap { Int($0) } ?? 15
-        var generator = SplitMix(seed: 0x5EED)
+        var generator = SplitMix64(seed: 0x5EED)
         let inserts: [[UInt8]] = [[0x00], [0x01], [0x02], [0x03], [0x16], [0x1F], Array("<".utf8), Array("&".utf8), Array("]]>".utf8),
                                   Array("<p>".utf8), Array("\"".utf8), Array("=?utf-8?B?".utf8), Array("--".utf8), [0xC3], [0xFF, 0xFE]]
         var read = 0, failed = 0
@@ -37,7 +38,7 @@ import Testing
         guard let perPage = ProcessInfo.processInfo.environment["READERS_MUTATIONS"].flatMap({ Int($0) }) else { return }
         let dir = Corpora.root.appendingPathComponent("article-html/html")
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path) else { return }
-        var generator = SplitMix(seed: 0xC0FFEE)
+        var generator = SplitMix64(seed: 0xC0FFEE)
         for name in names.sorted() {
             let page = try Gzip.decompress([UInt8](Data(contentsOf: dir.appendingPathComponent(name))), maxBytes: 1 << 26)
             for _ in 0..<max(1, perPage / 50) {
@@ -46,19 +47,6 @@ import Testing
                 if Bool.random(using: &generator) { bytes.removeSubrange(at...) } else { bytes[at] = UInt8.random(in: 0...255, using: &generator) }
                 _ = try? ArticleReading.read(ReadInput(bytes: bytes, fileName: "p.html"))
             }
-        }
-    }
-
-    /// A fixed-seed generator so a failure reproduces.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
         }
     }
 }

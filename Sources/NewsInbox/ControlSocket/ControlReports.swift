@@ -56,6 +56,8 @@ extension ControlCommands {
         var stages: [String: JSONValue] = [:]
         for (name, window) in s.stageDurations { stages[name] = Self.latency(window) }
         o["latency_usec"] = .object(["arrival_to_output": Self.latency(s.arrivalToOutput), "stages": .object(stages)])
+        // Items per write batch (group commit): 1 when idle, larger under load.
+        o["write_batch_size"] = Self.latency(s.writeBatches)
         let control = controlCounters.current
         o["control"] = .object([
             "accepted": .int(control.accepted), "refused": .int(control.refused), "open": .int(control.open),
