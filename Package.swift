@@ -5,6 +5,7 @@ import PackageDescription
 //   ArticleReaders  bytes -> [Article]        (format sniffing, one reader per format)
 //   Extraction      text  -> Extraction       (tokens, entities, time, quotes, figures, summary)
 //   Control         the control socket's wire protocol, client and peer credentials
+//   JetStream       NATS JetStream over nats.c: results out, a shared work queue in
 //   NewsInbox       the daemon's engine: watch, spool, pipeline, output, journal, config
 let package = Package(
     name: "NewsInbox",
@@ -32,6 +33,9 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CNats", pkgConfig: "libnats",
+            providers: [.apt(["libnats-dev"])]),
         .target(name: "CLinuxShim"),
 
         .target(
@@ -41,10 +45,12 @@ let package = Package(
         .target(
             name: "Control",
             dependencies: ["CLinuxShim"]),
+        // NATS JetStream through nats.c: connection, stream set-up, batch publishing, pull consumers.
+        .target(name: "JetStream", dependencies: ["CNats"]),
         .target(
             name: "NewsInbox",
             dependencies: [
-                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim",
+                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim", "JetStream",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ]),
@@ -72,6 +78,6 @@ let package = Package(
         .testTarget(name: "ArticleReadersTests", dependencies: ["ArticleReaders", "Extraction"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction"]),
         .testTarget(name: "ControlTests", dependencies: ["Control"]),
-        .testTarget(name: "NewsInboxTests", dependencies: ["NewsInbox", "Control", "Extraction"]),
+        .testTarget(name: "NewsInboxTests", dependencies: ["NewsInbox", "Control", "Extraction", "JetStream"]),
     ]
 )

@@ -23,6 +23,17 @@ public struct DaemonConfig: Sendable, Equatable {
     public var logLevel: String = "info"
     public var modelDir: String? = nil
     public var journal: JournalMode = .auto
+    /// NATS JetStream (docs/scaling.md): empty URL = off.
+    public var natsURL: String = ""
+    public var natsResultsSubject: String = "newsinbox.results"
+    public var natsResultsStream: String = "NEWSINBOX_RESULTS"
+    /// Empty = no input from a stream.
+    public var natsInputStream: String = ""
+    public var natsInputConsumer: String = "newsinboxd"
+    public var natsCredentials: String? = nil
+    public var natsTLSCA: String? = nil
+    public var natsTLSCertificate: String? = nil
+    public var natsTLSKey: String? = nil
 
     public enum OnSuccess: String, Sendable, CaseIterable { case move, delete }
     public enum JournalMode: String, Sendable, CaseIterable { case auto, on, off }
@@ -110,6 +121,20 @@ extension DaemonConfig {
             }
             return seconds
         }
+        func subject() throws -> String {
+            let tokens = value.split(separator: ".", omittingEmptySubsequences: false)
+            guard !value.isEmpty, tokens.allSatisfy({ !$0.isEmpty && !$0.contains(where: { " *>\t".contains($0) }) }) else {
+                throw bad("expected a NATS subject of dot-separated tokens without spaces or wildcards")
+            }
+            return value
+        }
+        func streamName(allowEmpty: Bool) throws -> String {
+            if value.isEmpty && allowEmpty { return value }
+            guard !value.isEmpty, value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") }) else {
+                throw bad("expected a name of letters, digits, '_' and '-'")
+            }
+            return value
+        }
         switch key {
         case "inbox": inbox = try path()
         case "output": output = try path()
@@ -136,6 +161,17 @@ extension DaemonConfig {
         case "journal":
             guard let v = JournalMode(rawValue: value) else { throw bad("expected one of: auto, on, off") }
             journal = v
+        case "nats_url":
+            guard value.isEmpty || value.contains("://") else { throw bad("expected a URL such as nats://127.0.0.1:4222, or empty for off") }
+            natsURL = value
+        case "nats_results_subject": natsResultsSubject = try subject()
+        case "nats_results_stream": natsResultsStream = try streamName(allowEmpty: false)
+        case "nats_input_stream": natsInputStream = try streamName(allowEmpty: true)
+        case "nats_input_consumer": natsInputConsumer = try streamName(allowEmpty: false)
+        case "nats_credentials": natsCredentials = value.isEmpty ? nil : value
+        case "nats_tls_ca": natsTLSCA = value.isEmpty ? nil : value
+        case "nats_tls_cert": natsTLSCertificate = value.isEmpty ? nil : value
+        case "nats_tls_key": natsTLSKey = value.isEmpty ? nil : value
         default:
             throw ConfigError("\(where_): unknown key '\(key)'")
         }
@@ -144,6 +180,8 @@ extension DaemonConfig {
     public func validate() throws {
         let paths = [("inbox", inbox), ("output", output), ("state", state)]
         for (name, p) in paths where p.isEmpty { throw ConfigError("\(name): must not be empty") }
+        if !natsInputStream.isEmpty && natsURL.isEmpty { throw ConfigError("nats_input_stream needs nats_url") }
+        if (natsTLSCertificate == nil) != (natsTLSKey == nil) { throw ConfigError("nats_tls_cert and nats_tls_key go together") }
         let resolved = paths.map { ($0.0, Self.absolute($0.1)) }
         for (a, pa) in resolved {
             for (b, pb) in resolved where a != b {
@@ -218,6 +256,15 @@ extension DaemonConfig {
         lines.append("log_level = \(logLevel)")
         lines.append("model_dir = \(modelDir ?? "")")
         lines.append("journal = \(journal.rawValue)")
+        lines.append("nats_url = \(natsURL)")
+        lines.append("nats_results_subject = \(natsResultsSubject)")
+        lines.append("nats_results_stream = \(natsResultsStream)")
+        lines.append("nats_input_stream = \(natsInputStream)")
+        lines.append("nats_input_consumer = \(natsInputConsumer)")
+        lines.append("nats_credentials = \(natsCredentials ?? "")")
+        lines.append("nats_tls_ca = \(natsTLSCA ?? "")")
+        lines.append("nats_tls_cert = \(natsTLSCertificate ?? "")")
+        lines.append("nats_tls_key = \(natsTLSKey ?? "")")
         return lines.joined(separator: "\n") + "\n"
     }
 

@@ -13,6 +13,8 @@ public final class Daemon: @unchecked Sendable {
     private let logger: Logger
     private(set) var pipeline: Pipeline!
     private var control: ControlServer!
+    /// Pulls from the shared input stream into the inbox (nats_input_stream set).
+    private var puller: InboxPuller?
     private var commands: ControlCommands!
     private var signalSources: [any DispatchSourceSignal] = []
     private var statusTimer: (any DispatchSourceTimer)?
@@ -59,6 +61,11 @@ public final class Daemon: @unchecked Sendable {
         }
         try control.bindAndListen(activatedFD: ServiceManager.listenFileDescriptors().first)
         try pipeline.start()
+        if !config.natsInputStream.isEmpty {
+            let pipeline = pipeline!
+            puller = InboxPuller(config: config, logger: logger) { pipeline.intake.sync { pipeline.inputRoom() } }
+            puller?.start()
+        }
         // After the pipeline's start-up work is queued on intake, so requests (handled on intake) see it done.
         control.acceptConnections()
         installSignalHandlers()

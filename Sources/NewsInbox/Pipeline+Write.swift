@@ -2,6 +2,7 @@ import ArticleReaders
 import Dispatch
 import Foundation
 import Glibc
+import JetStream
 
 /// The write stage: make results durable, then tell the journal, then move the sources.
 ///
@@ -55,6 +56,8 @@ extension Pipeline {
         var written: [(id: String, article: Article, extraction: Bool)] = []
         var failedName: String?
         var stalled: String?
+        /// What goes to the results stream once the batch is durable (when nats_url is set).
+        var messages: [OutgoingMessage] = []
     }
 
     /// Runs on the writer queue.
@@ -75,6 +78,14 @@ extension Pipeline {
                         // after the rename); any other existing output means the same content came before.
                         if item.mayOwnOutput && !planned.contains(entry.id) && outputs.sourceFile(of: entry.id) == item.file {
                             plan.paths.append(outputs.path(for: entry.id))
+                            // Its result may not have reached the stream before the crash or the stall.
+                            if let results {
+                                guard let bytes = FileManager.default.contents(atPath: outputs.path(for: entry.id)) else {
+                                    plan.stalled = "cannot read \(outputs.path(for: entry.id)) to publish it"
+                                    break
+                                }
+                                plan.messages.append(results.articleMessage(id: entry.id, document: Array(bytes)))
+                            }
                         } else {
                             plan.duplicateOf = plan.duplicateOf ?? entry.id
                         }
@@ -94,6 +105,7 @@ extension Pipeline {
                     }
                     planned.insert(entry.id)
                     plan.paths.append(outputs.path(for: entry.id))
+                    if let results { plan.messages.append(results.articleMessage(id: entry.id, document: documents[index])) }
                     plan.written.append((entry.id, entry.article, entry.extraction != nil))
                 }
             case .failed(let failure, let sha)?:
@@ -105,8 +117,10 @@ extension Pipeline {
                         file: item.file, feed: ArticleProcessor.feed(of: item.file), stage: failure.stage,
                         reason: failure.reason, errno: failure.errno, time: ISO8601DateFormatter().string(from: Date()), sha256: sha)
                     let (dir, base) = try spool.failed.parent(of: name, create: true)
-                    try commit.stage(try sidecar.encoded(), named: base + ".error.json", in: dir)
+                    let encoded = try sidecar.encoded()
+                    try commit.stage(encoded, named: base + ".error.json", in: dir)
                     plan.failedName = name
+                    if let results { plan.messages.append(results.failureMessage(sha256: sha, file: item.file, sidecar: encoded)) }
                 } catch {
                     plan.stalled = "cannot write the failure record of \(item.file) in failed/: \(error)"
                 }
@@ -123,7 +137,17 @@ extension Pipeline {
             return batch.map { _ in .stalled("cannot make outputs durable: \(error)") }
         }
 
-        // 3. Per item: version index, journal entry, then the source moves.
+        // 3. The results stream acknowledges every result before any source moves; a server that is
+        //    down holds the whole batch in processing/ like a full disk, and the retry publishes again.
+        if let results {
+            do {
+                try results.publish(plans.filter { $0.stalled == nil }.flatMap(\.messages))
+            } catch {
+                return plans.map { .stalled($0.stalled ?? "\(error)") }
+            }
+        }
+
+        // 4. Per item: version index, journal entry, then the source moves.
         var targets: [String: Directory] = [:]
         var results: [WriteResult] = []
         for (item, plan) in zip(batch, plans) {
@@ -231,7 +255,11 @@ extension Pipeline {
         case .stalled(let reason):
             if outputProblem == nil {
                 // Once per outage, not once per article.
-                logger.error("output is stuck, holding articles until it can be written: \(reason)")
+                if reason.hasPrefix(ResultsStream.unavailable) {
+                    logger.error("\(reason): holding articles in processing/ until the stream acknowledges them")
+                } else {
+                    logger.error("output is stuck, holding articles until it can be written: \(reason)")
+                }
             }
             outputProblem = reason
             if !stalledRetryScheduled { scheduleStalledRetry() }
@@ -242,9 +270,10 @@ extension Pipeline {
             stalled.append(item)
             history.upsert(item.record)
         case .finished(let kind, let ids, let paths, let error, let duplicateOf):
-            if outputProblem != nil && stalled.isEmpty {
-                logger.notice("output can be written again")
+            if let problem = outputProblem, stalled.isEmpty {
+                logger.notice(problem.hasPrefix(ResultsStream.unavailable) ? "results stream available again" : "output can be written again")
                 outputProblem = nil
+                stalledRetryDelay = nil
             }
             inFlight[item.file] = nil
             if blockedByName.remove(item.file) != nil { enqueue(item.file, arrived: .now()) }
@@ -290,9 +319,18 @@ extension Pipeline {
         }
     }
 
+    /// A full disk is retried every 2 s; the results stream with backoff (0.5 s doubling to 8 s), so a
+    /// fleet of daemons does not hammer a server that is coming back.
     private func scheduleStalledRetry() {
         stalledRetryScheduled = true
-        intake.asyncAfter(deadline: .now() + 2) { [self] in
+        let delay: Double
+        if outputProblem?.hasPrefix(ResultsStream.unavailable) == true {
+            delay = min((stalledRetryDelay ?? 0.25) * 2, 8)
+            stalledRetryDelay = delay
+        } else {
+            delay = 2
+        }
+        intake.asyncAfter(deadline: .now() + delay) { [self] in
             stalledRetryScheduled = false
             let retry = stalled
             stalled.removeAll()

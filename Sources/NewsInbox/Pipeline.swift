@@ -51,6 +51,10 @@ public final class Pipeline: @unchecked Sendable {
     var stalled: [WorkItem] = []
     var outputProblem: String?
     var stalledRetryScheduled = false
+    /// The results stream's current retry delay while it is unavailable (backoff); nil otherwise.
+    var stalledRetryDelay: Double?
+    /// Where each batch's results are published before its sources move (nats_url set); writer queue only.
+    let results: ResultsStream?
     var inboxProblem: String?
     var stats = Stats()
     var history = History()
@@ -95,6 +99,7 @@ public final class Pipeline: @unchecked Sendable {
         self.journal = journal
         self.processor = processor
         self.logger = logger
+        self.results = config.natsEnabled ? ResultsStream(config: config) : nil
     }
 
     // MARK: - Start-up
