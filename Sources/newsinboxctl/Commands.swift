@@ -15,6 +15,7 @@ struct Newsinboxctl: ParsableCommand {
 
             Exit status: 0 ok, 1 the command failed, 2 usage error, 3 the daemon is not running, 4 permission denied.
             """,
+        version: NewsInboxVersion.string,
         subcommands: [
             Status.self, Stats.self, Queue.self, Failed.self, Recent.self, Show.self, Why.self,
             Pause.self, Resume.self, Retry.self, Reprocess.self, Rescan.self, Reload.self, LogLevel.self, Drain.self,
@@ -32,12 +33,11 @@ struct GlobalOptions: ParsableArguments {
             completion: .file())
     var socket: String?
 
-    @Flag(name: .long, help: "Print the daemon's answer as JSON (one object) instead of text.")
+    @Flag(name: [.short, .long], help: "Print the daemon's answer as JSON (one object) instead of text.")
     var json = false
 
-    static let defaultSocket = "newsinbox-local/control.sock"
-    /// Where the packaged service's socket unit listens.
-    static let serviceSocket = "/run/newsinbox/control.sock"
+    static let defaultSocket = SharedNames.localControlSocket
+    static let serviceSocket = SharedNames.serviceControlSocket
 
     var socketPath: String {
         if let socket { return socket }

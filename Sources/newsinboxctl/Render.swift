@@ -44,15 +44,7 @@ enum Render {
         }
     }
 
-    static func grouped(_ n: Int) -> String {
-        let digits = Array(String(abs(n)))
-        var out = n < 0 ? "-" : ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return out
-    }
+    static func grouped(_ n: Int) -> String { NumberText.grouped(n) }
 
     static func duration(seconds: Double) -> String {
         if seconds < 1 { return String(format: "%.0fms", seconds * 1000) }
