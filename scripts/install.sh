@@ -13,11 +13,13 @@
 #   UNITDIR         $PREFIX/lib/systemd/system
 #   SYSUSERSDIR     $PREFIX/lib/sysusers.d
 #   TMPFILESDIR     $PREFIX/lib/tmpfiles.d
+#   CATALOGDIR      $PREFIX/lib/systemd/catalog (journald reads /usr/lib and /usr/local/lib)
 #   BUILD_DIR       .build-release/release (where the three binaries are)
 #   GZIP_MAN        1 to gzip the man pages (Debian does)
 #
 # Installing does not start anything. On a live system afterwards (as root):
 #   systemd-sysusers newsinbox.conf && systemd-tmpfiles --create newsinbox.conf
+#   journalctl --update-catalog
 #   systemctl daemon-reload && systemctl enable --now newsinboxd.socket newsinboxd.service
 set -eu
 
@@ -38,6 +40,7 @@ SYSCONFDIR=${SYSCONFDIR:-/etc}
 UNITDIR=${UNITDIR:-$PREFIX/lib/systemd/system}
 SYSUSERSDIR=${SYSUSERSDIR:-$PREFIX/lib/sysusers.d}
 TMPFILESDIR=${TMPFILESDIR:-$PREFIX/lib/tmpfiles.d}
+CATALOGDIR=${CATALOGDIR:-$PREFIX/lib/systemd/catalog}
 BUILD_DIR=${BUILD_DIR:-$root/.build-release/release}
 GZIP_MAN=${GZIP_MAN:-0}
 
@@ -50,8 +53,8 @@ for exe in newsinboxd newsinboxctl newsinbox; do
 done
 
 d=$DESTDIR
-install -d "$d$PREFIX/sbin" "$d$PREFIX/bin" "$d$UNITDIR" "$d$SYSUSERSDIR" "$d$TMPFILESDIR" \
-    "$d$SYSCONFDIR/newsinbox" "$d$PREFIX/share/man/man5" "$d$PREFIX/share/man/man8" \
+install -d "$d$PREFIX/sbin" "$d$PREFIX/bin" "$d$UNITDIR" "$d$SYSUSERSDIR" "$d$TMPFILESDIR" "$d$CATALOGDIR" \
+    "$d$SYSCONFDIR/newsinbox" "$d$SYSCONFDIR/newsinbox/newsinboxd.conf.d" "$d$PREFIX/share/man/man5" "$d$PREFIX/share/man/man8" \
     "$d$PREFIX/share/newsinbox/models" "$d$PREFIX/share/doc/newsinbox"
 
 # The daemon in sbin; the control tool in bin so operators who are not root find it on their PATH.
@@ -68,6 +71,8 @@ for unit in newsinboxd.service newsinboxd.socket; do
 done
 install -m 0644 "$root/deploy/newsinbox.sysusers" "$d$SYSUSERSDIR/newsinbox.conf"
 install -m 0644 "$root/deploy/newsinbox.tmpfiles" "$d$TMPFILESDIR/newsinbox.conf"
+# journalctl -x explains each MESSAGE_ID the daemon sends (compiled by journalctl --update-catalog).
+install -m 0644 "$root/deploy/newsinboxd.catalog" "$d$CATALOGDIR/newsinboxd.catalog"
 
 # Never overwrite an operator's edited config.
 if [ -e "$d$SYSCONFDIR/newsinbox/newsinboxd.conf" ]; then
