@@ -33,6 +33,10 @@ let package = Package(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CLinuxShim"),
+        // The three tools' shared exit statuses (usage errors exit 2).
+        .target(
+            name: "CommandLineSupport",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .target(
             name: "ArticleReaders",
@@ -52,20 +56,20 @@ let package = Package(
         .executableTarget(
             name: "newsinboxd",
             dependencies: [
-                "NewsInbox",
+                "NewsInbox", "Control", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
         .executableTarget(
             name: "newsinboxctl",
             dependencies: [
-                "Control",
+                "Control", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         .executableTarget(
             name: "newsinbox",
             dependencies: [
-                "NewsInbox", "ArticleReaders", "Extraction",
+                "NewsInbox", "ArticleReaders", "Extraction", "Control", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 

@@ -57,6 +57,7 @@ protocol ControlCommand: ParsableCommand {
     var global: GlobalOptions { get }
     var request: ControlRequest { get }
     func printHuman(_ data: JSONValue)
+    func failure(in data: JSONValue) -> Exit?
 }
 
 extension ControlCommand {
@@ -84,7 +85,11 @@ extension ControlCommand {
         }
         let data = response.data ?? .null
         if global.json { Render.printJSON(data) } else { printHuman(data) }
+        if let failure = failure(in: data) { throw failure }
     }
+
+    /// An answer that is printed but still means the command failed; none by default.
+    func failure(in data: JSONValue) -> Exit? { nil }
 }
 
 /// Exit codes, each with its one-line message for stderr.
@@ -175,6 +180,12 @@ struct Why: ControlCommand {
     var file: String
     var request: ControlRequest { ControlRequest(command: "why", args: ["target": .string(file)]) }
     func printHuman(_ data: JSONValue) { Render.why(data) }
+
+    /// A file that is nowhere (not in the inbox, the spool or the history) exits 1, like ls(1).
+    func failure(in data: JSONValue) -> Exit? {
+        guard let first = data["reasons"]?.arrayValue?.first, first["code"]?.stringValue == "not_in_inbox" else { return nil }
+        return .failed("newsinboxctl: why: \(first["message"]?.stringValue ?? "no such file")")
+    }
 }
 
 // MARK: - Commands that change the daemon
@@ -266,7 +277,7 @@ struct Reload: ControlCommand {
 
 struct LogLevel: ControlCommand {
     static let configuration = CommandConfiguration(commandName: "log-level", abstract: "Set the daemon's log level until the next reload or restart.")
-    static let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+    static let levels = SharedNames.logLevels
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"),
               completion: .list(LogLevel.levels))
