@@ -3,11 +3,12 @@
 #
 #   scripts/build-deb.sh [OUTPUT_DIR]        (default: .build-release/deb)
 #
-# The binaries are a release build with the Swift standard library and Foundation linked in
-# statically (--static-swift-stdlib), in their own scratch path .build-release, so the package
+# The binary is a release build of newsinbox-multicall (newsinboxd, newsinboxctl and newsinbox in one,
+# chosen by the name it runs as) with the Swift standard library and Foundation linked in
+# statically (--static-swift-stdlib), in its own scratch path .build-release, so the package
 # needs no /opt/swift. The shared libraries that remain (libsystemd, libxml2, zlib ...) become
-# Depends:, found with readelf, ldd and dpkg -S. SKIP_BUILD=1 packages what .build-release already
-# holds; BUILD_DIR=DIR packages the three binaries in DIR instead.
+# Depends:, found by dpkg-shlibdeps. SKIP_BUILD=1 packages what .build-release already
+# holds; BUILD_DIR=DIR packages the binaries in DIR instead (newsinbox-multicall, or the three).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +20,7 @@ if [ -n "${BUILD_DIR:-}" ]; then
     bin=$BUILD_DIR   # binaries built elsewhere (e.g. to try another branch's newsinboxctl)
 else
     if [ "${SKIP_BUILD:-0}" != 1 ]; then
-        "$swift" build -c release --static-swift-stdlib --scratch-path .build-release
+        "$swift" build -c release --static-swift-stdlib --scratch-path .build-release --product newsinbox-multicall
     fi
     bin=$root/.build-release/release
 fi
@@ -35,7 +36,8 @@ pkg=$stage/newsinbox
 # Debian bookworm keeps units in /lib/systemd/system (deb-systemd-helper looks there).
 "$root/scripts/install.sh" DESTDIR="$pkg" PREFIX=/usr SYSCONFDIR=/etc UNITDIR=/lib/systemd/system \
     SYSUSERSDIR=/usr/lib/sysusers.d TMPFILESDIR=/usr/lib/tmpfiles.d BUILD_DIR="$bin" GZIP_MAN=1 >/dev/null
-strip --strip-unneeded "$pkg/usr/sbin/newsinboxd" "$pkg/usr/bin/newsinboxctl" "$pkg/usr/bin/newsinbox"
+# Strip the binaries, not the links to the multi-call one.
+find "$pkg/usr/sbin" "$pkg/usr/bin" -type f -exec strip --strip-unneeded {} +
 
 # The Debian files that are not the program's own: copyright (with the origin of the model data) and
 # the changelog (a native package: changelog.gz).
@@ -49,7 +51,7 @@ chmod 0644 "$pkg/usr/share/doc/newsinbox/changelog.gz"
 mkdir -p "$stage/src/debian"
 printf 'Source: newsinbox\n\nPackage: newsinbox\nArchitecture: any\n' > "$stage/src/debian/control"
 libdeps=$(cd "$stage/src" && dpkg-shlibdeps -O \
-    -e"$pkg/usr/sbin/newsinboxd" -e"$pkg/usr/bin/newsinboxctl" -e"$pkg/usr/bin/newsinbox" 2>"$stage/shlibdeps.log" \
+    $(find "$pkg/usr/sbin" "$pkg/usr/bin" -type f -printf ' -e%p') 2>"$stage/shlibdeps.log" \
     | sed -n 's/^shlibs:Depends=//p') || { cat "$stage/shlibdeps.log" >&2; exit 1; }
 [ -n "$libdeps" ] || { cat "$stage/shlibdeps.log" >&2; echo "build-deb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
 # systemd: sysusers, tmpfiles and the units; procps: /bin/kill for ExecReload.
