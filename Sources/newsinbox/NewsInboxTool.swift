@@ -3,7 +3,6 @@ import CommandLineSupport
 import Control
 
 /// `newsinbox`: the offline tool. Extract one file, evaluate against gold data, train, benchmark.
-@main
 struct NewsInboxTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsinbox",
@@ -12,7 +11,6 @@ struct NewsInboxTool: ParsableCommand {
         version: NewsInboxVersion.string,
         subcommands: [ExtractCommand.self, EvalCommand.self, TrainCommand.self, BenchCommand.self])
 
-    static func main() { mainWithUsageStatus2() }
 }
 
 struct EvalCommand: ParsableCommand {

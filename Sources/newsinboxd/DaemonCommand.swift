@@ -77,5 +77,3 @@ struct NewsInboxDaemonCommand: ParsableCommand {
         dispatchMain()
     }
 }
-
-NewsInboxDaemonCommand.mainWithUsageStatus2()
