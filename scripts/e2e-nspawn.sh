@@ -136,8 +136,9 @@ fi
 
 # libxml2 (which brings libicu72) and procps: the package's dependencies beyond minbase; socat: a raw
 # Unix-socket client for poking at the control socket by hand when a check fails.
-# nats-server: the results stream check runs a local JetStream server in the container.
-include=systemd,systemd-sysv,dbus,libxml2,procps,socat,nats-server
+# libnats3.4: the package links nats.c; nats-server: the results stream check runs a local JetStream
+# server in the container.
+include=systemd,systemd-sysv,dbus,libxml2,libnats3.4,procps,socat,nats-server
 rootfs=$cache/rootfs-bookworm-$(printf '%s' "$include" | sha256sum | cut -c1-12)
 mirror=${E2E_MIRROR:-$(sed -n 's/^URIs: *\(http[^ ]*debian\)\/*$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)}
 mirror=${mirror:-http://deb.debian.org/debian}
