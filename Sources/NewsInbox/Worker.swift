@@ -1,3 +1,4 @@
+import Control
 import ArticleReaders
 import Dispatch
 import Extraction
