@@ -16,8 +16,10 @@ import Testing
         #expect(d.outputs().count == 1)
         let doc = try #require(try d.outputDocuments().first)
         #expect((doc["source"] as! [String: Any])["file"] as? String == "first.txt")
-        let status = try d.request(#"{"version":1,"command":"status","args":{}}"#)
-        #expect(status.contains("\"duplicates\":1"))
+        // The source reaches done/ just before intake counts it: wait for the count, don't race it.
+        try d.waitUntil("the duplicate is counted") {
+            try d.request(#"{"version":1,"command":"status","args":{}}"#).contains("\"duplicates\":1")
+        }
         d.stop()
     }
 
