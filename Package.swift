@@ -35,6 +35,10 @@ let package = Package(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CLinuxShim"),
+        // The three tools' shared exit statuses (usage errors exit 2).
+        .target(
+            name: "CommandLineSupport",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .target(
             name: "ArticleReaders",
@@ -56,7 +60,7 @@ let package = Package(
         .target(
             name: "NewsinboxdCommand",
             dependencies: [
-                "NewsInbox",
+                "NewsInbox", "Control", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -64,14 +68,14 @@ let package = Package(
         .target(
             name: "NewsinboxctlCommand",
             dependencies: [
-                "Control",
+                "Control", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/newsinboxctl"),
         .target(
             name: "NewsinboxToolCommand",
             dependencies: [
-                "NewsInbox", "ArticleReaders", "Extraction",
+                "NewsInbox", "ArticleReaders", "Extraction", "Control", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/newsinbox"),

@@ -96,7 +96,12 @@ enum EmailReader {
         }
         guard type.isEmpty || type == "text/plain" || type == "text/html" else { return nil }
         let raw = decodeTransfer(part.body, encoding: part.header("content-transfer-encoding")?.lowercased() ?? "")
-        let decoded = TextDecoding.decode(raw, declared: params["charset"])
+        let decoded: TextDecoding.Decoded
+        do {
+            decoded = try TextDecoding.decode(raw, declared: params["charset"])
+        } catch {
+            throw ReaderError(format: format, reason: "\(error), declared by the MIME part's Content-Type")
+        }
         return Body(text: decoded.text, isHTML: type == "text/html", charset: decoded.encoding, fallback: decoded.usedFallback)
     }
 
@@ -256,7 +261,14 @@ enum EmailReader {
             let charset = String(fields[0].split(separator: "*").first ?? "")
             let payload = fields[2].utf8
             let raw = fields[1].lowercased() == "q" ? quotedPrintable(payload, underscoreIsSpace: true) : base64(payload)
-            let text = TextDecoding.decode(raw, declared: charset).text
+            // An encoded word in a charset iconv does not know stays as written, visibly, not guessed at.
+            guard let text = (try? TextDecoding.decode(raw, declared: charset))?.text else {
+                result += pendingSpace + before + "=?" + afterStart.prefix(fields[0].count + fields[1].count + fields[2].count + 4)
+                pendingSpace = ""
+                rest = fields[3].dropFirst()
+                lastWasEncoded = false
+                continue
+            }
             if !(lastWasEncoded && before.allSatisfy({ $0 == " " || $0 == "\t" })) { result += before }
             result += text
             pendingSpace = ""
