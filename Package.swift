@@ -4,9 +4,11 @@ import PackageDescription
 // Module layout (see README "Source layout"):
 //   ArticleReaders  bytes -> [Article]        (format sniffing, one reader per format)
 //   Extraction      text  -> Extraction       (tokens, entities, time, quotes, figures, summary)
-//   Control         the control socket's wire protocol, client and peer credentials
+//   Control         the control plane's shared half: wire protocol, command names, typed replies
+//                   (Codable), client, peer credentials; FoundationEssentials only (newsinboxctl's side)
 //   JetStream       NATS JetStream over nats.c: results out, a shared work queue in
-//   NewsInbox       the daemon's engine: watch, spool, pipeline, output, journal, config
+//   NewsInbox       the daemon's engine: watch, spool, pipeline, output, journal, config, model search;
+//                   the control commands see the pipeline only through snapshot() and perform(_:)
 let package = Package(
     name: "NewsInbox",
     products: [

@@ -8,8 +8,9 @@ import JetStream
 /// point publishes again, and the stream keeps one copy per `Nats-Msg-Id` (content ids: the same
 /// article always carries the same id). A server that is down or unreachable throws
 /// `ResultsStreamUnavailable`, which the write stage treats like a full disk.
-final class ResultsStream {
+final class ResultsStream: BatchSink {
     static let unavailable = "results stream unavailable"
+    let name = "results stream"
 
     let options: ConnectOptions
     let subject: String
@@ -35,6 +36,27 @@ final class ResultsStream {
     /// dropped when the content could not be read).
     func failureMessage(sha256: String?, file: String, sidecar: [UInt8]) -> OutgoingMessage {
         OutgoingMessage(subject: failedSubject, messageID: "failed-" + (sha256 ?? SHA256.hex(Array(file.utf8))), data: sidecar)
+    }
+
+    /// Articles under their id, failures under `failed-<sha256>`; duplicates publish nothing (the
+    /// article they repeat was acknowledged before its own source moved).
+    func commit(_ records: [FinishedRecord]) throws {
+        var messages: [OutgoingMessage] = []
+        for record in records {
+            switch record.kind {
+            case .processed, .tombstone, .reprocessed:
+                guard let id = record.id, let output = record.output else {
+                    throw ResultsStreamUnavailable(detail: "no output bytes for \(record.id ?? record.file)")
+                }
+                messages.append(articleMessage(id: id, document: output))
+            case .failed:
+                guard let sidecar = record.sidecar else { throw ResultsStreamUnavailable(detail: "no sidecar for \(record.file)") }
+                messages.append(failureMessage(sha256: record.sha256, file: record.file, sidecar: sidecar))
+            case .duplicate:
+                break
+            }
+        }
+        try publish(messages)
     }
 
     func publish(_ messages: [OutgoingMessage]) throws {
