@@ -505,6 +505,15 @@ else
     fail "journalctl -x shows the catalog's explanation of a failed article" "e2e-catalog.bin never reached failed/"
 fi
 
+# --- Metrics: newsinboxd-metrics.socket passes 127.0.0.1:9470 in (PrivateNetwork=yes) ---------------
+scrape=$(inside timeout 30 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9470 && printf "GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n" >&3 && cat <&3' 2>&1)
+processed_metric=$(echo "$scrape" | tr -d '\r' | sed -n 's/^newsinbox_articles_processed_total \([0-9.e+]*\)$/\1/p')
+if echo "$scrape" | head -1 | grep -q '^HTTP/1.1 200' && [ -n "$processed_metric" ] && [ "${processed_metric%%.*}" -gt 0 ]; then
+    pass "GET /metrics on the socket systemd passes in (PrivateNetwork=yes)" "newsinbox_articles_processed_total $processed_metric"
+else
+    fail "GET /metrics on the socket systemd passes in (PrivateNetwork=yes)" "$(echo "$scrape" | head -3 | paste -sd' ')"
+fi
+
 failed_units=$(inside systemctl --failed --no-legend --plain | awk '{print $1}' | grep newsinbox)
 [ -z "$failed_units" ] && pass "no newsinbox unit is failed at the end" || fail "no newsinbox unit is failed at the end" "$failed_units"
 

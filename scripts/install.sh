@@ -79,7 +79,7 @@ else
 fi
 
 # The units name /usr/sbin and /etc; point them at where things actually go.
-for unit in newsinboxd.service newsinboxd.socket; do
+for unit in newsinboxd.service newsinboxd.socket newsinboxd-metrics.socket; do
     sed -e "s|/usr/sbin/newsinboxd|$PREFIX/sbin/newsinboxd|g" \
         -e "s|/etc/newsinbox/|$SYSCONFDIR/newsinbox/|g" \
         "$root/deploy/$unit" > "$d$UNITDIR/$unit"
