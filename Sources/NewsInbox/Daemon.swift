@@ -41,7 +41,7 @@ public final class Daemon: @unchecked Sendable {
         let config = try Self.loadConfig(path: configPath, overrides: overrides)
         sharedLogLevel.withLock { $0 = Logger.Level(rawValue: config.logLevel) ?? .info }
         ArticleReading.prepare()  // libxml2's global set-up, before any worker thread exists
-        let models = try ExtractionModels.load(directory: config.modelDir)
+        let models = try ExtractionModels.load(searching: ModelDirectory.candidates(configured: config.modelDir))
         let spool = try Spool(inboxPath: config.inbox, statePath: config.state)
         try spool.lockExclusively()
         let outputs = try OutputStore(outputPath: config.output, statePath: config.state)
