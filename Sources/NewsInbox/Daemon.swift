@@ -183,8 +183,10 @@ public final class Daemon: @unchecked Sendable {
     /// The pings stop with the process (drained, or shutdown_timeout reached).
     private func keepStopTimeoutExtended() {
         let extension_ = 10.0
+        // The first at once: a drain with nothing in flight ends before a timer could fire.
+        ServiceManager.extendTimeout(seconds: extension_)
         let timer = DispatchSource.makeTimerSource(queue: pipeline.intake)
-        timer.schedule(deadline: .now(), repeating: extension_ / 2)
+        timer.schedule(deadline: .now() + extension_ / 2, repeating: extension_ / 2)
         timer.setEventHandler { ServiceManager.extendTimeout(seconds: extension_) }
         timer.resume()
         extendTimer = timer
