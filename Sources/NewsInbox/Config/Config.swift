@@ -30,6 +30,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var logLevel: String = "info"
     public var modelDir: String? = nil
     public var journal: JournalMode = .auto
+    /// `host:port` for GET /metrics when systemd does not pass a metrics socket; nil: off.
+    public var metricsListen: String? = nil
     /// NATS JetStream (docs/scaling.md): empty URL = off.
     public var natsURL: String = ""
     public var natsResultsSubject: String = "newsinbox.results"
