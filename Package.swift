@@ -32,6 +32,10 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        // libcrypto for SHA-256: a well-kept, assembly-optimised hash instead of a hand-written one.
+        .systemLibrary(
+            name: "CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
         .target(name: "CLinuxShim"),
 
         .target(
@@ -44,7 +48,7 @@ let package = Package(
         .target(
             name: "NewsInbox",
             dependencies: [
-                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim",
+                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim", "CCrypto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ]),
