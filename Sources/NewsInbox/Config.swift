@@ -32,8 +32,12 @@ public struct DaemonConfig: Sendable, Equatable {
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     public var effectiveWorkers: Int {
-        workers > 0 ? workers : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        workers > 0 ? workers : Self.processorCount
     }
+
+    /// Read once: `activeProcessorCount` reads the affinity mask and cgroup files on every call, and the
+    /// pipeline asks for the worker count at every dispatch (2% of the daemon's samples).
+    private static let processorCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// Where the file was read from, for `status` and logs; nil when running on built-in defaults.
     public var sourcePath: String? = nil
