@@ -51,12 +51,14 @@ fi
 scripts/start-journald >/dev/null 2>&1 || echo "benchmarks: journald not running; the daemon writes no journal entries"
 
 "$bin/newsinbox" bench extract $quick --repeats "$([ -n "$quick" ] && echo 1 || echo 3)" --json "$tmp/extract.json"
+# One article from 1 KB to 2 MB: every stage's cost must grow linearly (flat CPU seconds per MB).
+"$bin/newsinbox" bench scaling $([ -n "$quick" ] && echo "--sizes 1,10,100,250") --json "$tmp/scaling.json"
 "$bin/newsinbox" bench readers $quick --json "$tmp/readers.json"
 "$bin/newsinbox" bench durability $quick --workdir "$workdir" --json "$tmp/durability.json"
 # On disk, side by side with the peer.
 "$bin/newsinbox" bench e2e $quick --daemon "$bin/newsinboxd" --peer-python "$venv/bin/python" \
     --workdir "$workdir" --json "$tmp/e2e.json"
-parts=("$tmp/extract.json" "$tmp/readers.json" "$tmp/durability.json" "$tmp/e2e.json")
+parts=("$tmp/extract.json" "$tmp/scaling.json" "$tmp/readers.json" "$tmp/durability.json" "$tmp/e2e.json")
 # The daemon alone with its files on tmpfs, where fsync costs nothing: the CPU-bound ceiling, the 20,000-file
 # backlog and the 100,000 files waiting at start-up (skipped by --quick).
 if [ -z "$quick" ]; then
