@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Testing
 @testable import NewsInbox
+import ArticleReaders
 import Extraction
 
 /// The hand-written output encoder writes exactly the bytes of the reference (Codable, sorted keys)
@@ -38,11 +39,15 @@ import Extraction
         ArticleReading.prepare()
         let processedAt = Date(timeIntervalSince1970: 1_764_600_000.75)
 
-        // Two cores: half the files each. Each slot is written by one iteration only.
-        let lock = NSLock()
-        var mismatches: [String] = []
-        var fastOutputs = [[UInt8]](repeating: [], count: paths.count)
-        var documents = 0
+        // Two cores: half the files each, gathered under a lock.
+        final class Gathered: @unchecked Sendable {
+            let lock = NSLock()
+            var mismatches: [String] = []
+            var outputs: [[UInt8]]
+            var documents = 0
+            init(count: Int) { outputs = [[UInt8]](repeating: [], count: count) }
+        }
+        let gathered = Gathered(count: paths.count)
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             var local: [(Int, [UInt8])] = []
             var localMismatches: [String] = [], localDocuments = 0
@@ -54,8 +59,8 @@ import Extraction
                 else { continue }
                 var joined: [UInt8] = []
                 for (index, entry) in processed.articles.enumerated() {
-                    let document = ResultDocument(id: entry.id, item: index, processed: processed, supersedes: k % 3 == 0 ? "0123456789abcdef01234567" : nil,
-                                                  processedAt: processedAt)
+                    let document = ResultDocument(id: entry.id, item: index, processed: processed,
+                                                  supersedes: k % 3 == 0 ? "0123456789abcdef01234567" : nil, processedAt: processedAt)
                     let fast = document.fastEncoded()
                     let reference = (try? document.referenceEncoded()) ?? []
                     if fast != reference { localMismatches.append(name + Self.firstDifference(fast, reference)) }
@@ -64,12 +69,13 @@ import Extraction
                 }
                 local.append((k, joined))
             }
-            lock.lock()
-            for (k, bytes) in local { fastOutputs[k] = bytes }
-            mismatches += localMismatches
-            documents += localDocuments
-            lock.unlock()
+            gathered.lock.lock()
+            for (k, bytes) in local { gathered.outputs[k] = bytes }
+            gathered.mismatches += localMismatches
+            gathered.documents += localDocuments
+            gathered.lock.unlock()
         }
+        let documents = gathered.documents, mismatches = gathered.mismatches, fastOutputs = gathered.outputs
         #expect(documents > 2_000)
         #expect(mismatches.isEmpty, "\(mismatches.count) documents differ; first: \(mismatches.prefix(3))")
 
@@ -125,7 +131,7 @@ import Extraction
     }
 
     static func firstDifference(_ a: [UInt8], _ b: [UInt8]) -> String {
-        let k = zip(a, b).firstIndex { $0 != $1 } ?? min(a.count, b.count)
+        let k = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
         let context = { (x: [UInt8]) in String(decoding: x[max(0, k - 60)..<min(x.count, k + 60)], as: UTF8.self) }
         return ": at byte \(k): fast …\(context(a))… reference …\(context(b))…"
     }
