@@ -103,10 +103,4 @@ final class GroupCommit {
             throw error
         }
     }
-
-    /// Drops what was staged (an error before commit).
-    func discard() {
-        for s in staged { unlinkat(s.directory.fd, s.temporary, 0) }
-        staged.removeAll()
-    }
 }
