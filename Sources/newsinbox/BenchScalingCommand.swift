@@ -1,6 +1,7 @@
 import ArgumentParser
 import Extraction
 import Foundation
+import NewsInbox
 
 /// `newsinbox bench scaling`: the cost of one article as it grows, stage by stage.
 ///
@@ -29,7 +30,7 @@ struct BenchScalingCommand: ParsableCommand {
                 .trimmingCharacters(in: .whitespacesAndNewlines)
         }
         let kilobytes = sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        let extractor = Extractor(models: try ExtractionModels.load(directory: modelDir))
+        let extractor = Extractor(models: try ExtractionModels.load(searching: ModelDirectory.candidates(configured: modelDir)))
 
         var table = BenchTable(["KB", "total cpu s", "s/MB"] + Self.stages.map { "\($0) s/MB" })
         var points: [BenchJSON] = []

@@ -35,7 +35,7 @@ import Extraction
         }
         let paths = Self.corpusFiles()
         #expect(paths.count > 2_000, "expected the whole BBC corpus and the format samples, found \(paths.count) files")
-        let processor = ArticleProcessor(extractor: Extractor(models: try ExtractionModels.load()))
+        let processor = ArticleProcessor(extractor: Extractor(models: try ExtractionModels.load(searching: ModelDirectory.candidates(configured: nil))))
         ArticleReading.prepare()
         let processedAt = Date(timeIntervalSince1970: 1_764_600_000.75)
 
