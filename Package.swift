@@ -32,7 +32,12 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "CLinuxShim"),
+        // libfiu failure points around the calls its POSIX preload does not wrap, in debug builds only:
+        // release builds (and the .deb) neither define FIU_ENABLE nor link libfiu.
+        .target(
+            name: "CLinuxShim",
+            cSettings: [.define("FIU_ENABLE", .when(configuration: .debug))],
+            linkerSettings: [.linkedLibrary("fiu", .when(configuration: .debug))]),
 
         .target(
             name: "ArticleReaders",

@@ -41,7 +41,7 @@ struct NewsInboxDaemonCommand: ParsableCommand {
                 print("# effective configuration\(config.map { " (from \($0))" } ?? " (built-in defaults)")")
                 print(effective.rendered(), terminator: "")
             } catch {
-                FileHandle.standardError.write(Data("newsinboxd: invalid config: \(error)\n".utf8))
+                writeToStandardError("newsinboxd: invalid config: \(error)\n")
                 throw ExitCode(1)
             }
             return
@@ -58,7 +58,7 @@ struct NewsInboxDaemonCommand: ParsableCommand {
             try daemon.start()
         } catch {
             logger.critical("cannot start: \(error)")
-            if useJournal { FileHandle.standardError.write(Data("newsinboxd: cannot start: \(error)\n".utf8)) }
+            if useJournal { writeToStandardError("newsinboxd: cannot start: \(error)\n") }
             throw ExitCode(1)
         }
         dispatchMain()
