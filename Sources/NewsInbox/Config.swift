@@ -17,6 +17,8 @@ public struct DaemonConfig: Sendable, Equatable {
     /// 0 disables the periodic safety rescan.
     public var rescanInterval: Double = 60
     public var shutdownTimeout: Double = 20
+    /// An item whose extraction was under way this many times when the daemon stopped is quarantined.
+    public var maxAttempts: Int = 3
     public var ignorePatterns: [String] = [".*", "*.tmp", "*.part", "*~"]
     public var onSuccess: OnSuccess = .move
     public var adminGroup: String? = nil
@@ -123,6 +125,7 @@ extension DaemonConfig {
         case "item_timeout": itemTimeout = try duration(allowZero: false)
         case "rescan_interval": rescanInterval = try duration(allowZero: true)
         case "shutdown_timeout": shutdownTimeout = try duration(allowZero: false)
+        case "max_attempts": maxAttempts = try integer(1...1000)
         case "ignore_patterns":
             ignorePatterns = value.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         case "on_success":
@@ -212,6 +215,7 @@ extension DaemonConfig {
         lines.append("item_timeout = \(Self.renderDuration(itemTimeout))")
         lines.append("rescan_interval = \(Self.renderDuration(rescanInterval))")
         lines.append("shutdown_timeout = \(Self.renderDuration(shutdownTimeout))")
+        lines.append("max_attempts = \(maxAttempts)")
         lines.append("ignore_patterns = \(ignorePatterns.joined(separator: ", "))")
         lines.append("on_success = \(onSuccess.rawValue)")
         lines.append("admin_group = \(adminGroup ?? "")")

@@ -95,6 +95,7 @@ extension Pipeline {
         try to.sync()
         try? from.unlink(base + ".error.json")
         try? from.sync()
+        attempts.clear(file)  // a quarantined item starts again with no attempts against it
         let item = WorkItem(file: file, arrived: .now(), resumed: false)
         inFlight[file] = item
         ready.append(item)

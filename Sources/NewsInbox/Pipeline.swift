@@ -42,6 +42,11 @@ public final class Pipeline: @unchecked Sendable {
     var unclaimable: [String: String] = [:]
     var inFlight: [String: WorkItem] = [:]
     var ready = Deque<WorkItem>()
+    /// Resumed items whose extraction a crash interrupted: extracted one at a time, before `ready`
+    /// (see Pipeline+Recovery.swift).
+    var suspects = Deque<WorkItem>()
+    var extractingAlone: WorkItem?
+    var attempts: Attempts!
     var running = 0
     var writesInProgress = 0
     /// Items waiting for the writer: written together as the next batch (group commit).
@@ -73,6 +78,8 @@ public final class Pipeline: @unchecked Sendable {
         var failedName: String?
         var record: ItemRecord
         var outcome: Outcome?
+        /// Extractions started without finishing, counting those of earlier runs (`state/attempts/`).
+        var attempts = 0
 
         init(file: String, arrived: DispatchTime, resumed: Bool) {
             self.file = file
@@ -101,21 +108,19 @@ public final class Pipeline: @unchecked Sendable {
 
     /// Resumes what a crash left in processing/, starts watching, and queues the start-up scan.
     func start() throws {
-        let removed = AtomicFile.removeStaleTemporaries(in: outputs.directory)
+        // Sidecars in failed/ are staged as temporaries too.
+        let removed = AtomicFile.removeStaleTemporaries(in: outputs.directory) + AtomicFile.removeStaleTemporaries(in: spool.failed)
         if removed > 0 { logger.notice("removed \(removed) incomplete output temporaries left by a crash") }
         let leftovers = try spool.leftoverItems()
+        attempts = try Attempts(statePath: config.state)
         watcher = InboxWatcher(inboxPath: config.inbox, queue: intake, logger: logger) { [unowned self] signal in
             self.handle(signal)
         }
         try watcher.start()
         intake.async { [self] in
-            if !leftovers.isEmpty { logger.notice("resuming \(leftovers.count) items left in processing/ by an earlier run") }
-            for file in leftovers {
-                let item = WorkItem(file: file, arrived: .now(), resumed: true)
-                inFlight[file] = item
-                ready.append(item)
-            }
+            resume(leftovers)
             scan("", reason: .startup)
+            pump()  // the resumed items start now, whether or not the scan found anything new
         }
     }
 
@@ -165,12 +170,15 @@ public final class Pipeline: @unchecked Sendable {
             pendingNames.remove(next.file)
             claim(next)
         }
-        while running < config.effectiveWorkers, let item = ready.popFirst() {
+        while let item = nextToExtract() {
             running += 1
+            item.attempts += 1
+            let attempt = item.attempts
             work.async { [self] in
-                let outcome = process(item)
+                let outcome = processRecordingAttempt(item, attempt: attempt)
                 intake.async { [self] in
                     running -= 1
+                    if extractingAlone === item { extractingAlone = nil }
                     item.outcome = outcome
                     write(item)
                     pump()
@@ -216,7 +224,7 @@ public final class Pipeline: @unchecked Sendable {
 
     // MARK: - Work (concurrent): read, extract, encode
 
-    private func process(_ item: WorkItem) -> Outcome {
+    func process(_ item: WorkItem) -> Outcome {
         let deadline = Deadline.after(seconds: config.itemTimeout)
         let t0 = DispatchTime.now()
         let contents: SourceFile.Contents

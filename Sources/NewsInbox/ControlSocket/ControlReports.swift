@@ -86,12 +86,14 @@ extension ControlCommands {
         p.intake.async { [self] in
             let now = DispatchTime.now()
             let readyFiles = Set(p.ready.map(\.file))
+            let suspectFiles = Set(p.suspects.map(\.file))
             let stalledFiles = Set(p.stalled.map(\.file))
             // Only state owned by intake is read here: workers write item.record concurrently.
             let flying = p.inFlight.values.sorted { $0.claimed.uptimeNanoseconds < $1.claimed.uptimeNanoseconds }.prefix(limit).map { item in
                 (file: item.file, resumed: item.resumed, seconds: Double(micros(item.claimed, now)) / 1e6,
                  stage: stalledFiles.contains(item.file) ? "stalled: output not writable"
                     : readyFiles.contains(item.file) ? "claimed, waiting for a worker"
+                    : suspectFiles.contains(item.file) ? "resumed: its extraction was under way at a crash; waiting to be extracted alone"
                     : item.outcome != nil ? "writing" : "reading and extracting")
             }
             let waiting = p.pending.prefix(limit).map { (file: $0.file, seconds: Double(micros($0.arrived, now)) / 1e6) }
