@@ -1,7 +1,6 @@
 import ArgumentParser
 
 /// `newsinbox`: the offline tool. Extract one file, evaluate against gold data, train, benchmark.
-@main
 struct NewsInboxTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsinbox",

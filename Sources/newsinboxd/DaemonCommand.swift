@@ -64,5 +64,3 @@ struct NewsInboxDaemonCommand: ParsableCommand {
         dispatchMain()
     }
 }
-
-NewsInboxDaemonCommand.main()
