@@ -93,9 +93,9 @@ import Testing
 
         // Run 1: the poison and a slow companion are extracted side by side when the daemon dies.
         let poison = "poison-\(tag).txt", companion = "companion-\(tag).txt"
-        let poisonBody = Self.longArticle(paragraphs: 900, tag: tag)
+        let poisonBody = Self.longArticle(paragraphs: 500, tag: tag)
         try d.dropByRename(poison, poisonBody)
-        try drop(companion, Self.longArticle(paragraphs: 300, tag: tag + "-companion"))
+        try drop(companion, Self.longArticle(paragraphs: 250, tag: tag + "-companion"))
         try d.waitUntil("both are being extracted", timeout: 120) {
             Self.attemptsOnRecord(d, poison) == 1 && Self.attemptsOnRecord(d, companion) == 1
         }
