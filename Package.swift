@@ -4,8 +4,10 @@ import PackageDescription
 // Module layout (see README "Source layout"):
 //   ArticleReaders  bytes -> [Article]        (format sniffing, one reader per format)
 //   Extraction      text  -> Extraction       (tokens, entities, time, quotes, figures, summary)
-//   Control         the control socket's wire protocol, client and peer credentials
-//   NewsInbox       the daemon's engine: watch, spool, pipeline, output, journal, config
+//   Control         the control plane's shared half: wire protocol, command names, typed replies
+//                   (Codable), client, peer credentials; FoundationEssentials only (newsinboxctl's side)
+//   NewsInbox       the daemon's engine: watch, spool, pipeline, output, journal, config, model search;
+//                   the control commands see the pipeline only through snapshot() and perform(_:)
 let package = Package(
     name: "NewsInbox",
     products: [
@@ -40,6 +42,10 @@ let package = Package(
             name: "CLinuxShim",
             cSettings: [.define("FIU_ENABLE", .when(configuration: .debug))],
             linkerSettings: [.linkedLibrary("fiu", .when(configuration: .debug))]),
+        // The three tools' shared exit statuses (usage errors exit 2).
+        .target(
+            name: "CommandLineSupport",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .target(
             name: "ArticleReaders",
@@ -61,7 +67,7 @@ let package = Package(
         .target(
             name: "NewsinboxdCommand",
             dependencies: [
-                "NewsInbox",
+                "NewsInbox", "Control", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -69,14 +75,14 @@ let package = Package(
         .target(
             name: "NewsinboxctlCommand",
             dependencies: [
-                "Control",
+                "Control", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/newsinboxctl"),
         .target(
             name: "NewsinboxToolCommand",
             dependencies: [
-                "NewsInbox", "ArticleReaders", "Extraction",
+                "NewsInbox", "ArticleReaders", "Extraction", "Control", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/newsinbox"),

@@ -488,6 +488,23 @@ if [ -n "$exposure" ] && awk -v e="$exposure" 'BEGIN { exit !(e <= 2.0) }'; then
 else
     fail "systemd-analyze security newsinboxd.service: exposure <= 2.0" "${exposure:-not reported}"
 fi
+# --- The journal catalog: journalctl -x explains a failed article ------------------------------
+# Random bytes (with NULs) fail as "binary content"; the failure's catalog entry, installed by the
+# package in /usr/lib/systemd/catalog/ and compiled by postinst, says what to do with this very file.
+as_user producer sh -c 'umask 077; head -c 4096 /dev/urandom > /var/spool/newsinbox/inbox/.e2e-catalog.bin.part \
+    && mv /var/spool/newsinbox/inbox/.e2e-catalog.bin.part /var/spool/newsinbox/inbox/e2e-catalog.bin'
+if wait_for 60 inside test -e /var/spool/newsinbox/state/failed/e2e-catalog.bin.error.json; then
+    inside journalctl --sync
+    explained=$(inside journalctl -x -u newsinboxd.service MESSAGE_ID=5f2552e3835a436eb99c20552f3d4b01 ARTICLE_FILE=e2e-catalog.bin --no-pager 2>&1)
+    if echo "$explained" | grep -q "newsinboxctl retry e2e-catalog.bin"; then
+        pass "journalctl -x shows the catalog's explanation of a failed article" "$(echo "$explained" | grep -m1 'Subject:' | sed 's/^ *//')"
+    else
+        fail "journalctl -x shows the catalog's explanation of a failed article" "$(echo "$explained" | tail -5 | paste -sd' ')"
+    fi
+else
+    fail "journalctl -x shows the catalog's explanation of a failed article" "e2e-catalog.bin never reached failed/"
+fi
+
 failed_units=$(inside systemctl --failed --no-legend --plain | awk '{print $1}' | grep newsinbox)
 [ -z "$failed_units" ] && pass "no newsinbox unit is failed at the end" || fail "no newsinbox unit is failed at the end" "$failed_units"
 

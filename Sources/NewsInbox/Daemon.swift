@@ -25,9 +25,10 @@ public final class Daemon: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// Reads the config file (if any) and applies the command-line overrides.
+    /// The effective config: built-in defaults, the systemd-provided directories, the config file and its
+    /// drop-ins (if a file is given), then the command-line overrides.
     public static func loadConfig(path: String?, overrides: (inout DaemonConfig) -> Void) throws -> DaemonConfig {
-        var config = try path.map { try DaemonConfig.load(path: $0) } ?? DaemonConfig()
+        var config = try path.map { try DaemonConfig.load(path: $0) } ?? DaemonConfig.builtIn()
         overrides(&config)
         try config.validate()
         return config.resolvingPaths()
@@ -38,10 +39,11 @@ public final class Daemon: @unchecked Sendable {
         let config = try Self.loadConfig(path: configPath, overrides: overrides)
         sharedLogLevel.withLock { $0 = Logger.Level(rawValue: config.logLevel) ?? .info }
         ArticleReading.prepare()  // libxml2's global set-up, before any worker thread exists
-        let models = try ExtractionModels.load(directory: config.modelDir)
+        let models = try ExtractionModels.load(searching: ModelDirectory.candidates(configured: config.modelDir))
         let spool = try Spool(inboxPath: config.inbox, statePath: config.state)
         try spool.lockExclusively()
-        let outputs = try OutputStore(outputPath: config.output, statePath: config.state)
+        let outputs = try OutputStore(outputPath: config.output)
+        let versions = StoryVersions(directory: try Directory.open(config.state, create: true).subdirectory("versions", create: true))
         let journalEnabled: Bool
         switch config.journal {
         case .on: journalEnabled = true
@@ -51,7 +53,7 @@ public final class Daemon: @unchecked Sendable {
             if !journalEnabled { logger.notice("no journald socket: per-article journal entries are off") }
         }
         let processor = ArticleProcessor(extractor: Extractor(models: models))
-        pipeline = Pipeline(config: config, spool: spool, outputs: outputs,
+        pipeline = Pipeline(config: config, spool: spool, outputs: outputs, versions: versions,
                             journal: JournalSink(enabled: journalEnabled, logger: logger), processor: processor, logger: logger)
         commands = ControlCommands(daemon: self, logger: logger)
         control = ControlServer(path: config.controlSocket, logger: logger) { [commands] request, peer, reply in

@@ -1,6 +1,7 @@
 import DequeModule
 import Dispatch
 import Foundation
+import Glibc
 
 /// What a crash left behind, and how an article that kills the process is kept from doing it forever.
 ///
@@ -24,32 +25,35 @@ extension Pipeline {
         // Markers of items that finished after their marker was written (the crash came in between).
         for file in recorded.keys where !left.contains(file) { attempts.clear(file) }
         var quarantined: [WorkItem] = []
+        var found: [WorkItem] = []
         for file in leftovers {
-            let item = WorkItem(file: file, arrived: .now(), resumed: true)
+            var item = WorkItem(file: file, arrived: .now(), resumed: true)
             item.attempts = recorded[file] ?? 0
-            inFlight[file] = item
             if item.attempts >= config.maxAttempts {
+                inFlight[file] = item
                 quarantined.append(item)
             } else if item.attempts > 0 {
-                suspects.append(item)
+                inFlight[file] = item
+                found.append(item)
             } else {
-                ready.append(item)
+                admit(item)
             }
         }
         // The least suspicious first: they are the likeliest to finish, and fewer wait behind a poison.
-        suspects = Deque(suspects.sorted { ($0.attempts, $0.file) < ($1.attempts, $1.file) })
+        suspects = Deque(found.sorted { ($0.attempts, $0.file) < ($1.attempts, $1.file) })
         if !leftovers.isEmpty {
             logger.notice("resuming \(leftovers.count) items left in processing/ by an earlier run\(suspects.isEmpty ? "" : ": \(suspects.count) were being extracted when it stopped and go first, one at a time")\(quarantined.isEmpty ? "" : "; \(quarantined.count) quarantined")")
         }
         for item in quarantined { quarantine(item) }
     }
 
-    /// Sends an item to failed/ without extracting it again.
+    /// Sends an item to failed/ without extracting it again, through the ordinary write stage.
     private func quarantine(_ item: WorkItem) {
+        var item = item
         let sha = (try? SourceFile.read(item.file, in: spool.processing, limit: config.maxFileSize)).map { SHA256.hex($0.bytes) }
         let reason = "the daemon stopped \(item.attempts) times while extracting it (max_attempts = \(config.maxAttempts)), so it is set aside; `newsinboxctl retry` brings it back"
         logger.error("quarantined \(item.file): \(reason)")
-        item.outcome = .failed(.init(stage: "quarantine", reason: reason), sha256: sha)
+        item.outcome = .failed(.init(stage: "quarantine", reason: reason, sha256: sha))
         write(item)
     }
 
@@ -58,23 +62,31 @@ extension Pipeline {
         if extractingAlone != nil { return nil }
         if !suspects.isEmpty {
             guard running == 0 else { return nil }
-            extractingAlone = suspects.removeFirst()
-            return extractingAlone
+            let item = suspects.removeFirst()
+            extractingAlone = item.file
+            return item
         }
         guard running < config.effectiveWorkers else { return nil }
         return ready.popFirst()
     }
 
-    /// `process` with its attempt on record in `state/attempts/` for as long as it runs. Runs on `work`.
-    func processRecordingAttempt(_ item: WorkItem, attempt: Int) -> Outcome {
-        do {
-            try attempts.begin(item.file, attempt: attempt)
-        } catch {
-            // Extraction goes on (refusing would stop the daemon on a full state disk); only a crash
-            // during this one attempt would go uncounted.
-            logger.warning("cannot record the extraction attempt of \(item.file): \(error)")
+    /// A claimed source that could not be opened or read for a reason of the disk's, not the article's
+    /// (EIO, ENOSPC, EDQUOT, EMFILE, ENFILE, ENOMEM), is read again in 2 s, up to 5 times, before it
+    /// fails with that reason: an article whose output a crash left behind must not end in failed/ too
+    /// because of one bad read (the libfiu test found this). Call on intake.
+    func retryIfTransient(_ item: WorkItem, _ failure: ArticleProcessor.Failure) -> Bool {
+        guard failure.stage == "open", let e = failure.errno, [EIO, ENOSPC, EDQUOT, EMFILE, ENFILE, ENOMEM].contains(e),
+              item.readRetries < 5 else { return false }
+        var item = item
+        item.readRetries += 1
+        inFlight[item.file] = item
+        logger.warning("cannot read \(item.file) (\(failure.reason)); reading it again in 2 s")
+        let file = item.file
+        intake.asyncAfter(deadline: .now() + 2) { [self] in
+            guard let current = inFlight[file], current.outcome == nil else { return }
+            ready.append(current)
+            pump()
         }
-        defer { attempts.clear(item.file) }
-        return process(item)
+        return true
     }
 }

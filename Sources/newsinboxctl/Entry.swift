@@ -1,17 +1,6 @@
 import ArgumentParser
+import CommandLineSupport
 import Glibc
-
-/// One line on stderr (fd 2 directly: the C `stderr` global is not concurrency-safe in Swift 6).
-func printToStandardError(_ message: String) {
-    let line = Array((message + "\n").utf8)
-    var offset = 0
-    while offset < line.count {
-        let n = line[offset...].withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 { return }
-        offset += n
-    }
-}
 
 /// The control tool's entry point, called by the `newsinboxctl` executable and by the multi-call binary.
 public enum NewsinboxctlEntry {

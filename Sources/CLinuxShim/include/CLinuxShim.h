@@ -38,6 +38,11 @@ int cshim_mkdirat(int dirfd, const char *path, mode_t mode);
 /// unlinkat(2). Failure point newsinbox/io/unlinkat.
 int cshim_unlinkat(int dirfd, const char *path, int flags);
 
+/// fsetxattr(2) / fgetxattr(2) (<sys/xattr.h> is not imported by Glibc): the write stage names an
+/// output's source in `user.newsinbox.source`. Return 0 / the value's length, or -1 with errno.
+int cshim_fsetxattr(int fd, const char *name, const void *value, size_t size);
+ssize_t cshim_fgetxattr(int fd, const char *name, void *value, size_t size);
+
 /// Line-buffer stdout and stderr (Swift's stdout is block-buffered under systemd).
 void cshim_line_buffer_stdio(void);
 

@@ -1,6 +1,7 @@
 import Foundation
 import CLinuxShim
 import Glibc
+import Logging
 
 /// Extraction attempts that survive a crash of the process: `state/attempts/<file>` (the item's name
 /// as dropped, feed directories included), one line per attempt, written just before the item is read
@@ -29,6 +30,19 @@ final class Attempts: @unchecked Sendable {
         let line = Array("attempt \(number) by pid \(getpid()) at \(ISO8601DateFormatter().string(from: Date()))\n".utf8)
         let written = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress!, $0.count) }
         guard written == line.count else { throw SystemError("write", "\(dir.path)/\(name)") }
+    }
+
+    /// Runs `body` (a worker's read and extraction) with attempt `number` of `file` on record.
+    func recording<T>(_ file: String, attempt number: Int, logger: Logger, _ body: () -> T) -> T {
+        do {
+            try begin(file, attempt: number)
+        } catch {
+            // Extraction goes on (refusing would stop the daemon on a full state disk); only a crash
+            // during this one attempt would go uncounted.
+            logger.warning("cannot record the extraction attempt of \(file): \(error)")
+        }
+        defer { clear(file) }
+        return body()
     }
 
     /// The extraction of `file` ended (or it left processing/ another way): forget its attempts.
