@@ -8,6 +8,10 @@ import PackageDescription
 //                   (Codable), client, peer credentials; FoundationEssentials only (newsinboxctl's side)
 //   NewsInbox       the daemon's engine: watch, spool, pipeline, output, journal, config, model search;
 //                   the control commands see the pipeline only through snapshot() and perform(_:)
+/// Imports are internal unless a file says `public import`, and existentials are spelled `any`. On for
+/// the control plane's modules so far; the others follow as their files settle.
+let strictModules: [SwiftSetting] = [.enableUpcomingFeature("InternalImportsByDefault"), .enableUpcomingFeature("ExistentialAny")]
+
 let package = Package(
     name: "NewsInbox",
     products: [
@@ -25,6 +29,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        // The metrics: swift-metrics' API, swift-prometheus' registry and text exposition.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -53,13 +60,16 @@ let package = Package(
         .target(name: "Extraction"),
         .target(
             name: "Control",
-            dependencies: ["CLinuxShim"]),
+            dependencies: ["CLinuxShim"],
+            swiftSettings: strictModules),
         .target(
             name: "NewsInbox",
             dependencies: [
                 "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
 
         // The three tools' commands are libraries, so that the package can ship them as one
@@ -78,7 +88,8 @@ let package = Package(
                 "Control", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Sources/newsinboxctl"),
+            path: "Sources/newsinboxctl",
+            swiftSettings: strictModules),
         .target(
             name: "NewsinboxToolCommand",
             dependencies: [
