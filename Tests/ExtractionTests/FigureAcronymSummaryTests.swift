@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Extraction
 
@@ -97,7 +98,7 @@ func analysedText(_ text: String) -> AnalysedText {
 
 @Suite struct SummaryTests {
     @Test func seedEndToEnd() throws {
-        guard let seed = SharedCorpora.seed() else { return }
+        let seed = try SharedCorpora.seed()
         let extraction = try Extractor(models: ExtractionModels()).extract(seed)
         // Figures and acronyms of the seed.
         #expect(extraction.figures.contains { $0.text == "over 80 people" && $0.verb == "killed" })

@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func seedQuotesHaveTheirTextsAndCues() throws {
-        guard let seed = SharedCorpora.seed() else { return }
+        let seed = try SharedCorpora.seed()
         let extraction = try Extractor(models: ExtractionModels()).extract(seed)
         let marked = extraction.quotes.filter { $0.kind != .reported }
         #expect(marked.count == 4)
@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func seedSpeakersResolveToHandBuiltEntities() throws {
-        guard let seed = SharedCorpora.seed() else { return }
+        let seed = try SharedCorpora.seed()
         let list = entities(seed.text, [
             ("Foreign Office", .org, ["Foreign Office"]),
             ("Derek Chollet", .person, ["Derek Chollet", "Chollet"]),

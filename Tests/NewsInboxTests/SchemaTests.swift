@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import NewsInbox
 import Extraction
 
@@ -9,13 +10,13 @@ import Extraction
         .deletingLastPathComponent().appendingPathComponent("schema/newsinbox.article-1.schema.json").path
 
     @Test func extractOutputValidatesAgainstTheShippedSchema() throws {
-        guard let seed = Corpora.bytes("seed/dawn-2023-02-12.txt") else { print("skipped: ../shared/corpora absent"); return }
+        let seed = try Requirement.value(Corpora.bytes("seed/dawn-2023-02-12.txt"), Corpora.absent())
         let check = Process()
         check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         check.arguments = ["python3", "-c", "import jsonschema"]
         check.standardError = FileHandle.nullDevice
         try check.run(); check.waitUntilExit()
-        guard check.terminationStatus == 0 else { print("skipped: python3 jsonschema is not installed"); return }
+        try Requirement.check(check.terminationStatus == 0, "python3 jsonschema is not installed")
 
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("schema-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
