@@ -120,14 +120,14 @@ public final class Daemon: @unchecked Sendable {
         }
         let changes = pipeline.config.changes(to: new)
         if checkOnly {
-            return .success(.object(["valid": .bool(true), "changes": .array(changes.map { .string($0) })]))
+            return .success(ReloadReply(valid: true, changes: changes))
         }
         ServiceManager.reloading()
         let notes = pipeline.apply(new)
         sharedLogLevel.withLock { $0 = Logger.Level(rawValue: pipeline.config.logLevel) ?? .info }
         logger.notice("config reloaded: \(changes.isEmpty ? "no changes" : changes.joined(separator: "; "))\(notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")")")
         ServiceManager.ready(status: pipeline.statusLine())
-        return .success(.object(["changes": .array(changes.map { .string($0) }), "notes": .array(notes.map { .string($0) })]))
+        return .success(ReloadReply(changes: changes, notes: notes))
     }
 
     /// Stop claiming, finish in-flight work within shutdown_timeout, then exit 0. Call on intake.

@@ -24,24 +24,24 @@ extension ControlCommands {
             work.async { [self] in
                 let entries = all ? failedEntries() : failedEntries(matching: argument!, target: target)
                 guard !entries.isEmpty else {
-                    reply(all ? .success(.object(["retried": .array([]), "skipped": .array([])]))
+                    reply(all ? .success(RetryReply(retried: [], skipped: []))
                               : .failure(.notFound, "nothing in failed/ matches '\(argument!)'"))
                     return
                 }
                 p.intake.async { [self] in
-                    var retried: [JSONValue] = []
-                    var skipped: [JSONValue] = []
+                    var retried: [String] = []
+                    var skipped: [RetryReply.Skipped] = []
                     for entry in entries.reversed() {  // oldest first
                         do {
                             try p.retryFailed(name: entry.name, as: entry.file)
-                            retried.append(.string(entry.file))
+                            retried.append(entry.file)
                         } catch {
-                            skipped.append(.object(["file": .string(entry.file), "reason": .string("\(error)")]))
+                            skipped.append(.init(file: entry.file, reason: "\(error)"))
                         }
                     }
                     logger.notice("retry of \(retried.count) failed items requested by uid \(peer.uid) pid \(peer.pid)")
-                    let result = JSONValue.object(["retried": .array(retried), "skipped": .array(skipped)])
-                    reply(retried.isEmpty ? .failure(.failed, "nothing retried: \(skipped.compactMap { $0["reason"]?.stringValue }.joined(separator: "; "))") : .success(result))
+                    reply(retried.isEmpty ? .failure(.failed, "nothing retried: \(skipped.map(\.reason).joined(separator: "; "))")
+                                          : .success(RetryReply(retried: retried, skipped: skipped)))
                 }
             }
         }
@@ -60,7 +60,7 @@ extension ControlCommands {
             let config = p.config
             work.async { [self] in
                 let outputPath = p.outputs.path(for: id)
-                guard let document = Self.json(contentsOf: outputPath), let file = document["source"]?["file"]?.stringValue,
+                guard let document = Self.jsonObject(contentsOf: outputPath), let file = document["source"]?["file"]?.stringValue,
                       let sha = document["source"]?["sha256"]?.stringValue else {
                     reply(.failure(.notFound, "no output \(outputPath) for \(id)"))
                     return
@@ -145,11 +145,8 @@ extension ControlCommands {
                         }
                         p.history.upsert(record)
                         logger.notice("reprocessed \(id) from done/\(directory.isEmpty ? "" : directory + "/")\(kept) for uid \(peer.uid) pid \(peer.pid)")
-                        reply(.success(.object([
-                            "id": .string(id), "file": .string(file), "outputs": .array(written.map { .string($0) }),
-                            "headline": record.headline.map { .string($0) } ?? .null,
-                            "extract_usec": .int(Int(micros(t0, t1))),
-                        ])))
+                        reply(.success(ReprocessReply(id: id, file: file, outputs: written, headline: record.headline,
+                                                      extractUsec: Int(micros(t0, t1)))))
                     }
                 }
             }

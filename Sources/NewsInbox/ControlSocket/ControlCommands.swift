@@ -20,79 +20,76 @@ final class ControlCommands: @unchecked Sendable {
     /// Serial: disk work for the control socket, one command at a time, never on intake.
     let work = DispatchQueue(label: "newsinbox.control.work")
 
+    /// Who may run it is the command name's `mutates` (Control), shared with newsinboxctl.
     struct Command: Sendable {
-        /// Changes the daemon: needs root, the daemon's user or the admin group.
-        var mutates: Bool
         var run: @Sendable (ControlCommands, ControlRequest, PeerCredentials, @escaping Reply) -> Void
     }
 
-    static let table: [String: Command] = [
+    /// Every command's handler, by name: what a command does lives here, its reply type in Control.
+    static let table: [ControlCommandName: Command] = [
         // Through intake, so a pong also means the start-up work queued before it (the first scan) is done.
-        "ping": Command(mutates: false) { c, _, _, reply in c.onIntake(reply) { .success(.string("pong")) } },
-        "status": Command(mutates: false) { c, _, _, reply in c.onIntake(reply) { .success(c.status()) } },
-        "stats": Command(mutates: false) { c, _, _, reply in c.onIntake(reply) { .success(c.stats()) } },
-        "queue": Command(mutates: false) { c, r, _, reply in c.queue(limit: c.limit(r), reply) },
-        "recent": Command(mutates: false) { c, r, _, reply in c.recent(limit: c.limit(r), reply) },
-        "failed": Command(mutates: false) { c, r, _, reply in c.failed(limit: c.limit(r), reply) },
-        "show": Command(mutates: false) { c, r, _, reply in c.show(r.args["target"]?.stringValue, reply) },
-        "why": Command(mutates: false) { c, r, _, reply in c.why(r.args["target"]?.stringValue, reply) },
-        "pause": Command(mutates: true) { c, _, peer, reply in
+        .ping: Command { c, _, _, reply in c.onIntake(reply) { .success(.string("pong")) } },
+        .status: Command { c, _, _, reply in c.onIntake(reply) { .success(c.status()) } },
+        .stats: Command { c, _, _, reply in c.onIntake(reply) { .success(c.stats()) } },
+        .queue: Command { c, r, _, reply in c.queue(limit: c.limit(r), reply) },
+        .recent: Command { c, r, _, reply in c.recent(limit: c.limit(r), reply) },
+        .failed: Command { c, r, _, reply in c.failed(limit: c.limit(r), reply) },
+        .show: Command { c, r, _, reply in c.show(r.args["target"]?.stringValue, reply) },
+        .why: Command { c, r, _, reply in c.why(r.args["target"]?.stringValue, reply) },
+        .pause: Command { c, _, peer, reply in
             c.onIntake(reply) {
                 let p = c.daemon.pipeline!
                 guard p.mode != .draining else { return .failure(.failed, "the daemon is draining") }
                 let was = p.mode
                 p.pause()
                 if was == .running { c.logger.notice("paused by uid \(peer.uid) pid \(peer.pid)") }
-                return .success(.object(["state": .string(p.mode.rawValue), "changed": .bool(was != p.mode),
-                                         "in_flight": .int(p.inFlight.count)]))
+                return .success(PauseReply(state: p.mode.rawValue, changed: was != p.mode, inFlight: p.inFlight.count))
             }
         },
-        "resume": Command(mutates: true) { c, _, peer, reply in
+        .resume: Command { c, _, peer, reply in
             c.onIntake(reply) {
                 let p = c.daemon.pipeline!
                 guard p.mode != .draining else { return .failure(.failed, "the daemon is draining and cannot resume") }
                 let was = p.mode
                 p.resume()
                 if was == .paused { c.logger.notice("resumed by uid \(peer.uid) pid \(peer.pid)") }
-                return .success(.object(["state": .string(p.mode.rawValue), "changed": .bool(was != p.mode),
-                                         "waiting": .int(p.pending.count)]))
+                return .success(ResumeReply(state: p.mode.rawValue, changed: was != p.mode, waiting: p.pending.count))
             }
         },
-        "rescan": Command(mutates: true) { c, _, _, reply in
+        .rescan: Command { c, _, _, reply in
             c.onIntake(reply) {
                 let p = c.daemon.pipeline!
                 guard p.mode != .draining else { return .failure(.failed, "the daemon is draining") }
                 let before = p.stats.seen
                 p.scan("", reason: .request)
-                return .success(.object(["queued": .int(p.stats.seen - before), "waiting": .int(p.pending.count),
-                                         "more_in_inbox": .bool(p.inboxHasMore)]))
+                return .success(RescanReply(queued: p.stats.seen - before, waiting: p.pending.count, moreInInbox: p.inboxHasMore))
             }
         },
-        "retry": Command(mutates: true) { c, r, peer, reply in
+        .retry: Command { c, r, peer, reply in
             c.retry(target: r.args["target"]?.stringValue, all: r.args["all_failed"]?.boolValue == true, peer: peer, reply)
         },
-        "reprocess": Command(mutates: true) { c, r, peer, reply in c.reprocess(r.args["target"]?.stringValue, peer: peer, reply) },
-        "reload": Command(mutates: true) { c, _, peer, reply in
+        .reprocess: Command { c, r, peer, reply in c.reprocess(r.args["target"]?.stringValue, peer: peer, reply) },
+        .reload: Command { c, r, peer, reply in
             c.onIntake(reply) {
+                if r.args["check"]?.boolValue == true { return c.daemon.reload(checkOnly: true) }
                 c.logger.notice("reload requested by uid \(peer.uid) pid \(peer.pid)")
                 return c.daemon.reload(checkOnly: false)
             }
         },
-        "reload-check": Command(mutates: false) { c, _, _, reply in c.onIntake(reply) { c.daemon.reload(checkOnly: true) } },
-        "log-level": Command(mutates: true) { c, r, peer, reply in
+        .logLevel: Command { c, r, peer, reply in
             guard let level = r.args["level"]?.stringValue, let parsed = Logger.Level(rawValue: level) else {
                 reply(.failure(.usage, "log-level needs one of: \(DaemonConfig.logLevels.joined(separator: ", "))"))
                 return
             }
             let old = sharedLogLevel.withLock { old in defer { old = parsed }; return old }
             c.logger.notice("log level set to \(level) (was \(old.rawValue)) by uid \(peer.uid) pid \(peer.pid)")
-            reply(.success(.object(["level": .string(level), "previous": .string(old.rawValue)])))
+            reply(.success(LogLevelReply(level: level, previous: old.rawValue)))
         },
-        "drain": Command(mutates: true) { c, _, peer, reply in
+        .drain: Command { c, _, peer, reply in
             c.daemon.pipeline.intake.async {
                 let p = c.daemon.pipeline!
                 c.logger.notice("drain requested by uid \(peer.uid) pid \(peer.pid)")
-                reply(.success(.object(["state": .string("draining"), "in_flight": .int(p.inFlight.count)])))
+                reply(.success(DrainReply(state: "draining", inFlight: p.inFlight.count)))
                 c.daemon.shutdown(reason: "drain requested over the control socket")
             }
         },
@@ -105,12 +102,11 @@ final class ControlCommands: @unchecked Sendable {
 
     /// Called on the control server's queue: authorise, then run the command where it belongs.
     func handle(_ request: ControlRequest, peer: PeerCredentials, reply: @escaping Reply) {
-        let name = request.command == "reload" && request.args["check"]?.boolValue == true ? "reload-check" : request.command
-        guard let command = Self.table[name] else {
+        guard let name = request.name, let command = Self.table[name] else {
             reply(.failure(.unknownCommand, "unknown command '\(request.command)'"))
             return
         }
-        guard command.mutates && peer.uid != 0 && peer.uid != geteuid() else {
+        guard name.mutates(args: request.args) && peer.uid != 0 && peer.uid != geteuid() else {
             logger.debug("control: '\(request.command)' from uid \(peer.uid) pid \(peer.pid)")
             command.run(self, request, peer, reply)
             return

@@ -53,13 +53,16 @@ extension ControlCommands {
         /// The article id the content would have had.
         var id: String? { sidecar["sha256"]?.stringValue.map { String($0.prefix(24)) } }
 
-        var json: JSONValue {
+        /// The sidecar, whole (so fields it gains pass through), with where the source is.
+        var item: FailedItem {
             var o = sidecar
             o["name"] = .string(name)
             o["file"] = .string(file)
             o["id"] = id.map { .string($0) } ?? .null
             if sidecar.isEmpty { o["reason"] = .string("no readable sidecar") }
-            return .object(o)
+            // Only a sidecar whose known fields have other types than this daemon writes fails here.
+            return (try? FailedItem(o)) ?? (try! FailedItem(["name": .string(name), "file": .string(file), "id": .null,
+                                                              "reason": .string("unreadable sidecar")]))
         }
     }
 
@@ -82,17 +85,14 @@ extension ControlCommands {
 
     func failedEntry(_ name: String) -> FailedEntry {
         let failed = daemon.pipeline.spool.failed
-        return FailedEntry(name: name, sidecar: Self.json(contentsOf: failed.path + "/" + name + ".error.json")?.objectValue ?? [:])
+        return FailedEntry(name: name, sidecar: Self.jsonObject(contentsOf: failed.path + "/" + name + ".error.json") ?? [:])
     }
 
     func failed(limit: Int, _ reply: @escaping Reply) {
         work.async { [self] in
             let names = failedNames()
-            reply(.success(.object([
-                "total": .int(names.count),
-                "directory": .string(daemon.pipeline.spool.failed.path),
-                "failed": .array(names.prefix(limit).map { failedEntry($0).json }),
-            ])))
+            reply(.success(FailedReply(total: names.count, directory: daemon.pipeline.spool.failed.path,
+                                       failed: names.prefix(limit).map { failedEntry($0).item })))
         }
     }
 
@@ -134,28 +134,27 @@ extension ControlCommands {
             let key = isID ? argument : target!.relative
             // An id's own record is the one that wrote its output; duplicates of it name the id too.
             var found = (isID ? p.history.recent(limit: 1, where: { $0.ids.contains(argument) && !$0.outputPaths.isEmpty }).first : nil)
-                .map(Self.json) ?? p.history.find(key).map(Self.json)
+                ?? p.history.find(key)
             if found == nil, isID, argument.split(separator: "-").count == 1 {
-                found = p.history.find(argument + "-1").map(Self.json)
+                found = p.history.find(argument + "-1")
             }
-            var state: JSONValue = .null
+            var state: String?
             if let file = target?.relative, target?.place == .inbox {
-                if p.inFlight[file] != nil { state = .string("in flight") }
-                else if let i = p.pending.firstIndex(where: { $0.file == file }) { state = .string("waiting, position \(i + 1)") }
+                if p.inFlight[file] != nil { state = "in flight" }
+                else if let i = p.pending.firstIndex(where: { $0.file == file }) { state = "waiting, position \(i + 1)" }
             }
             let record = found, now = state
             let outputDir = p.outputs.directory.path
             let spool = p.spool
             let limit = p.config.maxFileSize
             work.async { [self] in
-                var o: [String: JSONValue] = ["query": .string(argument), "record": record ?? .null, "now": now]
-                var ids: [String] = record?["ids"]?.arrayValue?.compactMap(\.stringValue) ?? []
+                var ids: [String] = record?.ids ?? []
                 if isID && !ids.contains(argument) { ids.insert(argument, at: 0) }
-                var locations: [JSONValue] = []
+                var locations: [String] = []
                 if let target {
                     for (dir, place) in [(spool.inbox, "inbox"), (spool.processing, "processing"), (spool.done, "done")]
                     where (target.place.rawValue == place || target.asDropped) && Self.exists(target.relative, in: dir) {
-                        locations.append(.string(dir.path + "/" + target.relative))
+                        locations.append(dir.path + "/" + target.relative)
                         // A finished source: its content names its output.
                         if place == "done", ids.isEmpty, let id = Self.articleID(of: target.relative, in: dir, limit: limit) {
                             ids.append(id)
@@ -163,21 +162,19 @@ extension ControlCommands {
                     }
                 }
                 let failures = failedEntries(matching: argument, target: target)
-                for f in failures { locations.append(.string(spool.failed.path + "/" + f.name)) }
-                o["failure"] = failures.first?.json ?? .null
-                var outputs: [JSONValue] = []
+                for f in failures { locations.append(spool.failed.path + "/" + f.name) }
+                var outputs: [OutputSummary] = []
                 for id in ids {
                     for candidate in [id, id + "-1"] where outputs.isEmpty || candidate == id {
                         if let summary = Self.outputSummary(id: candidate, directory: outputDir) { outputs.append(summary) }
                     }
                 }
-                o["outputs"] = .array(outputs)
-                o["locations"] = .array(locations)
                 if record == nil && outputs.isEmpty && failures.isEmpty && locations.isEmpty {
                     reply(.failure(.notFound, "nothing known about '\(argument)': not in the recent history, the output directory or the spool"))
                     return
                 }
-                reply(.success(.object(o)))
+                reply(.success(ShowReply(query: argument, record: record, now: now, failure: failures.first?.item,
+                                         outputs: outputs, locations: locations)))
             }
         }
     }
@@ -196,9 +193,9 @@ extension ControlCommands {
     }
 
     /// What `out/ID.json` says, in brief: source, article, extraction counts.
-    static func outputSummary(id: String, directory: String) -> JSONValue? {
+    static func outputSummary(id: String, directory: String) -> OutputSummary? {
         let path = directory + "/" + id + ".json"
-        guard let document = json(contentsOf: path), let object = document.objectValue else { return nil }
+        guard let object = jsonObject(contentsOf: path) else { return nil }
         var o: [String: JSONValue] = ["id": .string(id), "path": .string(path)]
         o["processed_at"] = object["processed_at"] ?? .null
         o["source"] = object["source"] ?? .null
@@ -219,7 +216,7 @@ extension ControlCommands {
         }
         o["supersedes"] = object["supersedes"] ?? .null
         o["tombstone"] = object["tombstone"] ?? .null
-        return .object(o)
+        return try? OutputSummary(o)
     }
 
     // MARK: - why
@@ -271,7 +268,7 @@ extension ControlCommands {
     }
 
     /// Every reason that applies, most decisive first; `verdict` is the first one's message.
-    func explain(_ s: WhySnapshot) -> JSONValue {
+    func explain(_ s: WhySnapshot) -> WhyReply {
         var reasons: [(code: String, message: String)] = []
         let file = s.target.relative
         let path = s.inbox.path + "/" + file
@@ -355,12 +352,8 @@ extension ControlCommands {
         return Self.whyResult(path: path, reasons: reasons + outlook)
     }
 
-    static func whyResult(path: String, reasons: [(code: String, message: String)]) -> JSONValue {
-        .object([
-            "path": .string(path),
-            "verdict": .string(reasons.first?.message ?? "no reason found"),
-            "reasons": .array(reasons.map { .object(["code": .string($0.code), "message": .string($0.message)]) }),
-        ])
+    static func whyResult(path: String, reasons: [(code: String, message: String)]) -> WhyReply {
+        WhyReply(path: path, reasons: reasons.map { WhyReply.Reason(code: $0.code, message: $0.message) })
     }
 
     /// Processes holding the file (device, inode) open for writing, from /proc/*/fd and fdinfo; and how many
