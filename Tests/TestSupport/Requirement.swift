@@ -57,7 +57,7 @@ extension Trait where Self == ConditionTrait {
     /// the test runs and the trait fails it with the reason before its body starts.
     public static func requires(_ condition: @autoclosure @escaping @Sendable () -> Bool, _ reason: String,
                                 sourceLocation: SourceLocation = #_sourceLocation) -> Self {
-        .enabled(Comment(rawValue: "skipped: \(reason)"), sourceLocation: sourceLocation) {
+        .enabled(Comment(rawValue: reason), sourceLocation: sourceLocation) {
             if condition() { return true }
             if Requirement.isCI { throw Requirement.Missing(reason: reason) }
             return false
