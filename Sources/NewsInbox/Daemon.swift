@@ -109,6 +109,11 @@ public final class Daemon: @unchecked Sendable {
         statusTimer = timer
     }
 
+    /// `newsinboxctl reload`: `reload(checkOnly:)` on intake, its answer to `reply`.
+    func reload(checkOnly: Bool, then reply: @escaping @Sendable (ControlResponse) -> Void) {
+        pipeline.intake.async { [self] in reply(reload(checkOnly: checkOnly)) }
+    }
+
     /// SIGHUP or `newsinboxctl reload`: a bad new config is rejected and the old one kept. Call on intake.
     func reload(checkOnly: Bool) -> ControlResponse {
         let new: DaemonConfig

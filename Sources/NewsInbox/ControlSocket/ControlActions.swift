@@ -10,11 +10,10 @@ import Glibc
 extension ControlCommands {
     func retry(target argument: String?, all: Bool, peer: PeerCredentials, _ reply: @escaping Reply) {
         guard all || !(argument ?? "").isEmpty else { reply(.failure(.usage, "retry needs an article id, a file name or --all-failed")); return }
-        let p: Pipeline = daemon.pipeline
-        p.intake.async { [self] in
+        pipeline.snapshot { [self] s in
             var resolved: Target?
             if let argument, !all, !ArticleIdentity.isID(argument) {
-                switch Self.resolve(argument, config: p.config) {
+                switch Self.resolve(argument, config: s.config) {
                 case .success(let t) where t.place == .inbox || t.place == .failed: resolved = t
                 case .success: reply(.failure(.usage, "retry takes a file in failed/ or its name as dropped")); return
                 case .failure(let response): reply(response); return
@@ -28,20 +27,12 @@ extension ControlCommands {
                               : .failure(.notFound, "nothing in failed/ matches '\(argument!)'"))
                     return
                 }
-                p.intake.async { [self] in
-                    var retried: [String] = []
-                    var skipped: [RetryReply.Skipped] = []
-                    for entry in entries.reversed() {  // oldest first
-                        do {
-                            try p.retryFailed(name: entry.name, as: entry.file)
-                            retried.append(entry.file)
-                        } catch {
-                            skipped.append(.init(file: entry.file, reason: "\(error)"))
-                        }
-                    }
+                // Oldest first.
+                pipeline.perform(.retry(entries.reversed().map { ($0.name, $0.file) })) { [self] result in
+                    guard case .retry(let retried, let skipped) = result else { return reply(refusal(result)) }
                     logger.notice("retry of \(retried.count) failed items requested by uid \(peer.uid) pid \(peer.pid)")
                     reply(retried.isEmpty ? .failure(.failed, "nothing retried: \(skipped.map(\.reason).joined(separator: "; "))")
-                                          : .success(RetryReply(retried: retried, skipped: skipped)))
+                                          : .success(RetryReply(retried: retried, skipped: skipped.map { .init(file: $0.file, reason: $0.reason) })))
                 }
             }
         }
@@ -54,10 +45,11 @@ extension ControlCommands {
             reply(.failure(.usage, "reprocess needs an article id (24 hex digits, as in out/ID.json)"))
             return
         }
-        let p: Pipeline = daemon.pipeline
-        p.intake.async { [self] in
-            guard p.mode != .draining else { reply(.failure(.failed, "the daemon is draining")); return }
-            let config = p.config
+        // The old second pipeline, kept until reprocess goes through the one pipeline (issue 13, part 1).
+        let p: Pipeline = pipeline
+        p.snapshot { [self] s in
+            guard s.mode != .draining else { reply(.failure(.failed, "the daemon is draining")); return }
+            let config = s.config
             work.async { [self] in
                 let outputPath = p.outputs.path(for: id)
                 guard let document = Self.jsonObject(contentsOf: outputPath), let file = document["source"]?["file"]?.stringValue,

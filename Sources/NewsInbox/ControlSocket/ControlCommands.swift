@@ -16,6 +16,8 @@ final class ControlCommands: @unchecked Sendable {
     typealias Reply = @Sendable (ControlResponse) -> Void
 
     unowned let daemon: Daemon
+    /// Seen only through `snapshot` and `perform` (Pipeline+Snapshot.swift) and its fixed spool.
+    var pipeline: Pipeline { daemon.pipeline }
     let logger: Logger
     /// Serial: disk work for the control socket, one command at a time, never on intake.
     let work = DispatchQueue(label: "newsinbox.control.work")
@@ -28,41 +30,32 @@ final class ControlCommands: @unchecked Sendable {
     /// Every command's handler, by name: what a command does lives here, its reply type in Control.
     static let table: [ControlCommandName: Command] = [
         // Through intake, so a pong also means the start-up work queued before it (the first scan) is done.
-        .ping: Command { c, _, _, reply in c.onIntake(reply) { .success(.string("pong")) } },
-        .status: Command { c, _, _, reply in c.onIntake(reply) { .success(c.status()) } },
-        .stats: Command { c, _, _, reply in c.onIntake(reply) { .success(c.stats()) } },
+        .ping: Command { c, _, _, reply in c.pipeline.snapshot { _ in reply(.success(.string("pong"))) } },
+        .status: Command { c, _, _, reply in c.pipeline.snapshot { s in reply(.success(c.status(s))) } },
+        .stats: Command { c, _, _, reply in c.pipeline.snapshot { s in reply(.success(c.stats(s))) } },
         .queue: Command { c, r, _, reply in c.queue(limit: c.limit(r), reply) },
         .recent: Command { c, r, _, reply in c.recent(limit: c.limit(r), reply) },
         .failed: Command { c, r, _, reply in c.failed(limit: c.limit(r), reply) },
         .show: Command { c, r, _, reply in c.show(r.args["target"]?.stringValue, reply) },
         .why: Command { c, r, _, reply in c.why(r.args["target"]?.stringValue, reply) },
         .pause: Command { c, _, peer, reply in
-            c.onIntake(reply) {
-                let p = c.daemon.pipeline!
-                guard p.mode != .draining else { return .failure(.failed, "the daemon is draining") }
-                let was = p.mode
-                p.pause()
-                if was == .running { c.logger.notice("paused by uid \(peer.uid) pid \(peer.pid)") }
-                return .success(PauseReply(state: p.mode.rawValue, changed: was != p.mode, inFlight: p.inFlight.count))
+            c.pipeline.perform(.pause) { result in
+                guard case .mode(let before, let after, let inFlight, _) = result else { return reply(c.refusal(result)) }
+                if before == .running { c.logger.notice("paused by uid \(peer.uid) pid \(peer.pid)") }
+                reply(.success(PauseReply(state: after.rawValue, changed: before != after, inFlight: inFlight)))
             }
         },
         .resume: Command { c, _, peer, reply in
-            c.onIntake(reply) {
-                let p = c.daemon.pipeline!
-                guard p.mode != .draining else { return .failure(.failed, "the daemon is draining and cannot resume") }
-                let was = p.mode
-                p.resume()
-                if was == .paused { c.logger.notice("resumed by uid \(peer.uid) pid \(peer.pid)") }
-                return .success(ResumeReply(state: p.mode.rawValue, changed: was != p.mode, waiting: p.pending.count))
+            c.pipeline.perform(.resume) { result in
+                guard case .mode(let before, let after, _, let waiting) = result else { return reply(c.refusal(result)) }
+                if before == .paused { c.logger.notice("resumed by uid \(peer.uid) pid \(peer.pid)") }
+                reply(.success(ResumeReply(state: after.rawValue, changed: before != after, waiting: waiting)))
             }
         },
         .rescan: Command { c, _, _, reply in
-            c.onIntake(reply) {
-                let p = c.daemon.pipeline!
-                guard p.mode != .draining else { return .failure(.failed, "the daemon is draining") }
-                let before = p.stats.seen
-                p.scan("", reason: .request)
-                return .success(RescanReply(queued: p.stats.seen - before, waiting: p.pending.count, moreInInbox: p.inboxHasMore))
+            c.pipeline.perform(.rescan) { result in
+                guard case .rescan(let queued, let waiting, let more) = result else { return reply(c.refusal(result)) }
+                reply(.success(RescanReply(queued: queued, waiting: waiting, moreInInbox: more)))
             }
         },
         .retry: Command { c, r, peer, reply in
@@ -70,11 +63,9 @@ final class ControlCommands: @unchecked Sendable {
         },
         .reprocess: Command { c, r, peer, reply in c.reprocess(r.args["target"]?.stringValue, peer: peer, reply) },
         .reload: Command { c, r, peer, reply in
-            c.onIntake(reply) {
-                if r.args["check"]?.boolValue == true { return c.daemon.reload(checkOnly: true) }
-                c.logger.notice("reload requested by uid \(peer.uid) pid \(peer.pid)")
-                return c.daemon.reload(checkOnly: false)
-            }
+            let checkOnly = r.args["check"]?.boolValue == true
+            if !checkOnly { c.logger.notice("reload requested by uid \(peer.uid) pid \(peer.pid)") }
+            c.daemon.reload(checkOnly: checkOnly, then: reply)
         },
         .logLevel: Command { c, r, peer, reply in
             guard let level = r.args["level"]?.stringValue, let parsed = Logger.Level(rawValue: level) else {
@@ -86,10 +77,9 @@ final class ControlCommands: @unchecked Sendable {
             reply(.success(LogLevelReply(level: level, previous: old.rawValue)))
         },
         .drain: Command { c, _, peer, reply in
-            c.daemon.pipeline.intake.async {
-                let p = c.daemon.pipeline!
+            c.pipeline.snapshot { s in
                 c.logger.notice("drain requested by uid \(peer.uid) pid \(peer.pid)")
-                reply(.success(DrainReply(state: "draining", inFlight: p.inFlight.count)))
+                reply(.success(DrainReply(state: "draining", inFlight: s.inFlightCount)))
                 c.daemon.shutdown(reason: "drain requested over the control socket")
             }
         },
@@ -113,8 +103,8 @@ final class ControlCommands: @unchecked Sendable {
         }
         // Anyone else needs admin_group, which a reload may change: read it where the config lives,
         // look the group up off intake.
-        daemon.pipeline.intake.async { [self] in
-            let groupName = daemon.pipeline.config.adminGroup
+        pipeline.snapshot { [self] s in
+            let groupName = s.config.adminGroup
             work.async { [self] in
                 if let groupName, Self.isMember(peer, of: groupName) {
                     logger.debug("control: '\(request.command)' from uid \(peer.uid) pid \(peer.pid) (admin group)")
@@ -128,9 +118,10 @@ final class ControlCommands: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on the intake queue, where the pipeline's state lives, and replies with its result.
-    func onIntake(_ reply: @escaping Reply, _ body: @escaping @Sendable () -> ControlResponse) {
-        daemon.pipeline.intake.async { reply(body()) }
+    /// The answer to a command the pipeline did not do.
+    func refusal(_ result: Pipeline.CommandResult) -> ControlResponse {
+        if case .refused(let why) = result { return .failure(.failed, why) }
+        return .failure(.failed, "the pipeline answered \(result)")
     }
 
     func limit(_ request: ControlRequest) -> Int {

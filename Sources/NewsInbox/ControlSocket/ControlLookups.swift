@@ -69,7 +69,7 @@ extension ControlCommands {
     /// The sources in failed/ (paths relative to it), newest first by their sidecar's time of writing.
     /// Only names and stat(2): listing 10,000 failures reads no sidecar. Call on `work`.
     func failedNames() -> [String] {
-        let failed = daemon.pipeline.spool.failed
+        let failed = pipeline.spool.failed
         var found: [(name: String, modified: Int)] = []
         try? failed.allFiles { name in
             guard !name.hasSuffix(".error.json") && !name.hasPrefix(".") && !name.contains("/.") else { return true }
@@ -84,14 +84,14 @@ extension ControlCommands {
     }
 
     func failedEntry(_ name: String) -> FailedEntry {
-        let failed = daemon.pipeline.spool.failed
+        let failed = pipeline.spool.failed
         return FailedEntry(name: name, sidecar: Self.jsonObject(contentsOf: failed.path + "/" + name + ".error.json") ?? [:])
     }
 
     func failed(limit: Int, _ reply: @escaping Reply) {
         work.async { [self] in
             let names = failedNames()
-            reply(.success(FailedReply(total: names.count, directory: daemon.pipeline.spool.failed.path,
+            reply(.success(FailedReply(total: names.count, directory: pipeline.spool.failed.path,
                                        failed: names.prefix(limit).map { failedEntry($0).item })))
         }
     }
@@ -120,63 +120,59 @@ extension ControlCommands {
 
     func show(_ argument: String?, _ reply: @escaping Reply) {
         guard let argument, !argument.isEmpty else { reply(.failure(.usage, "show needs an article id or a file name")); return }
-        let p: Pipeline = daemon.pipeline
-        p.intake.async { [self] in
+        let p: Pipeline = pipeline
+        p.snapshot { [self] s in
             let isID = ArticleIdentity.isID(argument)
             var resolved: Target?
             if !isID {
-                switch Self.resolve(argument, config: p.config) {
+                switch Self.resolve(argument, config: s.config) {
                 case .success(let t): resolved = t
                 case .failure(let response): reply(response); return
                 }
             }
             let target = resolved
-            let key = isID ? argument : target!.relative
-            // An id's own record is the one that wrote its output; duplicates of it name the id too.
-            var found = (isID ? p.history.recent(limit: 1, where: { $0.ids.contains(argument) && !$0.outputPaths.isEmpty }).first : nil)
-                ?? p.history.find(key)
-            if found == nil, isID, argument.split(separator: "-").count == 1 {
-                found = p.history.find(argument + "-1")
-            }
-            var state: String?
-            if let file = target?.relative, target?.place == .inbox {
-                if p.inFlight[file] != nil { state = "in flight" }
-                else if let i = p.pending.firstIndex(where: { $0.file == file }) { state = "waiting, position \(i + 1)" }
-            }
-            let record = found, now = state
-            let outputDir = p.outputs.directory.path
-            let spool = p.spool
-            let limit = p.config.maxFileSize
-            work.async { [self] in
-                var ids: [String] = record?.ids ?? []
-                if isID && !ids.contains(argument) { ids.insert(argument, at: 0) }
-                var locations: [String] = []
-                if let target {
-                    for (dir, place) in [(spool.inbox, "inbox"), (spool.processing, "processing"), (spool.done, "done")]
-                    where (target.place.rawValue == place || target.asDropped) && Self.exists(target.relative, in: dir) {
-                        locations.append(dir.path + "/" + target.relative)
-                        // A finished source: its content names its output.
-                        if place == "done", ids.isEmpty, let id = Self.articleID(of: target.relative, in: dir, limit: limit) {
-                            ids.append(id)
-                        }
-                    }
+            p.snapshot(.init(file: isID ? nil : target?.relative, id: isID ? argument : nil)) { [self] s in
+                var state: String?
+                if target?.place == .inbox {
+                    if s.fileInFlight { state = "in flight" } else if let position = s.filePosition { state = "waiting, position \(position)" }
                 }
-                let failures = failedEntries(matching: argument, target: target)
-                for f in failures { locations.append(spool.failed.path + "/" + f.name) }
-                var outputs: [OutputSummary] = []
-                for id in ids {
-                    for candidate in [id, id + "-1"] where outputs.isEmpty || candidate == id {
-                        if let summary = Self.outputSummary(id: candidate, directory: outputDir) { outputs.append(summary) }
-                    }
-                }
-                if record == nil && outputs.isEmpty && failures.isEmpty && locations.isEmpty {
-                    reply(.failure(.notFound, "nothing known about '\(argument)': not in the recent history, the output directory or the spool"))
-                    return
-                }
-                reply(.success(ShowReply(query: argument, record: record, now: now, failure: failures.first?.item,
-                                         outputs: outputs, locations: locations)))
+                let record = isID ? s.idRecord : s.fileRecord, now = state
+                let limit = s.config.maxFileSize
+                work.async { [self] in reply(showOnDisk(argument, isID: isID, target: target, record: record, now: now, limit: limit)) }
             }
         }
+    }
+
+    /// `show`'s answer: the record from memory, what the spool and the output directory hold. On `work`.
+    private func showOnDisk(_ argument: String, isID: Bool, target: Target?, record: ItemRecord?, now: String?, limit: Int) -> ControlResponse {
+        let spool = pipeline.spool
+        let outputDir = pipeline.outputs.directory.path
+        var ids: [String] = record?.ids ?? []
+        if isID && !ids.contains(argument) { ids.insert(argument, at: 0) }
+        var locations: [String] = []
+        if let target {
+            for (dir, place) in [(spool.inbox, "inbox"), (spool.processing, "processing"), (spool.done, "done")]
+            where (target.place.rawValue == place || target.asDropped) && Self.exists(target.relative, in: dir) {
+                locations.append(dir.path + "/" + target.relative)
+                // A finished source: its content names its output.
+                if place == "done", ids.isEmpty, let id = Self.articleID(of: target.relative, in: dir, limit: limit) {
+                    ids.append(id)
+                }
+            }
+        }
+        let failures = failedEntries(matching: argument, target: target)
+        for f in failures { locations.append(spool.failed.path + "/" + f.name) }
+        var outputs: [OutputSummary] = []
+        for id in ids {
+            for candidate in [id, id + "-1"] where outputs.isEmpty || candidate == id {
+                if let summary = Self.outputSummary(id: candidate, directory: outputDir) { outputs.append(summary) }
+            }
+        }
+        if record == nil && outputs.isEmpty && failures.isEmpty && locations.isEmpty {
+            return .failure(.notFound, "nothing known about '\(argument)': not in the recent history, the output directory or the spool")
+        }
+        return .success(ShowReply(query: argument, record: record, now: now, failure: failures.first?.item,
+                                  outputs: outputs, locations: locations))
     }
 
     /// Whether `relative` exists below `directory`, never following a symlink on the way (the inbox is
@@ -244,26 +240,29 @@ extension ControlCommands {
 
     func why(_ argument: String?, _ reply: @escaping Reply) {
         guard let argument, !argument.isEmpty else { reply(.failure(.usage, "why needs a file name")); return }
-        let p: Pipeline = daemon.pipeline
-        p.intake.async { [self] in
+        let p: Pipeline = pipeline
+        p.snapshot { [self] s in
             let target: Target
-            switch Self.resolve(argument, config: p.config) {
+            switch Self.resolve(argument, config: s.config) {
             case .success(let t) where t.place == .inbox: target = t
             case .success: reply(.failure(.usage, "why is about files in the inbox; use show for \(argument)")); return
             case .failure(let response): reply(response); return
             }
             var ignoredBy: (String, String)?
             for component in target.relative.split(separator: "/").map(String.init) {
-                if let pattern = NamePattern.firstMatch(component, in: p.config.ignorePatterns) { ignoredBy = (component, pattern); break }
+                if let pattern = NamePattern.firstMatch(component, in: s.config.ignorePatterns) { ignoredBy = (component, pattern); break }
             }
-            let snapshot = WhySnapshot(
-                target: target, ignoredBy: ignoredBy, mode: p.mode, inboxProblem: p.inboxProblem,
-                outputProblem: p.outputProblem, position: p.pending.firstIndex { $0.file == target.relative }.map { $0 + 1 },
-                waiting: p.pending.count, inFlight: p.inFlight[target.relative] != nil, inFlightCount: p.inFlight.count,
-                maxInFlight: p.config.maxInFlight, moreInInbox: p.inboxHasMore, record: p.history.find(target.relative),
-                maxFileSize: p.config.maxFileSize, rescanInterval: p.config.rescanInterval, inbox: p.spool.inbox,
-                spool: p.spool, outputDirectory: p.outputs.directory.path)
-            work.async { [self] in reply(.success(explain(snapshot))) }
+            let ignored = ignoredBy
+            p.snapshot(.init(file: target.relative)) { [self] s in
+                let snapshot = WhySnapshot(
+                    target: target, ignoredBy: ignored, mode: s.mode, inboxProblem: s.inboxProblem,
+                    outputProblem: s.outputProblem, position: s.filePosition,
+                    waiting: s.waitingCount, inFlight: s.fileInFlight, inFlightCount: s.inFlightCount,
+                    maxInFlight: s.config.maxInFlight, moreInInbox: s.moreInInbox, record: s.fileRecord,
+                    maxFileSize: s.config.maxFileSize, rescanInterval: s.config.rescanInterval, inbox: p.spool.inbox,
+                    spool: p.spool, outputDirectory: p.outputs.directory.path)
+                work.async { [self] in reply(.success(explain(snapshot))) }
+            }
         }
     }
 

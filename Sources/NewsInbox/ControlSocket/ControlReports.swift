@@ -6,23 +6,21 @@ import Glibc
 /// The read-only reports built from the pipeline's memory: `status`, `stats`, `queue`, `recent`.
 /// All are called on `intake` and copy what they need into their reply (ControlReplies.swift).
 extension ControlCommands {
-    func status() -> StatusReply {
-        let p: Pipeline = daemon.pipeline
-        let s = p.stats
-        let state = p.inboxProblem != nil ? "inbox-missing" : p.outputProblem != nil ? "output-full" : p.mode.rawValue
+    func status(_ s: Pipeline.Snapshot) -> StatusReply {
+        let state = s.inboxProblem != nil ? "inbox-missing" : s.outputProblem != nil ? "output-full" : s.mode.rawValue
         return StatusReply(
-            state: state, statusLine: p.statusLine(), version: NewsInboxVersion.string, pid: Int(getpid()),
-            startedAt: Self.iso(s.startedAt), uptimeSeconds: Date().timeIntervalSince(s.startedAt),
-            configPath: daemon.configPath, inbox: p.config.inbox, output: p.config.output, stateDir: p.config.state,
-            controlSocket: p.config.controlSocket, waiting: p.pending.count, waitingMoreInInbox: p.inboxHasMore,
-            inFlight: p.inFlight.count, processed: s.processed, failed: s.failed, duplicates: s.duplicates,
-            tombstones: s.tombstones, outputProblem: p.outputProblem, inboxProblem: p.inboxProblem,
-            lastError: s.lastError, unclaimable: p.unclaimable.count,
+            state: state, statusLine: s.statusLine, version: NewsInboxVersion.string, pid: Int(getpid()),
+            startedAt: Self.iso(s.stats.startedAt), uptimeSeconds: Date().timeIntervalSince(s.stats.startedAt),
+            configPath: daemon.configPath, inbox: s.config.inbox, output: s.config.output, stateDir: s.config.state,
+            controlSocket: s.config.controlSocket, waiting: s.waitingCount, waitingMoreInInbox: s.moreInInbox,
+            inFlight: s.inFlightCount, processed: s.stats.processed, failed: s.stats.failed, duplicates: s.stats.duplicates,
+            tombstones: s.stats.tombstones, outputProblem: s.outputProblem, inboxProblem: s.inboxProblem,
+            lastError: s.stats.lastError, unclaimable: s.unclaimableCount,
             logLevel: sharedLogLevel.withLock { $0.rawValue })
     }
 
-    func stats() -> StatsReply {
-        let s = daemon.pipeline.stats
+    func stats(_ snapshot: Pipeline.Snapshot) -> StatsReply {
+        let s = snapshot.stats
         let control = controlCounters.current
         return StatsReply(
             startedAt: Self.iso(s.startedAt), uptimeSeconds: Date().timeIntervalSince(s.startedAt), seen: s.seen,
@@ -41,37 +39,22 @@ extension ControlCommands {
     }
 
     /// The first `limit` in-flight items (what each is doing) and waiting files, in the order they were
-    /// or will be claimed. The state is copied on intake; the JSON is encoded on `work`.
+    /// or will be claimed: copied on intake, encoded on `work`.
     func queue(limit: Int, _ reply: @escaping Reply) {
-        let p: Pipeline = daemon.pipeline
-        p.intake.async { [self] in
-            let now = DispatchTime.now()
-            let readyFiles = Set(p.ready.map(\.file))
-            let stalledFiles = Set(p.stalled.map(\.file))
-            // Only state owned by intake is read here: workers write item.record concurrently.
-            let flying = p.inFlight.values.sorted { $0.claimed.uptimeNanoseconds < $1.claimed.uptimeNanoseconds }.prefix(limit).map { item in
-                QueueReply.InFlight(
-                    file: item.file,
-                    stage: stalledFiles.contains(item.file) ? "stalled: output not writable"
-                        : readyFiles.contains(item.file) ? "claimed, waiting for a worker"
-                        : item.outcome != nil ? "writing" : "reading and extracting",
-                    resumed: item.resumed, secondsSinceClaim: Double(micros(item.claimed, now)) / 1e6)
-            }
-            let waiting = p.pending.prefix(limit).enumerated().map { position, entry in
-                QueueReply.Waiting(position: position + 1, file: entry.file, secondsWaiting: Double(micros(entry.arrived, now)) / 1e6)
-            }
+        pipeline.snapshot(.init(limit: limit)) { [self] s in
             let answer = QueueReply(
-                state: p.mode.rawValue, maxInFlight: p.config.maxInFlight, inFlightTotal: p.inFlight.count,
-                waitingTotal: p.pending.count, moreInInbox: p.inboxHasMore, inFlight: Array(flying), waiting: waiting)
+                state: s.mode.rawValue, maxInFlight: s.config.maxInFlight, inFlightTotal: s.inFlightCount,
+                waitingTotal: s.waitingCount, moreInInbox: s.moreInInbox,
+                inFlight: s.inFlight.map { .init(file: $0.file, stage: $0.stage, resumed: $0.resumed, secondsSinceClaim: $0.secondsSinceClaim) },
+                waiting: s.waiting.enumerated().map { .init(position: $0 + 1, file: $1.file, secondsWaiting: $1.secondsWaiting) })
             work.async { reply(.success(answer)) }
         }
     }
 
     /// The last finished items, most recent first: copied on intake, encoded on `work`.
     func recent(limit: Int, _ reply: @escaping Reply) {
-        let p: Pipeline = daemon.pipeline
-        p.intake.async { [self] in
-            let records: RecentReply = p.history.recent(limit: limit, where: { $0.finished != nil })
+        pipeline.snapshot(.init(recent: limit)) { [self] s in
+            let records: RecentReply = s.recent
             work.async { reply(.success(records)) }
         }
     }
