@@ -127,6 +127,14 @@ import Testing
         #expect(found.count == 1)
         #expect(found.first?.kind == .partial && found.first?.text == "cowardly")
     }
+
+    /// Regression (found by the corpus sweep): a sentence that is only "According to" took its speaker
+    /// from the next sentence and built a range past its own end, a trap.
+    @Test func aCueAtTheEndOfASentenceTakesNoSpeakerFromTheNext() {
+        #expect(quotes("According to\n\nthe ministry, prices rose sharply this year.").allSatisfy { $0.cue != "according to" })
+        #expect(quotes("Prices rose, according to\n\nthe ministry officials who spoke today.").allSatisfy { $0.cue != "according to" })
+        #expect(quotes("He pointed\n\nout that prices rose sharply this year.").allSatisfy { $0.start >= 0 })
+    }
 }
 
 @Suite struct HostileTextTests {
