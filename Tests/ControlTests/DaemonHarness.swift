@@ -1,6 +1,7 @@
 import Control
 import Foundation
 import Glibc
+import Testing
 import TestSupport
 
 /// Runs the real newsinboxd in a temporary directory and the real newsinboxctl against it.
@@ -36,6 +37,7 @@ final class DaemonHarness: @unchecked Sendable {
 
     deinit {
         stop()
+        SchemaCheck.recordProblems(output: output, failed: state + "/failed")
         try? FileManager.default.removeItem(atPath: root)
     }
 

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import Testing
 @testable import NewsInbox
 import TestSupport
 
@@ -37,6 +38,7 @@ final class DaemonHarness: @unchecked Sendable {
 
     deinit {
         stop(signal: SIGKILL)
+        SchemaCheck.recordProblems(output: output.path, failed: failed.path)
         try? FileManager.default.removeItem(at: root)
     }
 

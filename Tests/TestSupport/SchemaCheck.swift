@@ -1,4 +1,5 @@
 public import Foundation
+import Testing
 
 /// Validates JSON files against the schemas in `schema/` with python3's jsonschema (one run per directory).
 public enum SchemaCheck {
@@ -70,5 +71,13 @@ public enum SchemaCheck {
             catch { problems.append("\(error)") }
         }
         return problems
+    }
+
+    /// A harness's teardown: every output and sidecar the daemon left is valid, else the test fails naming
+    /// the file and the first violation.
+    public static func recordProblems(output: String, failed: String, sourceLocation: SourceLocation = #_sourceLocation) {
+        for problem in problems(output: output, failed: failed) {
+            Issue.record("schema: \(problem)", sourceLocation: sourceLocation)
+        }
     }
 }
