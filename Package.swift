@@ -12,6 +12,8 @@ let package = Package(
         .executable(name: "newsinboxd", targets: ["newsinboxd"]),
         .executable(name: "newsinboxctl", targets: ["newsinboxctl"]),
         .executable(name: "newsinbox", targets: ["newsinbox"]),
+        // The package's one binary: newsinboxd, newsinboxctl and newsinbox by the name it is run as.
+        .executable(name: "newsinbox-multicall", targets: ["newsinbox-multicall"]),
         // For the fuzz package in fuzz/ (built only by scripts/fuzz).
         .library(name: "ArticleReaders", targets: ["ArticleReaders"]),
         .library(name: "Extraction", targets: ["Extraction"]),
@@ -33,6 +35,10 @@ let package = Package(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CLinuxShim"),
+        // The three tools' shared exit statuses (usage errors exit 2).
+        .target(
+            name: "CommandLineSupport",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .target(
             name: "ArticleReaders",
@@ -49,25 +55,37 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]),
 
-        .executableTarget(
-            name: "newsinboxd",
+        // The three tools' commands are libraries, so that the package can ship them as one
+        // multi-call binary (newsinbox-multicall); each also has its own executable for development.
+        .target(
+            name: "NewsinboxdCommand",
             dependencies: [
-                "NewsInbox",
+                "NewsInbox", "Control", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]),
-        .executableTarget(
-            name: "newsinboxctl",
+            ],
+            path: "Sources/newsinboxd"),
+        .target(
+            name: "NewsinboxctlCommand",
             dependencies: [
-                "Control",
+                "Control", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
-        .executableTarget(
-            name: "newsinbox",
+            ],
+            path: "Sources/newsinboxctl"),
+        .target(
+            name: "NewsinboxToolCommand",
             dependencies: [
-                "NewsInbox", "ArticleReaders", "Extraction",
+                "NewsInbox", "ArticleReaders", "Extraction", "Control", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            path: "Sources/newsinbox"),
+        .executableTarget(name: "newsinboxd", dependencies: ["NewsinboxdCommand"], path: "Sources/Executables/newsinboxd"),
+        .executableTarget(name: "newsinboxctl", dependencies: ["NewsinboxctlCommand"], path: "Sources/Executables/newsinboxctl"),
+        .executableTarget(name: "newsinbox", dependencies: ["NewsinboxToolCommand"], path: "Sources/Executables/newsinbox"),
+        .executableTarget(
+            name: "newsinbox-multicall",
+            dependencies: ["NewsinboxdCommand", "NewsinboxctlCommand", "NewsinboxToolCommand"],
+            path: "Sources/Executables/newsinbox-multicall"),
 
         // What every test target shares: the daemon launcher (over ControlClient), the shared corpora,
         // skip-or-fail requirements (CI=true fails), schema validation.

@@ -25,9 +25,10 @@ public final class Daemon: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// Reads the config file (if any) and applies the command-line overrides.
+    /// The effective config: built-in defaults, the systemd-provided directories, the config file and its
+    /// drop-ins (if a file is given), then the command-line overrides.
     public static func loadConfig(path: String?, overrides: (inout DaemonConfig) -> Void) throws -> DaemonConfig {
-        var config = try path.map { try DaemonConfig.load(path: $0) } ?? DaemonConfig()
+        var config = try path.map { try DaemonConfig.load(path: $0) } ?? DaemonConfig.builtIn()
         overrides(&config)
         try config.validate()
         return config.resolvingPaths()

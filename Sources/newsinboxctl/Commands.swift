@@ -15,6 +15,7 @@ struct Newsinboxctl: ParsableCommand {
 
             Exit status: 0 ok, 1 the command failed, 2 usage error, 3 the daemon is not running, 4 permission denied.
             """,
+        version: NewsInboxVersion.string,
         subcommands: [
             Status.self, Stats.self, Queue.self, Failed.self, Recent.self, Show.self, Why.self,
             Pause.self, Resume.self, Retry.self, Reprocess.self, Rescan.self, Reload.self, LogLevel.self, Drain.self,
@@ -32,12 +33,11 @@ struct GlobalOptions: ParsableArguments {
             completion: .file())
     var socket: String?
 
-    @Flag(name: .long, help: "Print the daemon's answer as JSON (one object) instead of text.")
+    @Flag(name: [.short, .long], help: "Print the daemon's answer as JSON (one object) instead of text.")
     var json = false
 
-    static let defaultSocket = "newsinbox-local/control.sock"
-    /// Where the packaged service's socket unit listens.
-    static let serviceSocket = "/run/newsinbox/control.sock"
+    static let defaultSocket = SharedNames.localControlSocket
+    static let serviceSocket = SharedNames.serviceControlSocket
 
     var socketPath: String {
         if let socket { return socket }
@@ -61,6 +61,7 @@ protocol ControlCommand: ParsableCommand {
     var global: GlobalOptions { get }
     var request: ControlRequest { get }
     func printHuman(_ reply: Reply)
+    func failure(in reply: Reply) -> Exit?
 }
 
 extension ControlCommand {
@@ -86,7 +87,11 @@ extension ControlCommand {
             default: throw Exit.failed(message)
             }
         }
-        if global.json { Render.printJSON(response.data ?? .null); return }
+        if global.json {
+            Render.printJSON(response.data ?? .null)
+            if let reply = try? response.decodeData(as: Reply.self), let failure = failure(in: reply) { throw failure }
+            return
+        }
         let reply: Reply
         do {
             reply = try response.decodeData(as: Reply.self)
@@ -94,7 +99,11 @@ extension ControlCommand {
             throw Exit.failed("newsinboxctl: \(request.command): unexpected answer from the daemon (\(error))")
         }
         printHuman(reply)
+        if let failure = failure(in: reply) { throw failure }
     }
+
+    /// An answer that is printed but still means the command failed; none by default.
+    func failure(in reply: Reply) -> Exit? { nil }
 }
 
 /// Exit codes, each with its one-line message for stderr.
@@ -192,6 +201,12 @@ struct Why: ControlCommand {
     var file: String
     var request: ControlRequest { ControlRequest(.why, args: ["target": .string(file)]) }
     func printHuman(_ reply: Reply) { Render.why(reply) }
+
+    /// A file that is nowhere (not in the inbox, the spool or the history) exits 1, like ls(1).
+    func failure(in reply: Reply) -> Exit? {
+        guard let first = reply.reasons.first, first.code == "not_in_inbox" else { return nil }
+        return .failed("newsinboxctl: why: \(first.message)")
+    }
 }
 
 // MARK: - Commands that change the daemon
@@ -286,7 +301,7 @@ struct Reload: ControlCommand {
 struct LogLevel: ControlCommand {
     typealias Reply = LogLevelReply
     static let configuration = CommandConfiguration(commandName: "log-level", abstract: "Set the daemon's log level until the next reload or restart.")
-    static let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+    static let levels = SharedNames.logLevels
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"),
               completion: .list(LogLevel.levels))

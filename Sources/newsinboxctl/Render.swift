@@ -38,15 +38,7 @@ enum Render {
     static func text(_ d: Double) -> String { fixed(d, places: 2) }
     static func text(_ b: Bool?) -> String { b.map { $0 ? "yes" : "no" } ?? "-" }
 
-    static func grouped(_ n: Int) -> String {
-        let digits = Array(String(n.magnitude))
-        var out = n < 0 ? "-" : ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return out
-    }
+    static func grouped(_ n: Int) -> String { NumberText.grouped(n) }
 
     /// `x` with `places` decimals, rounded half away from zero (printf's %.Nf without Foundation).
     static func fixed(_ x: Double, places: Int) -> String {
