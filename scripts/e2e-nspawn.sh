@@ -529,9 +529,13 @@ fi
 as_user producer sh -c 'umask 077; head -c 4096 /dev/urandom > /var/spool/newsinbox/inbox/.e2e-catalog.bin.part \
     && mv /var/spool/newsinbox/inbox/.e2e-catalog.bin.part /var/spool/newsinbox/inbox/e2e-catalog.bin'
 if wait_for 60 inside test -e /var/spool/newsinbox/state/failed/e2e-catalog.bin.error.json; then
-    inside journalctl --sync
-    explained=$(inside journalctl -x -u newsinboxd.service MESSAGE_ID=5f2552e3835a436eb99c20552f3d4b01 ARTICLE_FILE=e2e-catalog.bin --no-pager 2>&1)
-    if echo "$explained" | grep -q "newsinboxctl retry e2e-catalog.bin"; then
+    # The sidecar is made durable before the journal entry is sent: wait for the entry, do not read once.
+    explains() {
+        inside journalctl --sync
+        explained=$(inside journalctl -x -u newsinboxd.service MESSAGE_ID=5f2552e3835a436eb99c20552f3d4b01 ARTICLE_FILE=e2e-catalog.bin --no-pager 2>&1)
+        echo "$explained" | grep -q "newsinboxctl retry e2e-catalog.bin"
+    }
+    if wait_for 30 explains; then
         pass "journalctl -x shows the catalog's explanation of a failed article" "$(echo "$explained" | grep -m1 'Subject:' | sed 's/^ *//')"
     else
         fail "journalctl -x shows the catalog's explanation of a failed article" "$(echo "$explained" | tail -5 | paste -sd' ')"
