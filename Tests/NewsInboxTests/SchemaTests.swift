@@ -24,7 +24,7 @@ struct SchemaTests {
         for file in Corpora.files(under: "formats") where !file.hasSuffix(".md") {
             inputs.append((file.replacingOccurrences(of: "/", with: "-"), try #require(Corpora.bytes(file))))
         }
-        let models = try ExtractionModels.load()
+        let models = try ExtractionModels.load(searching: ModelDirectory.candidates(configured: nil))
         var written = 0
         for (index, (name, bytes)) in inputs.enumerated() {
             // A sample the readers refuse (the formats folder holds a few on purpose) writes nothing.
@@ -61,7 +61,7 @@ struct SchemaTests {
         let dir = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let docs = try OfflineExtraction.run(bytes: Array("Talks\n\nThe Trade and Investment Framework Agreement (TIFA) talks begin on Monday, Derek Chollet said.\n".utf8),
-                                             file: "x.txt", fileDate: nil, models: try ExtractionModels.load())
+                                             file: "x.txt", fileDate: nil, models: try ExtractionModels.load(searching: ModelDirectory.candidates(configured: nil)))
         let first = try #require(docs.first)
         var doc = try #require(try JSONSerialization.jsonObject(with: Data(first)) as? [String: Any])
         try JSONSerialization.data(withJSONObject: doc).write(to: dir.appendingPathComponent("valid.json"))

@@ -10,7 +10,7 @@ import TestSupport
 /// sentences, through the whole processor in-process (read + extract + encode). A Swift trap kills the test
 /// process: `SweepProgress` then names the input being processed on stderr.
 @Suite struct SweepTests {
-    static let models: ExtractionModels? = try? ExtractionModels.load()
+    static let models: ExtractionModels? = try? ExtractionModels.load(searching: ModelDirectory.candidates(configured: nil))
 
     /// Read + extract + encode, as the daemon does; a reader's refusal is an answer, not a failure.
     static func process(_ bytes: [UInt8], name: String, slot: Int, models: ExtractionModels) -> Int {

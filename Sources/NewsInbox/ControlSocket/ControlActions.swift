@@ -78,30 +78,30 @@ extension ControlCommands {
                 let processed: ArticleProcessor.Processed
                 do {
                     processed = try p.processor.process(
-                        bytes: contents.bytes, file: file, fileDate: Pipeline.utcDate(seconds: contents.modificationTime),
+                        bytes: contents.bytes, file: file, fileDate: Worker.utcDate(seconds: contents.modificationTime),
                         deadline: Deadline.after(seconds: config.itemTimeout))
                 } catch {
                     reply(.failure(.failed, "reprocessing \(id) failed: \(error)"))
                     return
                 }
                 let t1 = DispatchTime.now()
-                let documents: [(String, [UInt8])]
-                do {
-                    documents = try processed.articles.enumerated().map { index, entry in
-                        let supersedes = p.supersededID(for: entry.article, id: entry.id)
-                        return (entry.id, try ResultDocument(
-                            id: entry.id, item: index, processed: processed, supersedes: supersedes, processedAt: Date()).encoded())
-                    }
-                } catch {
-                    reply(.failure(.failed, "reprocessing \(id) failed: encode: \(error)"))
-                    return
-                }
-                let t2 = DispatchTime.now()
                 p.writer.async { [self] in
+                    let documents: [(String, [UInt8])]
+                    do {
+                        documents = try processed.articles.enumerated().map { index, entry in
+                            let annotations = p.writeStage.annotator.annotate(
+                                id: entry.id, article: entry.article, features: ArticleFeatures(article: entry.article, extraction: entry.extraction))
+                            return (entry.id, try ResultDocument.encoded(index, of: processed, annotations: annotations))
+                        }
+                    } catch {
+                        reply(.failure(.failed, "reprocessing \(id) failed: encode: \(error)"))
+                        return
+                    }
+                    let t2 = DispatchTime.now()
                     var paths: [String] = []
                     do {
                         for (articleID, bytes) in documents {
-                            try p.outputs.write(bytes, id: articleID)
+                            try AtomicFile.write(bytes, named: p.outputs.fileName(for: articleID), in: p.outputs.directory)
                             paths.append(p.outputs.path(for: articleID))
                         }
                     } catch {
