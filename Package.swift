@@ -92,6 +92,8 @@ let package = Package(
         .testTarget(name: "ArticleReadersTests", dependencies: ["ArticleReaders", "Extraction"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction"]),
         .testTarget(name: "ControlTests", dependencies: ["Control"]),
-        .testTarget(name: "NewsInboxTests", dependencies: ["NewsInbox", "Control", "Extraction"]),
+        .testTarget(
+            name: "NewsInboxTests",
+            dependencies: ["NewsInbox", "Control", "Extraction", .product(name: "Logging", package: "swift-log")]),
     ]
 )
