@@ -8,6 +8,10 @@ import PackageDescription
 //                   (Codable), client, peer credentials; FoundationEssentials only (newsinboxctl's side)
 //   NewsInbox       the daemon's engine: watch, spool, pipeline, output, journal, config, model search;
 //                   the control commands see the pipeline only through snapshot() and perform(_:)
+/// Imports are internal unless a file says `public import`, and existentials are spelled `any`. On for
+/// the control plane's modules so far; the others follow as their files settle.
+let strictModules: [SwiftSetting] = [.enableUpcomingFeature("InternalImportsByDefault"), .enableUpcomingFeature("ExistentialAny")]
+
 let package = Package(
     name: "NewsInbox",
     products: [
@@ -48,7 +52,8 @@ let package = Package(
         .target(name: "Extraction"),
         .target(
             name: "Control",
-            dependencies: ["CLinuxShim"]),
+            dependencies: ["CLinuxShim"],
+            swiftSettings: strictModules),
         .target(
             name: "NewsInbox",
             dependencies: [
@@ -73,7 +78,8 @@ let package = Package(
                 "Control", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Sources/newsinboxctl"),
+            path: "Sources/newsinboxctl",
+            swiftSettings: strictModules),
         .target(
             name: "NewsinboxToolCommand",
             dependencies: [
