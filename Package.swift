@@ -29,6 +29,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        // The metrics: swift-metrics' API, swift-prometheus' registry and text exposition.
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         .systemLibrary(
@@ -60,6 +63,8 @@ let package = Package(
                 "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]),
 
         // The three tools' commands are libraries, so that the package can ship them as one
@@ -101,6 +106,8 @@ let package = Package(
         .testTarget(name: "ArticleReadersTests", dependencies: ["ArticleReaders", "Extraction", "TestSupport"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "TestSupport"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "TestSupport"]),
-        .testTarget(name: "NewsInboxTests", dependencies: ["NewsInbox", "Control", "Extraction", "TestSupport"]),
+        .testTarget(
+            name: "NewsInboxTests",
+            dependencies: ["NewsInbox", "Control", "Extraction", "TestSupport", .product(name: "Logging", package: "swift-log")]),
     ]
 )

@@ -84,8 +84,7 @@ done
 
 mkdir -p "$out"
 deb=$out/newsinbox_${version}_${arch}.deb
-# DEB_COMPRESSION: dpkg-deb options; the e2e test uses -Znone (compressing ~150 MB of binaries is
-# most of the packaging time on a busy machine).
+# DEB_COMPRESSION: dpkg-deb options (the e2e test uses a fast gzip level).
 dpkg-deb --root-owner-group ${DEB_COMPRESSION:--Zgzip -z9} --build "$pkg" "$deb" >/dev/null
 echo "$deb"
 echo "build-deb.sh: Depends: $depends" >&2

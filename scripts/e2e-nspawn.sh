@@ -87,7 +87,8 @@ trap 'on_exit' EXIT
 deb=${E2E_DEB:-}
 if [ -z "$deb" ]; then
     t0=$(date +%s)
-    deb=$(SKIP_BUILD=${E2E_SKIP_BUILD:-0} DEB_COMPRESSION=-Znone "$root/scripts/build-deb.sh" "$work/deb" 2>"$work/build-deb.log" | tail -1)
+    # Fast compression: lintian below wants the package compressed as an operator would get it.
+    deb=$(SKIP_BUILD=${E2E_SKIP_BUILD:-0} DEB_COMPRESSION="-Zgzip -z1" "$root/scripts/build-deb.sh" "$work/deb" 2>"$work/build-deb.log" | tail -1)
     if [ -f "$deb" ]; then
         pass "package built" "$(basename "$deb"), $(du -h "$deb" | cut -f1), $(( $(date +%s) - t0 ))s; $(tail -1 "$work/build-deb.log")"
     else
@@ -542,6 +543,15 @@ if wait_for 60 inside test -e /var/spool/newsinbox/state/failed/e2e-catalog.bin.
     fi
 else
     fail "journalctl -x shows the catalog's explanation of a failed article" "e2e-catalog.bin never reached failed/"
+fi
+
+# --- Metrics: newsinboxd-metrics.socket passes 127.0.0.1:9470 in (PrivateNetwork=yes) ---------------
+scrape=$(inside timeout 30 bash -c 'exec 3<>/dev/tcp/127.0.0.1/9470 && printf "GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n" >&3 && cat <&3' 2>&1)
+processed_metric=$(echo "$scrape" | tr -d '\r' | sed -n 's/^newsinbox_articles_processed_total \([0-9.e+]*\)$/\1/p')
+if echo "$scrape" | head -1 | grep -q '^HTTP/1.1 200' && [ -n "$processed_metric" ] && [ "${processed_metric%%.*}" -gt 0 ]; then
+    pass "GET /metrics on the socket systemd passes in (PrivateNetwork=yes)" "newsinbox_articles_processed_total $processed_metric"
+else
+    fail "GET /metrics on the socket systemd passes in (PrivateNetwork=yes)" "$(echo "$scrape" | head -3 | paste -sd' ')"
 fi
 
 failed_units=$(inside systemctl --failed --no-legend --plain | awk '{print $1}' | grep newsinbox)

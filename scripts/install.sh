@@ -79,7 +79,7 @@ else
 fi
 
 # The units name /usr/sbin and /etc; point them at where things actually go.
-for unit in newsinboxd.service newsinboxd.socket; do
+for unit in newsinboxd.service newsinboxd.socket newsinboxd-metrics.socket; do
     sed -e "s|/usr/sbin/newsinboxd|$PREFIX/sbin/newsinboxd|g" \
         -e "s|/etc/newsinbox/|$SYSCONFDIR/newsinbox/|g" \
         "$root/deploy/$unit" > "$d$UNITDIR/$unit"
@@ -120,7 +120,8 @@ if [ "$COMPLETIONS" = 1 ]; then
         "$d$PREFIX/share/fish/vendor_completions.d"
     for exe in sbin/newsinboxd bin/newsinboxctl bin/newsinbox; do
         name=${exe#*/}
-        "$d$PREFIX/$exe" --generate-completion-script bash > "$d$PREFIX/share/bash-completion/completions/$name"
+        # bash-completion sources these files: no #! line.
+        "$d$PREFIX/$exe" --generate-completion-script bash | sed '1{/^#!/d}' > "$d$PREFIX/share/bash-completion/completions/$name"
         "$d$PREFIX/$exe" --generate-completion-script zsh > "$d$PREFIX/share/zsh/vendor-completions/_$name"
         "$d$PREFIX/$exe" --generate-completion-script fish > "$d$PREFIX/share/fish/vendor_completions.d/$name.fish"
     done

@@ -24,6 +24,15 @@ int cshim_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid) {
     return 0;
 }
 
+int cshim_peer_groups(int fd, gid_t *groups, int capacity) {
+    socklen_t len = (socklen_t)(capacity * sizeof(gid_t));
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &len) != 0) {
+        if (errno == ERANGE) return (int)(len / sizeof(gid_t));  /* len now says how much room is needed */
+        return -errno;
+    }
+    return (int)(len / sizeof(gid_t));
+}
+
 int cshim_accept_nonblocking(int fd) {
     return accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 }

@@ -125,15 +125,37 @@ public struct UnixSocketAddress {
     }
 }
 
-/// Who is on the other end of a connected Unix socket (SO_PEERCRED).
+/// Who is on the other end of a connected Unix socket: SO_PEERCRED and SO_PEERGROUPS, both as the
+/// kernel recorded them when the peer connected. Read at accept time, so neither depends on the
+/// peer's pid still existing (or not yet being reused) when a command is authorised, and the daemon
+/// needs no access to /proc (the unit sets ProtectProc=invisible).
 public struct PeerCredentials: Sendable, Equatable {
     public var pid: Int32
     public var uid: UInt32
     public var gid: UInt32
+    /// Supplementary groups.
+    public var groups: [UInt32]
+
+    public init(pid: Int32, uid: UInt32, gid: UInt32, groups: [UInt32] = []) {
+        self.pid = pid
+        self.uid = uid
+        self.gid = gid
+        self.groups = groups
+    }
 
     public static func of(_ fd: Int32) -> PeerCredentials? {
         var pid: pid_t = 0, uid: uid_t = 0, gid: gid_t = 0
-        guard cshim_peer_credentials(fd, &pid, &uid, &gid) == 0 else { return nil }
-        return PeerCredentials(pid: pid, uid: uid, gid: gid)
+        guard cshim_peer_credentials(fd, &pid, &uid, &gid) == 0, let groups = peerGroups(fd) else { return nil }
+        return PeerCredentials(pid: pid, uid: uid, gid: gid, groups: groups)
+    }
+
+    static func peerGroups(_ fd: Int32) -> [UInt32]? {
+        var groups = [gid_t](repeating: 0, count: 64)
+        while true {
+            let n = cshim_peer_groups(fd, &groups, Int32(groups.count))
+            if n < 0 { return nil }
+            if Int(n) <= groups.count { return Array(groups.prefix(Int(n))) }
+            groups = [gid_t](repeating: 0, count: Int(n))
+        }
     }
 }

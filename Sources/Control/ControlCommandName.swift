@@ -11,6 +11,8 @@
 /// The compiler then holds both ends to the same field names.
 public enum ControlCommandName: String, CaseIterable, Codable, Sendable {
     case ping, status, stats, queue, recent, failed, show, why
+    /// The Prometheus text exposition, as GET /metrics serves it (`newsinboxctl stats --prometheus`).
+    case metrics
     case pause, resume, rescan, retry, reprocess, reload
     case logLevel = "log-level"
     case drain
@@ -19,7 +21,7 @@ public enum ControlCommandName: String, CaseIterable, Codable, Sendable {
     /// only validates and is read-only (see `mutates(args:)`).
     public var mutates: Bool {
         switch self {
-        case .ping, .status, .stats, .queue, .recent, .failed, .show, .why: return false
+        case .ping, .status, .stats, .metrics, .queue, .recent, .failed, .show, .why: return false
         case .pause, .resume, .rescan, .retry, .reprocess, .reload, .logLevel, .drain: return true
         }
     }

@@ -16,6 +16,8 @@ public final class Daemon: @unchecked Sendable {
     private var commands: ControlCommands!
     private var signalSources: [any DispatchSourceSignal] = []
     private var statusTimer: (any DispatchSourceTimer)?
+    private var extendTimer: (any DispatchSourceTimer)?
+    private var metrics: MetricsServer?
     private var lastStatus = ""
     private var shuttingDown = false
 
@@ -59,7 +61,10 @@ public final class Daemon: @unchecked Sendable {
         control = ControlServer(path: config.controlSocket, logger: logger) { [commands] request, peer, reply in
             commands!.handle(request, peer: peer, reply: reply)
         }
-        try control.bindAndListen(activatedFD: ServiceManager.listenFileDescriptors().first)
+        // Socket activation passes the control socket and, with newsinboxd-metrics.socket, the metrics one.
+        let passed = ServiceManager.listenFileDescriptors()
+        try control.bindAndListen(activatedFD: passed.first { $0.name != "metrics" }?.fd)
+        try startMetrics(activatedFD: passed.first { $0.name == "metrics" }?.fd, listen: config.metricsListen)
         try pipeline.start()
         // After the pipeline's start-up work is queued on intake, so requests (handled on intake) see it done.
         control.acceptConnections()
@@ -71,6 +76,26 @@ public final class Daemon: @unchecked Sendable {
             ServiceManager.ready(status: lastStatus)
             logger.notice("newsinboxd \(NewsInboxVersion.string) ready: inbox \(config.inbox), output \(config.output), state \(config.state), control \(config.controlSocket), \(config.effectiveWorkers) workers")
         }
+    }
+
+    /// GET /metrics on the socket systemd passed, else on `metrics_listen` if set, else not at all.
+    private func startMetrics(activatedFD: Int32?, listen: String?) throws {
+        _ = DaemonMetrics.bootstrapSwiftMetrics
+        let fd: Int32
+        if let activatedFD {
+            fd = activatedFD
+            logger.info("metrics socket from systemd (socket activation)")
+        } else if let listen {
+            fd = try MetricsServer.bind(listen)
+            logger.info("metrics on http://\(listen)/metrics")
+        } else {
+            return
+        }
+        let pipeline = pipeline!
+        metrics = MetricsServer(listenFD: fd, logger: logger) { done in
+            pipeline.snapshot { s in DaemonMetrics.refreshGauges(from: s); done() }
+        }
+        metrics?.start()
     }
 
     private func installSignalHandlers() {
@@ -145,12 +170,27 @@ public final class Daemon: @unchecked Sendable {
         logger.notice("stopping (\(reason)): finishing \(pipeline.inFlight.count) in-flight items within \(DaemonConfig.renderDuration(timeout))")
         ServiceManager.stopping()
         ServiceManager.status("stopping: \(pipeline.inFlight.count) in flight")
+        keepStopTimeoutExtended()
         pipeline.drain { [self] in exitNow(clean: true) }
         pipeline.intake.asyncAfter(deadline: .now() + timeout) { [self] in
             let left = pipeline.inFlight.count
             logger.warning("shutdown_timeout reached: \(left) items stay in processing/ and resume on the next start")
             exitNow(clean: false)
         }
+    }
+
+    /// A drain may take up to shutdown_timeout, which may be longer than the unit's TimeoutStopSec=:
+    /// keep asking systemd for `extension` more while it runs, so it is never SIGKILLed mid-write.
+    /// The pings stop with the process (drained, or shutdown_timeout reached).
+    private func keepStopTimeoutExtended() {
+        let extension_ = 10.0
+        // The first at once: a drain with nothing in flight ends before a timer could fire.
+        ServiceManager.extendTimeout(seconds: extension_)
+        let timer = DispatchSource.makeTimerSource(queue: pipeline.intake)
+        timer.schedule(deadline: .now() + extension_ / 2, repeating: extension_ / 2)
+        timer.setEventHandler { ServiceManager.extendTimeout(seconds: extension_) }
+        timer.resume()
+        extendTimer = timer
     }
 
     private func exitNow(clean: Bool) {

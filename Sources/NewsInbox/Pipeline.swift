@@ -62,6 +62,8 @@ public final class Pipeline: @unchecked Sendable {
     var stats = Stats()
     var history = History()
     var onIdleWhileDraining: (() -> Void)?
+    /// Who waits for a reprocessed item (by file): called on intake with its record once it is written.
+    var reprocessReplies: [String: (ItemRecord) -> Void] = [:]
 
     var pendingCapacity: Int { max(4 * config.maxInFlight, 1024) }
 
@@ -146,7 +148,7 @@ public final class Pipeline: @unchecked Sendable {
         }
         while running < config.effectiveWorkers, let item = ready.popFirst() {
             running += 1
-            let job = Worker.Job(file: item.file, maxFileSize: config.maxFileSize, itemTimeout: config.itemTimeout)
+            let job = worker.job(for: item, config: config)
             work.async { [self, worker] in
                 let result = worker.run(job)
                 intake.async { [self] in

@@ -1,31 +1,45 @@
 import Dispatch
 import Foundation
+import Prometheus
 
-/// Counters and latencies since start, for `STATUS=`, `newsinboxctl stats` and the benchmarks.
-/// Owned by the pipeline's intake queue.
+/// Counters and latencies since start, for `STATUS=`, `newsinboxctl stats`, the benchmarks and the
+/// Prometheus metrics (`DaemonMetrics`): each counter and latency window feeds its metric as it is
+/// recorded, so the two never disagree. Owned by the pipeline's intake queue.
 struct Stats {
     var startedAt = Date()
-    var seen = 0
-    var processed = 0
-    var duplicates = 0
-    var tombstones = 0
-    var failedByReason: [String: Int] = [:]
-    var rescans = 0
-    var overflows = 0
-    var foundByRescan = 0
+    var seen = 0 { didSet { Self.count(seen - oldValue, DaemonMetrics.filesSeen) } }
+    var processed = 0 { didSet { Self.count(processed - oldValue, DaemonMetrics.articlesProcessed) } }
+    var duplicates = 0 { didSet { Self.count(duplicates - oldValue, DaemonMetrics.articlesDuplicate) } }
+    var tombstones = 0 { didSet { Self.count(tombstones - oldValue, DaemonMetrics.articlesTombstone) } }
+    var failedByReason: [String: Int] = [:] {
+        didSet {
+            for (reason, n) in failedByReason where n != oldValue[reason] {
+                Self.count(n - (oldValue[reason] ?? 0), DaemonMetrics.articlesFailed(reason: reason))
+            }
+        }
+    }
+    var rescans = 0 { didSet { Self.count(rescans - oldValue, DaemonMetrics.rescans) } }
+    var overflows = 0 { didSet { Self.count(overflows - oldValue, DaemonMetrics.inotifyOverflows) } }
+    var foundByRescan = 0 { didSet { Self.count(foundByRescan - oldValue, DaemonMetrics.foundByRescan) } }
     var lastError: String?
     var failed: Int { failedByReason.values.reduce(0, +) }
 
     /// The last latencies (arrival -> output durable), in microseconds.
-    var arrivalToOutput = LatencyWindow()
+    var arrivalToOutput = LatencyWindow { DaemonMetrics.observe(microseconds: $0, into: DaemonMetrics.arrivalToDurable) }
     var stageDurations: [String: LatencyWindow] = [:]
     /// Completions per second over the last 15 minutes, for 1/5/15-minute throughput.
     var completions = RateWindow()
     /// Items per write batch (group commit): 1 when idle, more under load.
-    var writeBatches = LatencyWindow()
+    var writeBatches = LatencyWindow { DaemonMetrics.writeBatchSize.record(Double($0)) }
 
     mutating func recordStage(_ stage: String, microseconds: UInt64) {
-        stageDurations[stage, default: LatencyWindow()].add(microseconds)
+        stageDurations[stage, default: LatencyWindow { [histogram = DaemonMetrics.stageDuration(stage)] in
+            DaemonMetrics.observe(microseconds: $0, into: histogram)
+        }].add(microseconds)
+    }
+
+    private static func count(_ increase: Int, _ counter: Prometheus.Counter) {
+        if increase > 0 { counter.increment(by: Int64(increase)) }
     }
 
     /// A short failure category for `failed by reason` ("too large", "timeout", "read: nitf", ...).
@@ -44,9 +58,16 @@ struct LatencyWindow {
     private var next = 0
     private(set) var count = 0
     private(set) var max: UInt64 = 0
+    /// Also told every sample (a Prometheus histogram), when set.
+    private let observe: (@Sendable (UInt64) -> Void)?
     static let capacity = 4096
 
+    init(observe: (@Sendable (UInt64) -> Void)? = nil) {
+        self.observe = observe
+    }
+
     mutating func add(_ value: UInt64) {
+        observe?(value)
         count += 1
         max = Swift.max(max, value)
         if samples.count < Self.capacity { samples.append(value) } else { samples[next] = value }

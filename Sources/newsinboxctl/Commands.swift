@@ -137,12 +137,29 @@ struct Status: ControlCommand {
 }
 
 struct Stats: ControlCommand {
-    typealias Reply = StatsReply
+    typealias Reply = StatsAnswer
     static let configuration = CommandConfiguration(
         abstract: "Counters since start, latency (arrival to output, and per stage) and throughput.")
     @OptionGroup var global: GlobalOptions
-    var request: ControlRequest { ControlRequest(.stats) }
-    func printHuman(_ reply: Reply) { Render.stats(reply) }
+    @Flag(help: "Print the Prometheus text exposition, as GET /metrics serves it (for node_exporter's textfile collector).")
+    var prometheus = false
+    var request: ControlRequest { ControlRequest(prometheus ? .metrics : .stats) }
+    func printHuman(_ reply: Reply) {
+        switch reply {
+        case .stats(let stats): Render.stats(stats)
+        case .exposition(let text): print(text, terminator: "")
+        }
+    }
+}
+
+/// `stats` answers with counters; `stats --prometheus` (the `metrics` command) with the exposition text.
+enum StatsAnswer: Decodable {
+    case stats(StatsReply), exposition(String)
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let text = try? container.decode(String.self) { self = .exposition(text) } else { self = .stats(try container.decode(StatsReply.self)) }
+    }
 }
 
 struct LimitOption: ParsableArguments {

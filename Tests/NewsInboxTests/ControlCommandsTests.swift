@@ -37,9 +37,14 @@ import Testing
         #expect(resolved("") == nil)
     }
 
-    @Test func aPeersSupplementaryGroupsComeFromProc() {
+    @Test func aPeersSupplementaryGroupsComeFromTheSocketItself() throws {
         var groups = [gid_t](repeating: 0, count: 256)
         let n = getgroups(Int32(groups.count), &groups)
-        #expect(Set(ControlCommands.supplementaryGroups(of: getpid())) == Set(groups.prefix(Int(max(n, 0)))))
+        var pair: [Int32] = [0, 0]
+        #expect(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &pair) == 0)
+        defer { close(pair[0]); close(pair[1]) }
+        let peer = try #require(PeerCredentials.of(pair[0]))
+        #expect(peer.pid == getpid() && peer.uid == getuid())
+        #expect(Set(peer.groups) == Set(groups.prefix(Int(max(n, 0)))))
     }
 }

@@ -9,6 +9,11 @@
 /// Peer credentials of a connected Unix socket (SO_PEERCRED). Returns 0 or -errno.
 int cshim_peer_credentials(int fd, pid_t *pid, uid_t *uid, gid_t *gid);
 
+/// The supplementary groups of a connected Unix socket's peer, as they were when it connected
+/// (SO_PEERGROUPS, Linux 4.13). Fills up to `capacity` and returns how many there are (more than
+/// `capacity`: call again with room for that many), or -errno.
+int cshim_peer_groups(int fd, gid_t *groups, int capacity);
+
 /// accept4(2) with SOCK_CLOEXEC | SOCK_NONBLOCK.
 int cshim_accept_nonblocking(int fd);
 

@@ -30,6 +30,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var logLevel: String = "info"
     public var modelDir: String? = nil
     public var journal: JournalMode = .auto
+    /// `host:port` for GET /metrics when systemd does not pass a metrics socket; nil: off.
+    public var metricsListen: String? = nil
 
     public enum OnSuccess: String, Sendable, CaseIterable { case move, delete }
     public enum JournalMode: String, Sendable, CaseIterable { case auto, on, off }

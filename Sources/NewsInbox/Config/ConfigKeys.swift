@@ -50,6 +50,14 @@ struct ConfigKey: Sendable {
                   render: { $0.logLevel }),
         .optionalString("model_dir", \.modelDir, "extraction models (default: searched)"),
         .choice("journal", \.journal, "per-article journal entries: auto, on, off"),
+        ConfigKey(name: "metrics_listen", doc: "HOST:PORT for GET /metrics when systemd passes no metrics socket; empty: off",
+                  apply: { config, value in
+                      guard value.isEmpty || MetricsAddress.parse(value) != nil else {
+                          throw ConfigValueError(expected: "expected HOST:PORT such as 127.0.0.1:9470 (empty: off)")
+                      }
+                      config.metricsListen = value.isEmpty ? nil : value
+                  },
+                  render: { $0.metricsListen ?? "" }),
     ]
 
     // MARK: - Kinds of key

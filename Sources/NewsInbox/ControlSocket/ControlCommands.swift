@@ -33,6 +33,12 @@ final class ControlCommands: @unchecked Sendable {
         .ping: Command { c, _, _, reply in c.pipeline.snapshot { _ in reply(.success(.string("pong"))) } },
         .status: Command { c, _, _, reply in c.pipeline.snapshot { s in reply(.success(c.status(s))) } },
         .stats: Command { c, _, _, reply in c.pipeline.snapshot { s in reply(.success(c.stats(s))) } },
+        .metrics: Command { c, _, _, reply in
+            c.pipeline.snapshot { s in
+                DaemonMetrics.refreshGauges(from: s)
+                reply(.success(.string(String(decoding: DaemonMetrics.exposition(), as: UTF8.self))))
+            }
+        },
         .queue: Command { c, r, _, reply in c.queue(limit: c.limit(r), reply) },
         .recent: Command { c, r, _, reply in c.recent(limit: c.limit(r), reply) },
         .failed: Command { c, r, _, reply in c.failed(limit: c.limit(r), reply) },
@@ -128,20 +134,14 @@ final class ControlCommands: @unchecked Sendable {
         max(1, min(request.args["limit"]?.intValue ?? 20, 100_000))
     }
 
-    /// Whether the peer's primary or one of its supplementary groups is `groupName`.
+    /// Whether the peer's primary or one of its supplementary groups (from SO_PEERGROUPS at accept time)
+    /// is `groupName`.
     static func isMember(_ peer: PeerCredentials, of groupName: String) -> Bool {
         var group = group()
         var result: UnsafeMutablePointer<group>?
         var buffer = [CChar](repeating: 0, count: 16 * 1024)
         guard getgrnam_r(groupName, &group, &buffer, buffer.count, &result) == 0, result != nil else { return false }
         let gid = group.gr_gid
-        return peer.gid == gid || supplementaryGroups(of: peer.pid).contains(gid)
-    }
-
-    /// The peer process's groups, from /proc/PID/status ("Groups:" line).
-    static func supplementaryGroups(of pid: Int32) -> [gid_t] {
-        guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
-              let line = text.split(separator: "\n").first(where: { $0.hasPrefix("Groups:") }) else { return [] }
-        return line.dropFirst("Groups:".count).split(separator: " ").compactMap { gid_t($0.trimmingCharacters(in: .whitespaces)) }
+        return peer.gid == gid || peer.groups.contains(gid)
     }
 }

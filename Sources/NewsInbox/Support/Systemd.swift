@@ -12,6 +12,9 @@ public enum ServiceManager {
     public static func ready(status: String) { notify("READY=1\nSTATUS=\(status)") }
     public static func status(_ text: String) { notify("STATUS=\(text)") }
     public static func stopping() { notify("STOPPING=1") }
+    /// Asks systemd for `seconds` more before its start/stop timeout kills us (EXTEND_TIMEOUT_USEC=):
+    /// sent again before each extension runs out, for as long as the drain lasts.
+    public static func extendTimeout(seconds: Double) { notify("EXTEND_TIMEOUT_USEC=\(UInt64(seconds * 1_000_000))") }
     public static func reloading() { notify("RELOADING=1\nMONOTONIC_USEC=\(cshim_monotonic_usec())") }
     public static func watchdogPing() { notify("WATCHDOG=1") }
 
@@ -22,11 +25,18 @@ public enum ServiceManager {
         return Double(usec) / 1_000_000
     }
 
-    /// File descriptors passed by socket activation (newsinboxd.socket), starting at SD_LISTEN_FDS_START.
-    public static func listenFileDescriptors() -> [Int32] {
-        let n = sd_listen_fds(1)
+    /// File descriptors passed by socket activation, starting at SD_LISTEN_FDS_START, with their
+    /// `FileDescriptorName=` (newsinboxd.socket: `control`, newsinboxd-metrics.socket: `metrics`;
+    /// systemd's default is the socket unit's name).
+    public static func listenFileDescriptors() -> [(name: String, fd: Int32)] {
+        var names: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
+        let n = sd_listen_fds_with_names(1, &names)
         guard n > 0 else { return [] }
-        return (0..<n).map { 3 + $0 }
+        defer {
+            for i in 0..<Int(n) { free(names?[i]) }
+            free(names)
+        }
+        return (0..<Int(n)).map { i in (names?[i].map { String(cString: $0) } ?? "", Int32(3 + i)) }
     }
 }
 
