@@ -105,9 +105,14 @@ let package = Package(
             dependencies: ["NewsinboxdCommand", "NewsinboxctlCommand", "NewsinboxToolCommand"],
             path: "Sources/Executables/newsinbox-multicall"),
 
-        .testTarget(name: "ArticleReadersTests", dependencies: ["ArticleReaders", "Extraction"]),
-        .testTarget(name: "ExtractionTests", dependencies: ["Extraction"]),
-        .testTarget(name: "ControlTests", dependencies: ["Control"]),
-        .testTarget(name: "NewsInboxTests", dependencies: ["NewsInbox", "Control", "Extraction"]),
+        // What every test target shares: the daemon launcher (over ControlClient), the shared corpora,
+        // skip-or-fail requirements (CI=true fails), schema validation.
+        .target(name: "TestSupport", dependencies: ["Control"], path: "Tests/TestSupport"),
+        .testTarget(name: "ArticleReadersTests", dependencies: ["ArticleReaders", "Extraction", "TestSupport"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "TestSupport"]),
+        .testTarget(name: "ControlTests", dependencies: ["Control", "TestSupport"]),
+        .testTarget(
+            name: "NewsInboxTests",
+            dependencies: ["NewsInbox", "Control", "Extraction", "TestSupport", .product(name: "Logging", package: "swift-log")]),
     ]
 )

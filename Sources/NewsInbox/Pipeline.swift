@@ -68,6 +68,8 @@ public final class Pipeline: @unchecked Sendable {
     var stats = Stats()
     var history = History()
     var onIdleWhileDraining: (() -> Void)?
+    /// Who waits for a reprocessed item (by file): called on intake with its record once it is written.
+    var reprocessReplies: [String: (ItemRecord) -> Void] = [:]
 
     var pendingCapacity: Int { max(4 * config.maxInFlight, 1024) }
 
@@ -156,7 +158,7 @@ public final class Pipeline: @unchecked Sendable {
             running += 1
             item.attempts += 1
             inFlight[item.file] = item
-            let job = Worker.Job(file: item.file, maxFileSize: config.maxFileSize, itemTimeout: config.itemTimeout)
+            let job = worker.job(for: item, config: config)
             let attempt = item.attempts, file = item.file
             work.async { [self, worker, attempts] in
                 let result = attempts!.recording(job.file, attempt: attempt, logger: logger) { worker.run(job) }
