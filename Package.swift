@@ -47,7 +47,12 @@ let package = Package(
         .systemLibrary(
             name: "CCrypto", pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]),
-        .target(name: "CLinuxShim"),
+        // libfiu failure points around the calls its POSIX preload does not wrap, in debug builds only:
+        // release builds (and the .deb) neither define FIU_ENABLE nor link libfiu.
+        .target(
+            name: "CLinuxShim",
+            cSettings: [.define("FIU_ENABLE", .when(configuration: .debug))],
+            linkerSettings: [.linkedLibrary("fiu", .when(configuration: .debug))]),
         // The three tools' shared exit statuses (usage errors exit 2).
         .target(
             name: "CommandLineSupport",
@@ -104,9 +109,14 @@ let package = Package(
             dependencies: ["NewsinboxdCommand", "NewsinboxctlCommand", "NewsinboxToolCommand"],
             path: "Sources/Executables/newsinbox-multicall"),
 
-        .testTarget(name: "ArticleReadersTests", dependencies: ["ArticleReaders", "Extraction"]),
-        .testTarget(name: "ExtractionTests", dependencies: ["Extraction"]),
-        .testTarget(name: "ControlTests", dependencies: ["Control"]),
-        .testTarget(name: "NewsInboxTests", dependencies: ["NewsInbox", "Control", "Extraction", "ArticleReaders"]),
+        // What every test target shares: the daemon launcher (over ControlClient), the shared corpora,
+        // skip-or-fail requirements (CI=true fails), schema validation.
+        .target(name: "TestSupport", dependencies: ["Control"], path: "Tests/TestSupport"),
+        .testTarget(name: "ArticleReadersTests", dependencies: ["ArticleReaders", "Extraction", "TestSupport"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "TestSupport"]),
+        .testTarget(name: "ControlTests", dependencies: ["Control", "TestSupport"]),
+        .testTarget(
+            name: "NewsInboxTests",
+            dependencies: ["NewsInbox", "Control", "Extraction", "ArticleReaders", "TestSupport", .product(name: "Logging", package: "swift-log")]),
     ]
 )

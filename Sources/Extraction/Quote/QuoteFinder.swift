@@ -289,9 +289,11 @@ struct QuoteFinder {
         let range = sentence.tokens
         var j = range.lowerBound
         while j < range.upperBound {
-            if let (cue, end) = cueVerb(at: j), cue != "asked" && cue != "ask" {
+            // A cue of several words ("according to", "pointed out") may run past the sentence: it is not this one's.
+            if let (cue, end) = cueVerb(at: j), end <= range.upperBound, cue != "asked" && cue != "ask" {
                 if cue == "according to" {
-                    guard let phrase = nounPhrase(after: end) else { return nil }
+                    // The speaker must follow in this sentence; nounPhrase(after:) would take it from the next one.
+                    guard end < range.upperBound, let phrase = nounPhrase(after: end) else { return nil }
                     // The content is the rest of the sentence outside "according to X".
                     var contentStart = phrase.upperBound
                     if contentStart < range.upperBound && words[contentStart] == "," { contentStart += 1 }
