@@ -47,7 +47,16 @@ let package = Package(
         .systemLibrary(
             name: "CNats", pkgConfig: "libnats",
             providers: [.apt(["libnats-dev"])]),
-        .target(name: "CLinuxShim"),
+        // libcrypto for SHA-256: a well-kept, assembly-optimised hash instead of a hand-written one.
+        .systemLibrary(
+            name: "CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
+        // libfiu failure points around the calls its POSIX preload does not wrap, in debug builds only:
+        // release builds (and the .deb) neither define FIU_ENABLE nor link libfiu.
+        .target(
+            name: "CLinuxShim",
+            cSettings: [.define("FIU_ENABLE", .when(configuration: .debug))],
+            linkerSettings: [.linkedLibrary("fiu", .when(configuration: .debug))]),
         // The three tools' shared exit statuses (usage errors exit 2).
         .target(
             name: "CommandLineSupport",
@@ -66,7 +75,7 @@ let package = Package(
         .target(
             name: "NewsInbox",
             dependencies: [
-                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim", "JetStream",
+                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim", "CCrypto", "JetStream",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -106,9 +115,14 @@ let package = Package(
             dependencies: ["NewsinboxdCommand", "NewsinboxctlCommand", "NewsinboxToolCommand"],
             path: "Sources/Executables/newsinbox-multicall"),
 
-        .testTarget(name: "ArticleReadersTests", dependencies: ["ArticleReaders", "Extraction"]),
-        .testTarget(name: "ExtractionTests", dependencies: ["Extraction"]),
-        .testTarget(name: "ControlTests", dependencies: ["Control"]),
-        .testTarget(name: "NewsInboxTests", dependencies: ["NewsInbox", "Control", "Extraction", "JetStream"]),
+        // What every test target shares: the daemon launcher (over ControlClient), the shared corpora,
+        // skip-or-fail requirements (CI=true fails), schema validation.
+        .target(name: "TestSupport", dependencies: ["Control"], path: "Tests/TestSupport"),
+        .testTarget(name: "ArticleReadersTests", dependencies: ["ArticleReaders", "Extraction", "TestSupport"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "TestSupport"]),
+        .testTarget(name: "ControlTests", dependencies: ["Control", "TestSupport"]),
+        .testTarget(
+            name: "NewsInboxTests",
+            dependencies: ["NewsInbox", "Control", "Extraction", "ArticleReaders", "TestSupport", "JetStream", .product(name: "Logging", package: "swift-log")]),
     ]
 )

@@ -28,11 +28,13 @@ enum AcronymStage {
                 guard s[tokens[k].start] == "(" && tokens[k].end - tokens[k].start == 1 else { continue }
                 guard let close = (k + 1..<min(sentence.tokens.upperBound, k + 16)).first(where: { s[tokens[$0].start] == ")" }) else { continue }
                 var definition: Acronym?
-                if close == k + 2, isShortForm(text, tokens[k + 1]) {
-                    // Long Form (SHORT)
+                if close == k + 2, k > sentence.tokens.lowerBound, isShortForm(text, tokens[k + 1]) {
+                    // Long Form (SHORT): the long form needs at least one token of this sentence before
+                    // the bracket; a sentence that opens with "(ANSA)" has none.
                     let short = TextSpan(start: tokens[k + 1].start, end: tokens[k + 1].end)
                     let windowStart = windowBefore(text, k, sentenceStart: sentence.tokens.lowerBound, shortLength: short.length)
-                    if windowStart < k, let long = AcronymMatcher.longForm(s, short: short, in: TextSpan(start: tokens[windowStart].start, end: tokens[k - 1].end)) {
+                    // An opening bracket as the text's very first token has no window before it (index -1 trapped).
+                    if windowStart >= 0 && windowStart < k, let long = AcronymMatcher.longForm(s, short: short, in: TextSpan(start: tokens[windowStart].start, end: tokens[k - 1].end)) {
                         definition = Acronym(short: text.document[short], long: text.document[long], shortSpan: short, longSpan: long, uses: [], entityId: nil)
                     }
                 } else if k > sentence.tokens.lowerBound, close > k + 2, isShortForm(text, tokens[k - 1]) {

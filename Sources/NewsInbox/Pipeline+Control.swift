@@ -86,10 +86,39 @@ extension Pipeline {
         guard mode != .draining else { throw ConfigError("the daemon is draining") }
         guard inFlight[file] == nil else { throw ConfigError("\(file) is being processed now") }
         try spool.takeBackFromFailed(name, as: file)
+        attempts.clear(file)  // a quarantined item starts again with no attempts against it
         let item = WorkItem(file: file, arrived: .now(), resumed: false)
         admit(item)
         history.upsert(item.record)
         logger.notice("retrying \(file) (from failed/\(name))")
+        pump()
+    }
+
+    enum ReprocessAnswer: Sendable {
+        /// The item went through the pipeline: its record (outcome `failed`, with the error, if reading
+        /// or extracting failed; the old output is then kept).
+        case written(ItemRecord)
+        case refused(String)
+    }
+
+    /// Extracts a finished article again from its source in done/ (`kept`, a path in done/; the source
+    /// stays there). The item goes through the pipeline like any other; the write stage replaces its
+    /// outputs in the group commit, records the story version and journals it with `REPROCESSED=1`.
+    /// Part of the control seam (like `perform`): `done` runs on intake once the item is written.
+    func reprocess(_ file: String, from kept: String, done: @escaping @Sendable (ReprocessAnswer) -> Void) {
+        intake.async { [self] in admitReprocess(file, from: kept, done: done) }
+    }
+
+    private func admitReprocess(_ file: String, from kept: String, done: @escaping @Sendable (ReprocessAnswer) -> Void) {
+        guard mode != .draining else { done(.refused("the daemon is draining")); return }
+        guard inFlight[file] == nil else {
+            // An item of that name is still being retired (its source just reached done/) or a new file
+            // of that name is in flight: wait for it rather than refuse.
+            intake.asyncAfter(deadline: .now() + 0.05) { [self] in admitReprocess(file, from: kept, done: done) }
+            return
+        }
+        reprocessReplies[file] = { done(.written($0)) }
+        admit(WorkItem(file: file, arrived: .now(), resumed: false, reprocessFrom: kept))
         pump()
     }
 }

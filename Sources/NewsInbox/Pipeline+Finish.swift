@@ -32,7 +32,10 @@ extension Pipeline {
                 stats.writeBatches.add(UInt64(batch.count))
                 for (item, result) in zip(batch, results) {
                     writesInProgress -= 1
-                    finish(item, result, writeMicroseconds: spent)
+                    switch result {
+                    case .stalled(let reason, let left): stall(left, reason)
+                    case .finished(let done): complete(item, done, writeMicroseconds: spent)
+                    }
                 }
                 if !writeBacklog.isEmpty { startWriteBatch() }
                 pump()
@@ -40,75 +43,96 @@ extension Pipeline {
         }
     }
 
-    /// Back on intake: account for the item and let the next one in.
-    private func finish(_ written: WorkItem, _ result: WriteResult, writeMicroseconds: UInt64) {
-        switch result {
-        case .stalled(let reason, var item):
-            if outputProblem == nil {
-                // Once per outage, not once per article.
-                if reason.contains(ResultsStream.unavailable) {
-                    logger.error("\(reason): holding articles in processing/ until the stream acknowledges them")
-                } else {
-                    logger.error("output is stuck, holding articles until it can be written: \(reason)")
-                }
+    /// The output could not be written (or a sink refused it): keep the item and retry (`scheduleStalledRetry`).
+    private func stall(_ left: WorkItem, _ reason: String) {
+        if outputProblem == nil {
+            // Once per outage, not once per article.
+            if reason.contains(ResultsStream.unavailable) {
+                logger.error("\(reason): holding articles in processing/ until the stream acknowledges them")
+            } else {
+                logger.error("output is stuck, holding articles until it can be written: \(reason)")
             }
-            outputProblem = reason
-            if !stalledRetryScheduled { scheduleStalledRetry() }
-            stats.lastError = reason
-            item.record.outcome = .stalled
-            item.record.error = reason
-            item.mayOwnOutput = true  // part of its output may have been written before the error
-            inFlight[item.file] = item
-            stalled.append(item)
-            history.upsert(item.record)
-        case .finished(let done):
-            if let problem = outputProblem, stalled.isEmpty {
-                logger.notice(problem.contains(ResultsStream.unavailable) ? "results stream available again" : "output can be written again")
-                outputProblem = nil
-                stalledRetryDelay = nil
-            }
-            var item = written
-            inFlight[item.file] = nil
-            if blockedByName.remove(item.file) != nil { enqueue(item.file, arrived: .now()) }
-            let now = DispatchTime.now()
-            item.record.stages.append(.init(name: "write", microseconds: writeMicroseconds))
-            item.record.outcome = done.kind
-            item.record.ids = done.ids
-            item.record.outputPaths = done.outputs
-            item.record.finished = Date()
-            item.record.error = done.error
-            item.record.duplicateOf = done.duplicateOf
-            switch done.kind {
-            case .processed:
-                stats.processed += 1
-                item.record.messageID = JournalSink.Event.processed.rawValue
-            case .tombstone:
-                stats.tombstones += 1
-                item.record.messageID = JournalSink.Event.tombstone.rawValue
-            case .duplicate:
-                stats.duplicates += 1
-                item.record.messageID = JournalSink.Event.duplicate.rawValue
-            case .failed:
-                let category: String
-                if case .failed(let f)? = item.outcome { category = Stats.category(stage: f.stage, reason: f.reason) } else { category = "unknown" }
-                stats.failedByReason[category, default: 0] += 1
-                stats.lastError = "\(item.file): \(done.error ?? "")"
-                item.record.messageID = JournalSink.Event.failed.rawValue
-            default: break
-            }
-            if case .processed(let file)? = item.outcome, let first = file.processed.articles.first {
-                item.record.format = file.processed.source.format
-                item.record.headline = first.article.headline
-                if let x = first.extraction {
-                    item.record.summary = ["entities": x.entities.count, "times": x.times.count, "quotes": x.quotes.count,
-                                           "figures": x.figures.count, "sentences": x.sentences.count, "words": x.wordCount]
-                }
-            }
-            if !item.resumed { stats.arrivalToOutput.add(micros(item.arrived, now)) }
-            for stage in item.record.stages { stats.recordStage(stage.name, microseconds: stage.microseconds) }
-            stats.completions.add()
-            history.upsert(item.record)
         }
+        outputProblem = reason
+        if !stalledRetryScheduled { scheduleStalledRetry() }
+        stats.lastError = reason
+        var item = left
+        item.record.outcome = .stalled
+        item.record.error = reason
+        item.mayOwnOutput = true  // part of its output may have been written before the error
+        inFlight[item.file] = item
+        stalled.append(item)
+        if item.reprocessFrom == nil { history.upsert(item.record) }
+    }
+
+    /// Back on intake: account for the item and let the next one in.
+    private func complete(_ finished: WorkItem, _ done: WriteResult.Finished, writeMicroseconds: UInt64) {
+        if let problem = outputProblem, stalled.isEmpty {
+            logger.notice(problem.contains(ResultsStream.unavailable) ? "results stream available again" : "output can be written again")
+            outputProblem = nil
+            stalledRetryDelay = nil
+        }
+        var item = finished
+        inFlight[item.file] = nil
+        if blockedByName.remove(item.file) != nil || (item.reprocessFrom != nil && isInInbox(item.file)) {
+            enqueue(item.file, arrived: .now())
+        }
+        item.record.stages.append(.init(name: "write", microseconds: writeMicroseconds))
+        item.record.outcome = done.kind
+        item.record.ids = done.ids
+        item.record.outputPaths = done.outputs
+        item.record.finished = Date()
+        item.record.error = done.error
+        item.record.duplicateOf = done.duplicateOf
+        item.record.messageID = Self.messageID(of: done.kind)?.rawValue
+        if case .processed(let file)? = item.outcome, let first = file.processed.articles.first {
+            item.record.format = file.processed.source.format
+            item.record.headline = first.article.headline
+            if let x = first.extraction {
+                item.record.summary = ["entities": x.entities.count, "times": x.times.count, "quotes": x.quotes.count,
+                                       "figures": x.figures.count, "sentences": x.sentences.count, "words": x.wordCount]
+            }
+        }
+        if let reply = reprocessReplies.removeValue(forKey: item.file) {
+            // A reprocess is not a new article: the history shows it, the counters do not.
+            if done.kind != .failed { history.upsert(item.record) }
+            reply(item.record)
+            return
+        }
+        count(item, done)
+        history.upsert(item.record)
+    }
+
+    private static func messageID(of kind: ItemRecord.Outcome) -> JournalSink.Event? {
+        switch kind {
+        case .processed: return .processed
+        case .tombstone: return .tombstone
+        case .duplicate: return .duplicate
+        case .failed: return .failed
+        default: return nil
+        }
+    }
+
+    private func count(_ item: WorkItem, _ done: WriteResult.Finished) {
+        switch done.kind {
+        case .processed: stats.processed += 1
+        case .tombstone: stats.tombstones += 1
+        case .duplicate: stats.duplicates += 1
+        case .failed:
+            let category: String
+            if case .failed(let f)? = item.outcome { category = Stats.category(stage: f.stage, reason: f.reason) } else { category = "unknown" }
+            stats.failedByReason[category, default: 0] += 1
+            stats.lastError = "\(item.file): \(done.error ?? "")"
+        default: break
+        }
+        if !item.resumed { stats.arrivalToOutput.add(micros(item.arrived, .now())) }
+        for stage in item.record.stages { stats.recordStage(stage.name, microseconds: stage.microseconds) }
+        stats.completions.add()
+    }
+
+    private func isInInbox(_ file: String) -> Bool {
+        guard let (dir, name) = try? spool.inbox.parent(of: file, create: false) else { return false }
+        return dir.exists(name)
     }
 
     /// A full disk is retried every 2 s; the results stream with backoff (0.5 s doubling to 8 s), so a
@@ -126,7 +150,7 @@ extension Pipeline {
             stalledRetryScheduled = false
             let retry = stalled
             stalled.removeAll()
-            // If they stall again, finish() keeps outputProblem set and schedules the next retry.
+            // If they stall again, stall() keeps outputProblem set and schedules the next retry.
             for item in retry { write(item) }
         }
     }

@@ -13,14 +13,24 @@ struct WorkItem: Sendable {
     /// An existing output for this item's content may be its own (resumed after a crash, or retried
     /// after a write error), not an earlier duplicate's: the write stage asks whose it is.
     var mayOwnOutput: Bool
-    /// Its name in failed/, once chosen (kept across retries after a write error).
+    /// Its name in failed/ and its sidecar's bytes, once chosen (kept across retries after a write
+    /// error, so a retry replaces the sidecar with the same bytes instead of adding one).
     var failedName: String?
+    var sidecar: [UInt8]?
+    /// Set for `newsinboxctl reprocess`: the source's path in done/, where it stays. The write stage
+    /// replaces the item's outputs and journals them with `REPROCESSED=1`.
+    var reprocessFrom: String?
     var record: ItemRecord
     /// Set once a worker is done with it; the item is then waiting for, or in, the write stage.
     var outcome: Outcome?
+    /// Extractions started without finishing, counting those of earlier runs (`state/attempts/`).
+    var attempts = 0
+    /// Times its source could not be read for a reason of the disk's (EIO, ENOSPC, ...), retried.
+    var readRetries = 0
 
-    init(file: String, arrived: DispatchTime, resumed: Bool) {
+    init(file: String, arrived: DispatchTime, resumed: Bool, reprocessFrom: String? = nil) {
         self.file = file
+        self.reprocessFrom = reprocessFrom
         self.arrived = arrived
         self.resumed = resumed
         self.mayOwnOutput = resumed

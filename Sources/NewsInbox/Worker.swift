@@ -13,9 +13,17 @@ struct Worker: Sendable {
 
     /// What one run needs, copied from the item and the config on intake.
     struct Job: Sendable {
+        /// The name as dropped, and where the source is now (processing/, or done/ for a reprocess).
         var file: String
+        var source: Directory
+        var path: String
         var maxFileSize: Int
         var itemTimeout: Double
+    }
+
+    func job(for item: WorkItem, config: DaemonConfig) -> Job {
+        Job(file: item.file, source: item.reprocessFrom == nil ? spool.processing : spool.done, path: item.reprocessFrom ?? item.file,
+            maxFileSize: config.maxFileSize, itemTimeout: config.itemTimeout)
     }
 
     func run(_ job: Job) -> WorkResult {
@@ -24,7 +32,7 @@ struct Worker: Sendable {
         let t0 = DispatchTime.now()
         let contents: SourceFile.Contents
         do {
-            contents = try SourceFile.read(job.file, in: spool.processing, limit: job.maxFileSize)
+            contents = try SourceFile.read(job.path, in: job.source, limit: job.maxFileSize)
         } catch {
             return WorkResult(outcome: .failed(.init(stage: "open", reason: error.reason, errno: error.errno)), stages: stages)
         }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import ArticleReaders
 import Extraction
@@ -122,9 +123,7 @@ import Extraction
 
     @Test(arguments: samples)
     func sampleReadsWithItsMetadata(_ expected: Expected) throws {
-        guard let bytes = Corpora.bytes("formats/" + expected.file) else {
-            print("skipped: ../shared/corpora/formats/\(expected.file) is absent"); return
-        }
+        let bytes = try Requirement.value(Corpora.bytes("formats/" + expected.file), Corpora.absent("formats/" + expected.file))
         let result = try ArticleReading.read(ReadInput(bytes: bytes, fileName: (expected.file as NSString).lastPathComponent))
         #expect(result.format == expected.format)
         #expect(result.articles.count == expected.articles)
@@ -151,9 +150,7 @@ import Extraction
 
     @Test func everySampleFileIsCoveredOrExplicitlyRefused() throws {
         let root = Corpora.root.appendingPathComponent("formats")
-        guard let dirs = try? FileManager.default.contentsOfDirectory(atPath: root.path) else {
-            print("skipped: ../shared/corpora/formats is absent"); return
-        }
+        let dirs = try Requirement.value(try? FileManager.default.contentsOfDirectory(atPath: root.path), Corpora.absent("formats"))
         var files: Set<String> = []
         for d in dirs where !d.hasSuffix(".md") {
             for f in try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent(d).path) { files.insert("\(d)/\(f)") }
@@ -212,7 +209,7 @@ import Extraction
     }
 
     @Test func contentWithoutADateTakesTheFileTimeFlaggedAsSuch() throws {
-        guard let bytes = Corpora.bytes("formats/iptc7901/IPTC7901.txt") else { return }
+        let bytes = try Requirement.value(Corpora.bytes("formats/iptc7901/IPTC7901.txt"), Corpora.absent("formats/iptc7901/IPTC7901.txt"))
         let fileDate = ArticleDate(year: 2013, month: 11, day: 13)
         let article = try #require(try ArticleReading.read(ReadInput(bytes: bytes, fileName: "x", fileDate: fileDate)).articles.first)
         #expect(article.date == fileDate)
@@ -220,7 +217,7 @@ import Extraction
     }
 
     @Test func gzipOfAFormatReadsWithAPrefixedFormatName() throws {
-        guard let bytes = Corpora.bytes("formats/nitf/ap-nitf.xml") else { return }
+        let bytes = try Requirement.value(Corpora.bytes("formats/nitf/ap-nitf.xml"), Corpora.absent("formats/nitf/ap-nitf.xml"))
         let compressed = try GzipTestSupport.gzip(bytes)
         let result = try ArticleReading.read(ReadInput(bytes: compressed, fileName: "story.xml.gz"))
         #expect(result.format == "gzip+nitf")
@@ -228,7 +225,7 @@ import Extraction
     }
 
     @Test func theLatin1BBCFileDecodesThroughTheFallback() throws {
-        guard let bytes = Corpora.bytes("bbc/sport/199.txt") else { print("skipped: ../shared/corpora/bbc is absent"); return }
+        let bytes = try Requirement.value(Corpora.bytes("bbc/sport/199.txt"), "../shared/corpora/bbc is absent")
         let result = try ArticleReading.read(ReadInput(bytes: bytes, fileName: "199.txt"))
         #expect(result.format == "text")
         #expect(result.encodingFallback)
@@ -242,7 +239,7 @@ import Extraction
     @Test func samplesReadConcurrentlyGiveTheSameResults() throws {
         let files = FormatSamplesTests.samples.map(\.file)
         let inputs = files.compactMap { Corpora.bytes("formats/" + $0) }
-        guard inputs.count == files.count else { print("skipped: ../shared/corpora/formats is absent"); return }
+        try Requirement.check(inputs.count == files.count, "../shared/corpora/formats is absent")
         ArticleReading.prepare()
         let expected = inputs.map { (try? ArticleReading.read(ReadInput(bytes: $0, fileName: "x")))?.articles.map(\.text) }
         let results = Results(count: inputs.count * 4)

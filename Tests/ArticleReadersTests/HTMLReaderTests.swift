@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import ArticleReaders
 import Extraction
@@ -116,10 +117,8 @@ import Extraction
     /// the guard sits a little below so unrelated platform differences don't trip it.
     @Test func developmentSetF1StaysAboveTheMeasuredLevel() throws {
         let root = Corpora.root.appendingPathComponent("article-html")
-        guard let data = try? Data(contentsOf: root.appendingPathComponent("ground-truth.json")),
-              let truth = try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]] else {
-            print("skipped: ../shared/corpora/article-html is absent"); return
-        }
+        let data = try Requirement.value(try? Data(contentsOf: root.appendingPathComponent("ground-truth.json")), Corpora.absent("article-html"))
+        let truth = try #require(try JSONSerialization.jsonObject(with: data) as? [String: [String: Any]])
         var total = 0.0
         for (id, entry) in truth {
             let bytes = try [UInt8](Data(contentsOf: root.appendingPathComponent("html/\(id).html.gz")))

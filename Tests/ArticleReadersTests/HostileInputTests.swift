@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import ArticleReaders
 
 /// Hostile and broken input, built here (no such files in the repository): each fails with a reason or reads
@@ -83,7 +84,7 @@ import Testing
     }
 
     @Test func truncatedXMLFailsNamingTheProblem() throws {
-        guard let bytes = Corpora.bytes("formats/nitf/ap-nitf.xml") else { return }
+        let bytes = try Requirement.value(Corpora.bytes("formats/nitf/ap-nitf.xml"), Corpora.absent("formats/nitf/ap-nitf.xml"))
         let half = Array(bytes.prefix(bytes.count / 2))
         do {
             _ = try ArticleReading.read(ReadInput(bytes: half, fileName: "ap.xml"))

@@ -1,18 +1,8 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import ArticleReaders
 import Extraction
-
-/// The shared corpora live beside the repository; tests that need them skip with a message when absent.
-enum Corpora {
-    static let root: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/corpora")
-
-    static func bytes(_ relative: String) -> [UInt8]? {
-        (try? Data(contentsOf: root.appendingPathComponent(relative))).map { [UInt8]($0) }
-    }
-}
 
 @Suite struct PlainTextReaderTests {
     @Test func seedFormatGivesDateHeadlineAndParagraphs() throws {
@@ -51,9 +41,7 @@ enum Corpora {
     }
 
     @Test func theSeedArticleReads() throws {
-        guard let bytes = Corpora.bytes("seed/dawn-2023-02-12.txt") else {
-            print("skipped: ../shared/corpora/seed is absent"); return
-        }
+        let bytes = try Requirement.value(Corpora.bytes("seed/dawn-2023-02-12.txt"), Corpora.absent("seed"))
         let article = try #require(try ArticleReading.read(ReadInput(bytes: bytes, fileName: "dawn.txt")).articles.first)
         #expect(article.date?.iso == "2023-02-12")
         #expect(article.headline.hasPrefix("Pakistan and the United States will hold talks"))

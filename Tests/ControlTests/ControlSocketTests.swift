@@ -2,9 +2,10 @@ import Control
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 
 /// The control socket's care: authorisation, bad and hostile clients, safe creation.
-@Suite(.serialized, .enabled(if: DaemonHarness.skipReason == nil, "\(DaemonHarness.skipReason ?? "")"))
+@Suite(.serialized, .requires(DaemonHarness.skipReason == nil, DaemonHarness.skipReason ?? ""))
 struct ControlSocketTests {
     static func article(_ n: Int) -> String {
         "Port authority opens terminal \(n).\n\nThe authority opened terminal \(n) on Monday. Ships may dock from June.\n"

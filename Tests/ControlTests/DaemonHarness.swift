@@ -1,27 +1,19 @@
 import Control
 import Foundation
 import Glibc
+import Testing
+import TestSupport
 
 /// Runs the real newsinboxd in a temporary directory and the real newsinboxctl against it.
 ///
 /// The directory is world-traversable (0755) so that `nobody` can reach the socket in the permission
 /// tests. Binaries are found next to the test bundle (`swift test` runs it from .build/debug).
 final class DaemonHarness: @unchecked Sendable {
-    static let binaries: String? = {
-        var candidates: [String] = []
-        if let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            candidates.append((exe as NSString).deletingLastPathComponent)
-        }
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        candidates.append(root.appendingPathComponent(".build/debug").path)
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0 + "/newsinboxd") && FileManager.default.isExecutableFile(atPath: $0 + "/newsinboxctl") }
-    }()
+    /// The directory of the built newsinboxd and newsinboxctl, or nil when they are not built.
+    static let binaries: String? = DaemonProcess.missingBinaries == nil ? DaemonProcess.binDirectory.path : nil
 
     /// Why the daemon tests can't run here, or nil.
-    static var skipReason: String? {
-        if binaries == nil { return "newsinboxd/newsinboxctl not built next to the tests (run `swift build` first)" }
-        return nil
-    }
+    static var skipReason: String? { DaemonProcess.missingBinaries }
 
     let root: String
     var inbox: String { root + "/inbox" }
@@ -30,12 +22,14 @@ final class DaemonHarness: @unchecked Sendable {
     var socket: String { root + "/control.sock" }
     var logPath: String { root + "/daemon.log" }
     var configPath: String { root + "/newsinboxd.conf" }
-    private(set) var process: Process?
+    let daemon: DaemonProcess
+    var process: Process? { daemon.process }
 
     init(config: String = "") throws {
         var template = Array("/tmp/newsinboxctl-test.XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw POSIXError(.EIO) }
         root = String(cString: made)
+        daemon = DaemonProcess(socket: root + "/control.sock", logPath: root + "/daemon.log")
         chmod(root, 0o755)
         // A short periodic rescan would hide the difference between a file inotify reported and one it did not.
         try ("rescan_interval = 0\njournal = off\n" + config).write(toFile: configPath, atomically: true, encoding: .utf8)
@@ -43,6 +37,7 @@ final class DaemonHarness: @unchecked Sendable {
 
     deinit {
         stop()
+        SchemaCheck.recordProblems(output: output, failed: state + "/failed")
         try? FileManager.default.removeItem(atPath: root)
     }
 
@@ -52,48 +47,18 @@ final class DaemonHarness: @unchecked Sendable {
 
     /// Starts the daemon and waits until it answers on the control socket.
     func start() throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: Self.binaries! + "/newsinboxd")
-        p.arguments = ["--foreground", "--config", configPath, "--inbox", inbox, "--output", output, "--state", state,
-                       "--control-socket", socket]
-        p.currentDirectoryURL = URL(fileURLWithPath: root)
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let logFile = FileHandle(forWritingAtPath: logPath)!
-        logFile.seekToEndOfFile()
-        p.standardOutput = logFile
-        p.standardError = logFile
-        try p.run()
-        process = p
-        let up = waitFor(seconds: 20) {
-            !p.isRunning || (try? ControlClient(socketPath: self.socket, timeoutSeconds: 2).send(ControlRequest(command: "ping")))?.ok == true
-        }
-        guard up, p.isRunning else {
-            if p.isRunning { kill(p.processIdentifier, SIGKILL) }
-            p.waitUntilExit()
-            process = nil
-            throw HarnessError("newsinboxd did not come up: \(log())")
-        }
+        try daemon.start(arguments: ["--foreground", "--config", configPath, "--inbox", inbox, "--output", output,
+                                     "--state", state, "--control-socket", socket],
+                         directory: root, timeout: 20)
     }
 
     /// SIGTERM and wait; returns the exit status.
     @discardableResult
-    func stop() -> Int32? {
-        guard let p = process else { return nil }
-        process = nil
-        if p.isRunning { kill(p.processIdentifier, SIGTERM) }
-        p.waitUntilExit()
-        return p.terminationStatus
-    }
+    func stop() -> Int32? { daemon.stop() }
 
-    func waitForExit() -> Int32? {
-        guard let p = process else { return nil }
-        let exited = waitFor(seconds: 20) { !p.isRunning }
-        guard exited else { return nil }
-        process = nil
-        return p.terminationStatus
-    }
+    func waitForExit() -> Int32? { daemon.waitForExit() }
 
-    func log() -> String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
+    func log() -> String { daemon.log }
 
     // MARK: - Files
 
@@ -157,11 +122,6 @@ final class DaemonHarness: @unchecked Sendable {
     }
 }
 
-struct HarnessError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// A value set once from another thread.
 final class Locked<T>: @unchecked Sendable {
     private let lock = NSLock()
@@ -171,15 +131,4 @@ final class Locked<T>: @unchecked Sendable {
     func set(_ value: T) { lock.lock(); stored = value; wasSet = true; lock.unlock() }
     var value: T { lock.lock(); defer { lock.unlock() }; return stored }
     var isSet: Bool { lock.lock(); defer { lock.unlock() }; return wasSet }
-}
-
-/// Polls `condition` every 20 ms until it holds or `seconds` pass (a wait, not a timing assertion).
-@discardableResult
-func waitFor(seconds: Double, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-        if condition() { return true }
-        usleep(20_000)
-    }
-    return condition()
 }

@@ -2,9 +2,10 @@ import Control
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 
 /// newsinboxctl against the real newsinboxd: each command's effect and its text and JSON output.
-@Suite(.serialized, .enabled(if: DaemonHarness.skipReason == nil, "\(DaemonHarness.skipReason ?? "")"))
+@Suite(.serialized, .requires(DaemonHarness.skipReason == nil, DaemonHarness.skipReason ?? ""))
 struct NewsinboxctlTests {
     static func article(_ n: Int, _ topic: String = "harbour") -> String {
         "Council approves new \(topic) plan number \(n).\n\nThe council voted on Tuesday to approve plan \(n) for the \(topic). "

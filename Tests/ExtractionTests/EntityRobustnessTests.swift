@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Extraction
 
@@ -7,9 +8,7 @@ import Testing
 @Suite struct EntityRobustnessTests {
     @Test func bbcArticlesGiveWellFormedEntities() throws {
         let root = EntityCorpora.root.appendingPathComponent("bbc")
-        guard FileManager.default.fileExists(atPath: root.path) else {
-            print("skipped: ../shared/corpora/bbc is absent"); return
-        }
+        try Requirement.check(FileManager.default.fileExists(atPath: root.path), Corpora.absent("bbc"))
         let models = try #require(ShippedModels.models)
         let extractor = Extractor(models: models)
         let everything = ProcessInfo.processInfo.environment["NEWSINBOX_LONG_TESTS"] == "1"

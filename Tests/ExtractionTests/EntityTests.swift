@@ -1,12 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Extraction
 
 /// The shared corpora next to the repository (`../shared/corpora`), read in place, never copied.
 enum EntityCorpora {
-    static let root: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/corpora")
+    static var root: URL { Corpora.root }
 
     static func text(_ relative: String) -> String? {
         try? String(contentsOf: root.appendingPathComponent(relative), encoding: .utf8)
@@ -21,10 +20,8 @@ enum ShippedModels {
 }
 
 @Suite struct SeedArticleEntityTests {
-    func extract() throws -> (Document, [Entity])? {
-        guard let raw = EntityCorpora.text("seed/dawn-2023-02-12.txt") else {
-            print("skipped: ../shared/corpora/seed is absent"); return nil
-        }
+    func extract() throws -> (Document, [Entity]) {
+        let raw = try Requirement.value(EntityCorpora.text("seed/dawn-2023-02-12.txt"), Corpora.absent("seed"))
         let models = try #require(ShippedModels.models, "models/ner.model did not load")
         // The seed format: " date YYYY-MM-DD " then the article text.
         let body = raw.replacingOccurrences(of: #"^\s*date\s+\d{4}-\d{2}-\d{2}\s+"#, with: "", options: .regularExpression)
@@ -34,7 +31,7 @@ enum ShippedModels {
     }
 
     @Test func seedArticleEntitiesComeOutRight() throws {
-        guard let (document, entities) = try extract() else { return }
+        let (document, entities) = try extract()
         func entity(_ name: String, _ type: Entity.Kind) -> Entity? {
             entities.first { $0.type == type && ($0.name == name || $0.aliases.contains(name)) }
         }

@@ -35,7 +35,7 @@ import Testing
     }
 
     @Test func seedQuotesHaveTheirTextsAndCues() throws {
-        guard let seed = SharedCorpora.seed() else { return }
+        let seed = try SharedCorpora.seed()
         let extraction = try Extractor(models: ExtractionModels()).extract(seed)
         let marked = extraction.quotes.filter { $0.kind != .reported }
         #expect(marked.count == 4)
@@ -55,7 +55,7 @@ import Testing
     }
 
     @Test func seedSpeakersResolveToHandBuiltEntities() throws {
-        guard let seed = SharedCorpora.seed() else { return }
+        let seed = try SharedCorpora.seed()
         let list = entities(seed.text, [
             ("Foreign Office", .org, ["Foreign Office"]),
             ("Derek Chollet", .person, ["Derek Chollet", "Chollet"]),
@@ -126,6 +126,14 @@ import Testing
         let found = quotes("The minister called the attack “cowardly”, said an aide.")
         #expect(found.count == 1)
         #expect(found.first?.kind == .partial && found.first?.text == "cowardly")
+    }
+
+    /// Regression (found by the corpus sweep): a sentence that is only "According to" took its speaker
+    /// from the next sentence and built a range past its own end, a trap.
+    @Test func aCueAtTheEndOfASentenceTakesNoSpeakerFromTheNext() {
+        #expect(quotes("According to\n\nthe ministry, prices rose sharply this year.").allSatisfy { $0.cue != "according to" })
+        #expect(quotes("Prices rose, according to\n\nthe ministry officials who spoke today.").allSatisfy { $0.cue != "according to" })
+        #expect(quotes("He pointed\n\nout that prices rose sharply this year.").allSatisfy { $0.start >= 0 })
     }
 }
 

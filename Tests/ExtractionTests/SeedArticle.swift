@@ -1,22 +1,19 @@
 import Foundation
+import Testing
+import TestSupport
 @testable import Extraction
 
 /// The seed article and the TimeML corpus, read from the shared corpora beside the repository.
 enum SharedCorpora {
-    static let root: URL = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent().appendingPathComponent("shared/corpora")
+    static var root: URL { Corpora.root }
 
     static func text(_ relative: String) -> String? {
         (try? Data(contentsOf: root.appendingPathComponent(relative))).flatMap { String(data: $0, encoding: .utf8) }
     }
 
     /// The seed article without its " date 2023-02-12 " prefix, as a document dated by that prefix.
-    static func seed() -> Document? {
-        guard let raw = text("seed/dawn-2023-02-12.txt") else {
-            print("SKIP: /work/shared/corpora/seed/dawn-2023-02-12.txt not found beside the repository")
-            return nil
-        }
+    static func seed() throws -> Document {
+        let raw = try Requirement.value(text("seed/dawn-2023-02-12.txt"), Corpora.absent("seed/dawn-2023-02-12.txt"))
         var body = Substring(raw)
         var date: ArticleDate?
         let trimmed = body.drop { $0 == " " }

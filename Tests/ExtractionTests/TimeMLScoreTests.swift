@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 @testable import Extraction
 
@@ -19,10 +20,7 @@ import Testing
     @Test func timeBankAndAquaintScoreDoesNotRegress() throws {
         let root = SharedCorpora.root.appendingPathComponent("timeml")
         let manager = FileManager.default
-        guard let folders = try? manager.contentsOfDirectory(atPath: root.path) else {
-            print("SKIP: no TimeML corpus at \(root.path)")
-            return
-        }
+        let folders = try Requirement.value(try? manager.contentsOfDirectory(atPath: root.path), Corpora.absent("timeml"))
         let extractor = Extractor(models: ExtractionModels())
         var score = TimexScore()
         for folder in folders.sorted() where !folder.hasSuffix(".md") {

@@ -16,7 +16,7 @@ import Testing
     }
 
     @Test func seedArticleTimesResolveAgainstItsDate() throws {
-        guard let seed = SharedCorpora.seed() else { return }
+        let seed = try SharedCorpora.seed()
         let extraction = try Extractor(models: ExtractionModels()).extract(seed)
         let found = extraction.times.map { "\($0.text)=\($0.value)" }
         for expected in ["February 13 (Monday)=2023-02-13", "16 (Thursday)=2023-02-16", "today (Sunday)=2023-02-12",

@@ -1,6 +1,7 @@
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 @testable import NewsInbox
 
 /// Bad input ends in the right place with a clear reason, and the daemon keeps running.

@@ -1,12 +1,13 @@
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 @testable import NewsInbox
 
 /// The daemon end to end: real binary, real inotify, real files.
 @Suite(.serialized) struct DaemonPipelineTests {
     @Test func seedArticleYieldsDateHeadlineAndParagraphs() throws {
-        guard let seed = Corpora.bytes("seed/dawn-2023-02-12.txt") else { print("skipped: ../shared/corpora absent"); return }
+        let seed = try Requirement.value(Corpora.bytes("seed/dawn-2023-02-12.txt"), Corpora.absent())
         let d = try DaemonHarness()
         try d.start()
         try d.dropByRename("dawn-2023-02-12.txt", seed)
@@ -37,7 +38,7 @@ import Testing
     }
 
     @Test func bbcBatchAllLandInDoneWithOutputs() throws {
-        guard Corpora.isPresent else { print("skipped: ../shared/corpora absent"); return }
+        try Requirement.check(Corpora.isPresent, Corpora.absent())
         let files = Corpora.bbcFiles(limit: 300)
         let d = try DaemonHarness()
         try d.start()

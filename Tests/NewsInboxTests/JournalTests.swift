@@ -1,19 +1,14 @@
 import Foundation
 import Glibc
 import Testing
+import TestSupport
 @testable import NewsInbox
 
 /// Journal entries, read back from the real journald with journalctl.
 @Suite(.serialized) struct JournalTests {
-    /// journald must run for these tests; CI starts it. Elsewhere they skip with a message.
-    static var journalAvailable: Bool {
-        if Journal.isAvailable() { return true }
-        if ProcessInfo.processInfo.environment["CI"] == "true" {
-            Issue.record("journald is not running: .ci/run must start it")
-        } else {
-            print("skipped: no journald socket at /run/systemd/journal/socket")
-        }
-        return false
+    /// journald must run for these tests; CI starts it (scripts/start-journald). Fails in CI, skips elsewhere.
+    static func requireJournal() throws {
+        try Requirement.check(Journal.isAvailable(), "journald is not running (no answering /run/systemd/journal/socket; scripts/start-journald starts it)")
     }
 
     static func journalEntries(_ match: String) throws -> [[String: Any]] {
@@ -38,7 +33,7 @@ import Testing
     }
 
     @Test func processedFailedAndDuplicateArticlesAreStructuredJournalEntries() throws {
-        guard Self.journalAvailable else { return }
+        try Self.requireJournal()
         let d = try DaemonHarness()
         try d.start(foreground: false)
         let tag = UUID().uuidString.prefix(8)
@@ -76,7 +71,7 @@ import Testing
     }
 
     @Test func repeatedFieldsArriveAsArrays() throws {
-        guard Self.journalAvailable else { return }
+        try Self.requireJournal()
         let tag = "repeat-\(UUID().uuidString)"
         #expect(Journal.send([("MESSAGE", "repeated fields test"), ("NEWSINBOX_TEST", tag),
                               ("ENTITY_PERSON", "Derek Chollet"), ("ENTITY_PERSON", "Someone Else")]) == 0)

@@ -3,10 +3,11 @@ import Glibc
 import JetStream
 import Testing
 @testable import NewsInbox
+import TestSupport
 
 /// Results out to a JetStream stream and a shared work queue in, against a real nats-server started
 /// here. Quick in CI (200 articles); NEWSINBOX_LONG_TESTS=1 runs the 1,000-article versions.
-@Suite(.serialized, .enabled(if: NatsServerHarness.canRun, "nats-server is not installed"))
+@Suite(.serialized, .requires(NatsServerHarness.binary != nil, NatsServerHarness.missing))
 struct NatsStreamTests {
     static let long = ProcessInfo.processInfo.environment["NEWSINBOX_LONG_TESTS"] == "1"
     static let articles = Int(ProcessInfo.processInfo.environment["NEWSINBOX_NATS_ARTICLES"] ?? "") ?? (long ? 1000 : 200)

@@ -38,14 +38,13 @@ extension ControlCommands {
         }
     }
 
-    /// Runs a finished article's source (kept in done/) through read + extract again and replaces its
-    /// outputs atomically, on the writer queue like any other output. The source stays in done/.
+    /// Extracts a finished article again from its source (kept in done/) through the pipeline, which
+    /// replaces its outputs atomically; answers once the new output is written. The source stays in done/.
     func reprocess(_ argument: String?, peer: PeerCredentials, _ reply: @escaping Reply) {
         guard let id = argument, ArticleIdentity.isID(id) else {
             reply(.failure(.usage, "reprocess needs an article id (24 hex digits, as in out/ID.json)"))
             return
         }
-        // The old second pipeline, kept until reprocess goes through the one pipeline (issue 13, part 1).
         let p: Pipeline = pipeline
         p.snapshot { [self] s in
             guard s.mode != .draining else { reply(.failure(.failed, "the daemon is draining")); return }
@@ -59,86 +58,32 @@ extension ControlCommands {
                 }
                 // done/ keeps the name; a name taken earlier got .1, .2, ...: the content decides.
                 let (directory, name) = splitRelative(file)
-                var found: (String, SourceFile.Contents)?
+                var kept: String?
                 if let dir = directory.isEmpty ? p.spool.done : try? p.spool.done.subdirectory(directory) {
                     for candidate in [name] + (1...99).map({ "\(name).\($0)" }) where dir.exists(candidate) {
                         if let contents = try? SourceFile.read(candidate, in: dir, limit: config.maxFileSize),
                            SHA256.hex(contents.bytes) == sha {
-                            found = (candidate, contents)
+                            kept = directory.isEmpty ? candidate : directory + "/" + candidate
                             break
                         }
                     }
                 }
-                guard let (kept, contents) = found else {
+                guard let kept else {
                     let why = config.onSuccess == .delete ? "on_success = delete, so sources are not kept" : "it is not (or no longer) in done/"
                     reply(.failure(.failed, "cannot reprocess \(id): the source \(file) is needed and \(why)"))
                     return
                 }
-                let t0 = DispatchTime.now()
-                let processed: ArticleProcessor.Processed
-                do {
-                    processed = try p.processor.process(
-                        bytes: contents.bytes, file: file, fileDate: Worker.utcDate(seconds: contents.modificationTime),
-                        deadline: Deadline.after(seconds: config.itemTimeout))
-                } catch {
-                    reply(.failure(.failed, "reprocessing \(id) failed: \(error)"))
-                    return
-                }
-                let t1 = DispatchTime.now()
-                p.writer.async { [self] in
-                    let documents: [(String, [UInt8])]
-                    do {
-                        documents = try processed.articles.enumerated().map { index, entry in
-                            let annotations = p.writeStage.annotator.annotate(
-                                id: entry.id, article: entry.article, features: ArticleFeatures(article: entry.article, extraction: entry.extraction))
-                            return (entry.id, try ResultDocument.encoded(index, of: processed, annotations: annotations))
-                        }
-                    } catch {
-                        reply(.failure(.failed, "reprocessing \(id) failed: encode: \(error)"))
-                        return
-                    }
-                    let t2 = DispatchTime.now()
-                    var paths: [String] = []
-                    do {
-                        for (articleID, bytes) in documents {
-                            try AtomicFile.write(bytes, named: p.outputs.fileName(for: articleID), in: p.outputs.directory)
-                            paths.append(p.outputs.path(for: articleID))
-                        }
-                    } catch {
-                        reply(.failure(.failed, "cannot write the new output: \(error)"))
-                        return
-                    }
-                    let t3 = DispatchTime.now()
-                    let written = paths
-                    for entry in processed.articles where entry.article.status == .usable {
-                        p.journal.send(.init(
-                            event: .processed, message: "reprocessed \(file): \(entry.article.headline.prefix(120))",
-                            id: entry.id, file: file, feed: processed.source.feed, date: entry.article.date?.iso,
-                            outputPath: p.outputs.path(for: entry.id), durationMicroseconds: micros(t0, t3),
-                            extra: [("ARTICLE_FORMAT", processed.source.format), ("ARTICLE_HEADLINE", String(entry.article.headline.prefix(200))),
-                                    ("REPROCESSED", "1")]
-                                + JournalSink.entityFields(entry.extraction)))
-                    }
-                    p.intake.async { [self] in
-                        var record = ItemRecord(file: file, outcome: .processed, arrived: Date(), claimed: Date())
-                        record.ids = documents.map(\.0)
-                        record.outputPaths = written
-                        record.finished = Date()
-                        record.stages = [.init(name: "read", microseconds: 0), .init(name: "extract", microseconds: micros(t0, t1)),
-                                         .init(name: "encode", microseconds: micros(t1, t2)), .init(name: "write", microseconds: micros(t2, t3))]
-                        record.messageID = JournalSink.Event.processed.rawValue
-                        record.format = processed.source.format
-                        if let first = processed.articles.first {
-                            record.headline = first.article.headline
-                            if let x = first.extraction {
-                                record.summary = ["entities": x.entities.count, "times": x.times.count, "quotes": x.quotes.count,
-                                                  "figures": x.figures.count, "sentences": x.sentences.count, "words": x.wordCount]
-                            }
-                        }
-                        p.history.upsert(record)
-                        logger.notice("reprocessed \(id) from done/\(directory.isEmpty ? "" : directory + "/")\(kept) for uid \(peer.uid) pid \(peer.pid)")
-                        reply(.success(ReprocessReply(id: id, file: file, outputs: written, headline: record.headline,
-                                                      extractUsec: Int(micros(t0, t1)))))
+                p.reprocess(file, from: kept) { [self] answer in
+                    switch answer {
+                    case .refused(let why):
+                        reply(.failure(.failed, "cannot reprocess \(id): \(why)"))
+                    case .written(let record) where record.outcome == .failed:
+                        reply(.failure(.failed, "reprocessing \(id) failed: \(record.error ?? "unknown error")"))
+                    case .written(let record):
+                        logger.notice("reprocessed \(id) from done/\(kept) for uid \(peer.uid) pid \(peer.pid)")
+                        let extract = record.stages.first { $0.name == "extract" }?.microseconds ?? 0
+                        reply(.success(ReprocessReply(id: id, file: file, outputs: record.outputPaths, headline: record.headline,
+                                                      extractUsec: Int(extract))))
                     }
                 }
             }

@@ -116,14 +116,15 @@ final class WriteStage {
             plan.ids.append(entry.id)
             var output = file.outputs[index]
             // An existing output is this item's own (written before a crash or a stall: kept as it is)
-            // or an earlier duplicate's; the output's source attribute says which.
+            // or an earlier duplicate's; the output's source attribute says which. A reprocess replaces it.
+            let replacing = plan.item.reprocessFrom != nil
             let exists = !taken.ids.contains(entry.id) && outputs.exists(entry.id)
-            guard !taken.ids.contains(entry.id),
-                  !exists || (plan.item.mayOwnOutput && outputs.sourceFile(of: entry.id) == plan.item.file) else {
+            guard replacing || (!taken.ids.contains(entry.id)
+                  && (!exists || (plan.item.mayOwnOutput && outputs.sourceFile(of: entry.id) == plan.item.file))) else {
                 plan.duplicateOf = plan.duplicateOf ?? entry.id
                 continue
             }
-            let written = !exists
+            let written = replacing || !exists
             let annotations = annotator.annotate(id: entry.id, article: entry.article, features: output.features)
             let path = outputs.path(for: entry.id)
             if written {
@@ -144,7 +145,7 @@ final class WriteStage {
             annotator.accept(id: entry.id, article: entry.article, features: output.features, annotations: annotations)
             plan.paths.append(path)
             plan.records.append(FinishedRecord(
-                kind: entry.article.status == .usable ? .processed : .tombstone, id: entry.id, file: plan.item.file,
+                kind: replacing ? .reprocessed : entry.article.status == .usable ? .processed : .tombstone, id: entry.id, file: plan.item.file,
                 feed: processed.source.feed, format: processed.source.format, outputPath: path,
                 output: written ? output.document : (sinks.isEmpty ? nil : outputs.contents(of: entry.id)),
                 sha256: processed.source.sha256, article: entry.article, extraction: entry.extraction,
@@ -161,14 +162,16 @@ final class WriteStage {
 
     private func planFailure(_ plan: inout Plan, _ failure: ArticleProcessor.Failure, staging commit: GroupCommit, taken: inout Taken) {
         let file = plan.item.file
+        guard plan.item.reprocessFrom == nil else { return }  // the source stays in done/; the reply says why
         do {
             // A retried item keeps the name it chose before, so its sidecar is replaced, not doubled.
             let name = try plan.item.failedName ?? spool.freeFailedName(for: file, avoiding: taken.failedNames)
             plan.item.failedName = name
             taken.failedNames.insert(name)
-            let sidecar = try FailureSidecar(
+            let sidecar = try plan.item.sidecar ?? FailureSidecar(
                 file: file, feed: ArticleProcessor.feed(of: file), stage: failure.stage, reason: failure.reason,
                 errno: failure.errno, time: ISO8601DateFormatter().string(from: Date()), sha256: failure.sha256).encoded()
+            plan.item.sidecar = sidecar
             try spool.stageSidecar(sidecar, forFailed: name, in: commit)
             plan.records.append(FinishedRecord(
                 kind: .failed, id: nil, file: file, feed: ArticleProcessor.feed(of: file), sidecar: sidecar,
@@ -187,11 +190,12 @@ final class WriteStage {
         case .processed(let file)?:
             for record in plan.records { journal.send(Self.journalEntry(record, durationMicroseconds: duration)) }
             do {
-                switch onSuccess {
-                case .move:
+                if item.reprocessFrom != nil {
+                    // A reprocessed source stays in done/.
+                } else if onSuccess == .move {
                     let target = try spool.moveFinished(item.file, into: spool.done)
                     targets[target.path] = target
-                case .delete:
+                } else {
                     try spool.remove(item.file)
                 }
             } catch let error as SystemError where error.errno == ENOENT {
@@ -204,6 +208,9 @@ final class WriteStage {
             let kind: ItemRecord.Outcome = duplicate ? .duplicate
                 : file.processed.articles.allSatisfy({ $0.article.status != .usable }) ? .tombstone : .processed
             return .finished(.init(kind: kind, ids: plan.ids, outputs: plan.paths, error: nil, duplicateOf: duplicate ? plan.duplicateOf : nil))
+
+        case .failed(let failure)? where item.reprocessFrom != nil:
+            return .finished(.init(kind: .failed, ids: [], outputs: [], error: "\(failure.stage): \(failure.reason)", duplicateOf: nil))
 
         case .failed(let failure)?:
             guard let name = item.failedName else { return .stalled("no name in failed/ for \(item.file)", item: item) }
@@ -238,7 +245,7 @@ final class WriteStage {
             default: message = "processed \(file): \(headline.prefix(120))"
             }
             return .init(
-                event: record.kind == .tombstone ? .tombstone : .processed, message: message,
+                event: article?.status == .usable || article == nil ? .processed : .tombstone, message: message,
                 id: record.id, file: file, feed: record.feed, date: article?.date?.iso,
                 outputPath: record.outputPath, durationMicroseconds: duration,
                 extra: [("ARTICLE_FORMAT", record.format ?? ""), ("ARTICLE_HEADLINE", String(headline.prefix(200)))]

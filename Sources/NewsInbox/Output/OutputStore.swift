@@ -29,16 +29,21 @@ final class OutputStore: @unchecked Sendable {  // immutable after init; Directo
     /// The source an existing output was written for: its attribute, or (an output written before
     /// the attribute existed, or on a filesystem without user xattrs) its `source.file`.
     func sourceFile(of id: String) -> String? {
-        let fd = openat(directory.fd, fileName(for: id), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
-        guard fd >= 0 else { return nil }
-        defer { close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let n = buffer.withUnsafeMutableBytes { cshim_fgetxattr(fd, Self.sourceAttribute, $0.baseAddress, $0.count) }
-        if n >= 0 { return String(decoding: buffer[..<n], as: UTF8.self) }
+        if let file = sourceAttribute(of: id) { return file }
         guard let data = FileManager.default.contents(atPath: path(for: id)),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let source = object["source"] as? [String: Any] else { return nil }
         return source["file"] as? String
+    }
+
+    /// `user.newsinbox.source` of an existing output, if it has one.
+    func sourceAttribute(of id: String) -> String? {
+        let fd = cshim_openat(directory.fd, fileName(for: id), O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = buffer.withUnsafeMutableBytes { cshim_fgetxattr(fd, Self.sourceAttribute, $0.baseAddress, $0.count) }
+        return n >= 0 ? String(decoding: buffer[..<n], as: UTF8.self) : nil
     }
 
     /// The exact bytes of an existing output.
