@@ -32,6 +32,9 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "CLinuxShim"),
 
         .target(
@@ -41,10 +44,12 @@ let package = Package(
         .target(
             name: "Control",
             dependencies: ["CLinuxShim"]),
+        // The embedded index (state/index.sqlite) and stories; knows the output JSON, not the daemon.
+        .target(name: "NewsIndex", dependencies: ["CSQLite"]),
         .target(
             name: "NewsInbox",
             dependencies: [
-                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim",
+                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim", "NewsIndex",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
             ]),
@@ -65,7 +70,7 @@ let package = Package(
         .executableTarget(
             name: "newsinbox",
             dependencies: [
-                "NewsInbox", "ArticleReaders", "Extraction",
+                "NewsInbox", "ArticleReaders", "Extraction", "NewsIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
 
@@ -73,5 +78,6 @@ let package = Package(
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction"]),
         .testTarget(name: "ControlTests", dependencies: ["Control"]),
         .testTarget(name: "NewsInboxTests", dependencies: ["NewsInbox", "Control", "Extraction"]),
+        .testTarget(name: "NewsIndexTests", dependencies: ["NewsIndex"]),
     ]
 )

@@ -5,7 +5,7 @@
 #
 # The binaries are a release build with the Swift standard library and Foundation linked in
 # statically (--static-swift-stdlib), in their own scratch path .build-release, so the package
-# needs no /opt/swift. The shared libraries that remain (libsystemd, libxml2, zlib ...) become
+# needs no /opt/swift. The shared libraries that remain (libsystemd, libxml2, zlib, libsqlite3 ...) become
 # Depends:, found with readelf, ldd and dpkg -S. SKIP_BUILD=1 packages what .build-release already
 # holds; BUILD_DIR=DIR packages the three binaries in DIR instead.
 set -euo pipefail

@@ -51,12 +51,20 @@ public final class Daemon: @unchecked Sendable {
             if !journalEnabled { logger.notice("no journald socket: per-article journal entries are off") }
         }
         let processor = ArticleProcessor(extractor: Extractor(models: models))
+        let index: IndexSink
+        do {
+            index = try IndexSink(statePath: config.state, outputPath: config.output, logger: logger)
+        } catch {
+            throw ConfigError("cannot open the index in \(config.state): \(error)")
+        }
         pipeline = Pipeline(config: config, spool: spool, outputs: outputs,
-                            journal: JournalSink(enabled: journalEnabled, logger: logger), processor: processor, logger: logger)
-        commands = ControlCommands(daemon: self, logger: logger)
+                            journal: JournalSink(enabled: journalEnabled, logger: logger), index: index, followers: FollowHub(),
+                            processor: processor, logger: logger)
+        commands = ControlCommands(daemon: self, indexPath: index.path, logger: logger)
         control = ControlServer(path: config.controlSocket, logger: logger) { [commands] request, peer, reply in
             commands!.handle(request, peer: peer, reply: reply)
         }
+        control.streamHandler = { [commands] request, peer, fd in commands!.follow(request, peer: peer, fd: fd) }
         try control.bindAndListen(activatedFD: ServiceManager.listenFileDescriptors().first)
         try pipeline.start()
         // After the pipeline's start-up work is queued on intake, so requests (handled on intake) see it done.

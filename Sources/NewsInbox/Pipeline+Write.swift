@@ -2,6 +2,7 @@ import ArticleReaders
 import Dispatch
 import Foundation
 import Glibc
+import NewsIndex
 
 /// The write stage: make results durable, then tell the journal, then move the sources.
 ///
@@ -62,6 +63,8 @@ extension Pipeline {
         let commit = GroupCommit()
         var plans: [Plan] = []
         var planned: Set<String> = []  // ids written by earlier items of this batch
+        var indexBatch = ArticleIndex.Batch()
+        defer { index.forgetBatch() }
 
         // 1. Stage every output and sidecar as a temporary.
         for item in batch {
@@ -75,6 +78,14 @@ extension Pipeline {
                         // after the rename); any other existing output means the same content came before.
                         if item.mayOwnOutput && !planned.contains(entry.id) && outputs.sourceFile(of: entry.id) == item.file {
                             plan.paths.append(outputs.path(for: entry.id))
+                            // Indexed again from the output itself (by id: a no-op if the crash came later).
+                            do {
+                                let own = try self.index.entry(readingOutput: outputs.path(for: entry.id))
+                                indexBatch.records.append((own.record, own.signature))
+                            } catch {
+                                plan.stalled = "cannot read back \(outputs.path(for: entry.id)) for the index: \(error)"
+                                break
+                            }
                         } else {
                             plan.duplicateOf = plan.duplicateOf ?? entry.id
                         }
@@ -82,9 +93,17 @@ extension Pipeline {
                     }
                     // The version index may have moved since the worker encoded this document.
                     let supersedes = supersededID(for: entry.article, id: entry.id)
+                    var indexEntry = item.indexEntries[index]
                     if supersedes != nil, let redone = try? ResultDocument(
                         id: entry.id, item: index, processed: processed, supersedes: supersedes, processedAt: Date()).encoded() {
                         documents[index] = redone
+                        indexEntry.record.supersedes = supersedes
+                    }
+                    do {
+                        try self.index.annotate(&indexEntry, document: &documents[index])
+                    } catch {
+                        plan.stalled = "cannot decide the story of \(entry.id) (index \(self.index.path)): \(error)"
+                        break
                     }
                     do {
                         try commit.stage(documents[index], named: outputs.fileName(for: entry.id), in: outputs.directory)
@@ -93,6 +112,8 @@ extension Pipeline {
                         break
                     }
                     planned.insert(entry.id)
+                    item.indexEntries[index] = indexEntry  // with its story, for `follow`
+                    indexBatch.records.append((indexEntry.record, indexEntry.signature))
                     plan.paths.append(outputs.path(for: entry.id))
                     plan.written.append((entry.id, entry.article, entry.extraction != nil))
                 }
@@ -107,6 +128,7 @@ extension Pipeline {
                     let (dir, base) = try spool.failed.parent(of: name, create: true)
                     try commit.stage(try sidecar.encoded(), named: base + ".error.json", in: dir)
                     plan.failedName = name
+                    indexBatch.failures.append((name, failure.stage, failure.reason))
                 } catch {
                     plan.stalled = "cannot write the failure record of \(item.file) in failed/: \(error)"
                 }
@@ -123,7 +145,18 @@ extension Pipeline {
             return batch.map { _ in .stalled("cannot make outputs durable: \(error)") }
         }
 
-        // 3. Per item: version index, journal entry, then the source moves.
+        // 3. The index, in one transaction, before any source moves (a failure stalls the batch like a
+        // full disk; the retry finds its own outputs and indexes them by id).
+        for (item, plan) in zip(batch, plans) where plan.stalled == nil && plan.paths.isEmpty {
+            if let original = plan.duplicateOf { indexBatch.duplicates.append((item.file, original)) }
+        }
+        do {
+            try index.apply(indexBatch)
+        } catch {
+            return batch.map { _ in .stalled("cannot write the index \(index.path): \(error)") }
+        }
+
+        // 4. Per item: version index, journal entry, then the source moves.
         var targets: [String: Directory] = [:]
         var results: [WriteResult] = []
         for (item, plan) in zip(batch, plans) {
@@ -282,11 +315,38 @@ extension Pipeline {
                                            "figures": x.figures.count, "sentences": x.sentences.count, "words": x.wordCount]
                 }
             }
+            if followers.hasFollowers { followers.publish(followEvents(item, kind)) }
             item.outcome = nil  // release the article text
+            item.indexEntries = []
             if !item.resumed { stats.arrivalToOutput.add(micros(item.arrived, now)) }
             for stage in item.record.stages { stats.recordStage(stage.name, microseconds: stage.microseconds) }
             stats.completions.add()
             history.upsert(item.record)
+        }
+    }
+
+    /// What `newsinboxctl follow` sends for a finished item: one line per article written, or one for
+    /// the duplicate or the failure.
+    private func followEvents(_ item: WorkItem, _ kind: ItemRecord.Outcome) -> [FollowHub.Event] {
+        let time = ISO8601DateFormatter().string(from: Date())
+        let feed = ArticleProcessor.feed(of: item.file)
+        switch kind {
+        case .processed, .tombstone:
+            let written = Set(item.record.outputPaths)
+            return item.indexEntries.filter { written.contains(outputs.path(for: $0.record.id)) }.map { entry in
+                let r = entry.record
+                return FollowHub.Event(
+                    outcome: r.tombstone ? "tombstone" : "processed", time: time, id: r.id, file: item.file, feed: r.feed,
+                    headline: r.headline, date: r.date, story_id: r.storyID, entities: r.entities.map(\.name),
+                    keys: r.entities.reduce(into: Set<String>()) { $0.formUnion(EntityKey.lookupKeys(type: $1.type, forms: $1.forms, code: $1.code)) })
+            }
+        case .duplicate:
+            return [FollowHub.Event(outcome: "duplicate", time: time, id: item.record.duplicateOf, file: item.file, feed: feed,
+                                    duplicate_of: item.record.duplicateOf, entities: [], keys: [])]
+        case .failed:
+            return [FollowHub.Event(outcome: "failed", time: time, file: item.file, feed: feed, error: item.record.error, entities: [], keys: [])]
+        default:
+            return []
         }
     }
 

@@ -4,6 +4,7 @@ import Dispatch
 import Extraction
 import Foundation
 import Logging
+import NewsIndex
 
 /// The whole flow on one screen:
 ///
@@ -25,6 +26,10 @@ public final class Pipeline: @unchecked Sendable {
     let spool: Spool
     let outputs: OutputStore
     let journal: JournalSink
+    /// The embedded index; written by the writer queue only.
+    let index: IndexSink
+    /// Live feed of finished articles for `newsinboxctl follow`.
+    let followers: FollowHub
     let processor: ArticleProcessor
     let logger: Logger
     var watcher: InboxWatcher!
@@ -73,6 +78,8 @@ public final class Pipeline: @unchecked Sendable {
         var failedName: String?
         var record: ItemRecord
         var outcome: Outcome?
+        /// Per article of `outcome`: the index row and story signature, computed by the worker.
+        var indexEntries: [IndexSink.Entry] = []
 
         init(file: String, arrived: DispatchTime, resumed: Bool) {
             self.file = file
@@ -88,11 +95,14 @@ public final class Pipeline: @unchecked Sendable {
         case failed(ArticleProcessor.Failure, sha256: String?)
     }
 
-    init(config: DaemonConfig, spool: Spool, outputs: OutputStore, journal: JournalSink, processor: ArticleProcessor, logger: Logger) {
+    init(config: DaemonConfig, spool: Spool, outputs: OutputStore, journal: JournalSink, index: IndexSink, followers: FollowHub,
+         processor: ArticleProcessor, logger: Logger) {
         self.config = config
         self.spool = spool
         self.outputs = outputs
         self.journal = journal
+        self.index = index
+        self.followers = followers
         self.processor = processor
         self.logger = logger
     }
@@ -233,11 +243,14 @@ public final class Pipeline: @unchecked Sendable {
             let t2 = DispatchTime.now()
             item.record.stages.append(.init(name: "extract", microseconds: micros(t1, t2)))
             var documents: [[UInt8]] = []
+            var entries: [IndexSink.Entry] = []
             for (index, entry) in processed.articles.enumerated() {
                 let supersedes = supersededID(for: entry.article, id: entry.id)
                 let document = ResultDocument(id: entry.id, item: index, processed: processed, supersedes: supersedes, processedAt: Date())
                 documents.append(try document.encoded())
+                entries.append(IndexSink.Entry(document))
             }
+            item.indexEntries = entries
             item.record.stages.append(.init(name: "encode", microseconds: micros(t2, .now())))
             return .processed(processed, documents: documents)
         } catch let failure as ArticleProcessor.Failure {

@@ -5,8 +5,8 @@ import ArgumentParser
 struct NewsInboxTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsinbox",
-        abstract: "Offline NewsInbox tool: extract, evaluate, train, benchmark.",
-        subcommands: [ExtractCommand.self, EvalCommand.self, TrainCommand.self, BenchCommand.self])
+        abstract: "Offline NewsInbox tool: extract, evaluate, train, benchmark, reindex.",
+        subcommands: [ExtractCommand.self, EvalCommand.self, TrainCommand.self, BenchCommand.self, ReindexCommand.self])
 }
 
 struct EvalCommand: ParsableCommand {

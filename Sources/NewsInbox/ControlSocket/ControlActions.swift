@@ -4,6 +4,7 @@ import Dispatch
 import Extraction
 import Foundation
 import Glibc
+import NewsIndex
 
 /// Commands that redo work: `retry` (failed/ back into processing) and `reprocess` (a finished article
 /// extracted again, its output replaced atomically).
@@ -108,10 +109,19 @@ extension ControlCommands {
                 p.writer.async { [self] in
                     var paths: [String] = []
                     do {
-                        for (articleID, bytes) in documents {
+                        var batch = ArticleIndex.Batch()
+                        for (articleID, encoded) in documents {
+                            // A reprocessed article stays in its story.
+                            var bytes = encoded
+                            if let story = try p.index.index.storyID(ofIndexed: articleID), story != articleID {
+                                IndexSink.setStoryID(story, in: &bytes)
+                            }
                             try p.outputs.write(bytes, id: articleID)
                             paths.append(p.outputs.path(for: articleID))
+                            let entry = try p.index.entry(readingOutput: p.outputs.path(for: articleID))
+                            batch.records.append((entry.record, entry.signature))
                         }
+                        try p.index.apply(batch)
                     } catch {
                         reply(.failure(.failed, "cannot write the new output: \(error)"))
                         return

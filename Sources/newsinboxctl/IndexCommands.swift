@@ -1,0 +1,174 @@
+import ArgumentParser
+import Control
+import Foundation
+import Glibc
+
+// MARK: - Questions to the index (read-only)
+
+struct Search: ControlCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Indexed articles matching every filter given, newest first.",
+        discussion: """
+            NAME matches any surface form of an entity, case-insensitively ("Chollet" finds "Derek Chollet", "US" \
+            finds "United States"). DATE is YYYY-MM-DD (the article's date). WORDS are all required, anywhere in the \
+            headline or text. Superseded versions and withdrawn stories are not listed. "total" counts every match.
+            """)
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp("An entity's name or any surface form of it.", valueName: "name")) var entity: String?
+    @Option(help: ArgumentHelp("Entity type: PERSON, ORG, PLACE, NORP, EVENT, MISC.", valueName: "type")) var type: String?
+    @Option(help: ArgumentHelp("The feed (the inbox subdirectory).", valueName: "feed")) var feed: String?
+    @Option(help: ArgumentHelp("Articles dated on or after this day.", valueName: "date")) var since: String?
+    @Option(help: ArgumentHelp("Articles dated on or before this day.", valueName: "date")) var until: String?
+    @Option(help: ArgumentHelp("Words in the headline or text.", valueName: "words")) var text: String?
+    @Option(help: "Show at most this many articles.") var limit: Int = 20
+
+    func validate() throws { guard limit > 0 else { throw ValidationError("--limit must be at least 1") } }
+
+    var request: ControlRequest {
+        var args: [String: JSONValue] = ["limit": .int(limit)]
+        for (key, value) in [("entity", entity), ("type", type), ("feed", feed), ("since", since), ("until", until), ("text", text)] {
+            if let value { args[key] = .string(value) }
+        }
+        return ControlRequest(command: "search", args: args)
+    }
+
+    func printHuman(_ data: JSONValue) {
+        let articles = data["articles"]?.arrayValue ?? []
+        let total = data["total"]?.intValue ?? 0
+        IndexRender.articles(articles)
+        print("\(articles.count) of \(total) matching article\(total == 1 ? "" : "s")")
+    }
+}
+
+struct Story: ControlCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Every article of a story: versions, rewrites and copies from any feed, oldest first.")
+    @OptionGroup var global: GlobalOptions
+    @Argument(help: ArgumentHelp("A story id or the id of any of its articles.", valueName: "id")) var id: String
+    var request: ControlRequest { ControlRequest(command: "story", args: ["id": .string(id)]) }
+    func printHuman(_ data: JSONValue) {
+        print("story \(Render.text(data["story_id"]))")
+        IndexRender.articles(data["articles"]?.arrayValue ?? [], status: true)
+    }
+}
+
+struct Trending: ControlCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Entities named in more articles in the window than in the window before it.",
+        discussion: "The window ends now and is over each article's time (article.timestamp, else its date, else when it was processed).")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp("The window: 24h, 7d, 2w, 90m ...", valueName: "duration")) var since: String = "24h"
+    @Option(help: ArgumentHelp("Entity type: PERSON, ORG, PLACE, NORP, EVENT, MISC.", valueName: "type")) var type: String?
+    @Option(help: "Show at most this many entities.") var limit: Int = 20
+
+    func validate() throws { guard limit > 0 else { throw ValidationError("--limit must be at least 1") } }
+
+    var request: ControlRequest {
+        var args: [String: JSONValue] = ["since": .string(since), "limit": .int(limit)]
+        if let type { args["type"] = .string(type) }
+        return ControlRequest(command: "trending", args: args)
+    }
+
+    func printHuman(_ data: JSONValue) {
+        let entities = data["entities"]?.arrayValue ?? []
+        guard !entities.isEmpty else { print("no entity named between \(Render.text(data["since"])) and \(Render.text(data["until"]))"); return }
+        Render.table(["ENTITY", "TYPE", "COUNT", "PREVIOUS", "CHANGE"], entities.map { e in
+            let count = e["count"]?.intValue ?? 0, previous = e["previous"]?.intValue ?? 0
+            return [Render.text(e["name"]), Render.text(e["type"]), String(count), String(previous),
+                    (count >= previous ? "+" : "") + String(count - previous)]
+        })
+    }
+}
+
+struct Quotes: ControlCommand {
+    static let configuration = CommandConfiguration(abstract: "Quotes from indexed articles, newest first.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp("The speaker: any surface form of the entity, or as written.", valueName: "name")) var speaker: String?
+    @Option(help: ArgumentHelp("From articles dated on or after this day (YYYY-MM-DD).", valueName: "date")) var since: String?
+    @Option(help: "Show at most this many quotes.") var limit: Int = 20
+
+    func validate() throws { guard limit > 0 else { throw ValidationError("--limit must be at least 1") } }
+
+    var request: ControlRequest {
+        var args: [String: JSONValue] = ["limit": .int(limit)]
+        if let speaker { args["speaker"] = .string(speaker) }
+        if let since { args["since"] = .string(since) }
+        return ControlRequest(command: "quotes", args: args)
+    }
+
+    func printHuman(_ data: JSONValue) {
+        let quotes = data["quotes"]?.arrayValue ?? []
+        guard !quotes.isEmpty else { print("no quotes"); return }
+        for q in quotes {
+            let speaker = q["speaker"]?.stringValue ?? "(unattributed)"
+            print("\(Render.text(q["date"]))  \(Render.text(q["article_id"]))  \(speaker)\(q["cue"]?.stringValue.map { " (\($0))" } ?? ""):")
+            print("    \u{201C}\(Render.shorten(q["text"]?.stringValue ?? "", 300))\u{201D}")
+        }
+    }
+}
+
+/// `follow`: not one answer but a stream, so it has its own `run`.
+struct Follow: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Print each finished article (processed, failed, duplicate, tombstone) as it happens, until interrupted.",
+        discussion: "With --json, one JSON object per line. A reader too slow to keep up is dropped by the daemon.")
+    @OptionGroup var global: GlobalOptions
+    @Option(help: ArgumentHelp("Only articles naming this entity (any surface form).", valueName: "name")) var entity: String?
+    @Option(help: ArgumentHelp("Only articles from this feed.", valueName: "feed")) var feed: String?
+
+    func run() throws {
+        var args: [String: JSONValue] = [:]
+        if let entity { args["entity"] = .string(entity) }
+        if let feed { args["feed"] = .string(feed) }
+        let path = global.socketPath
+        var failure: ControlResponse?
+        var first = true
+        do {
+            try ControlClient(socketPath: path, timeoutSeconds: 30).stream(ControlRequest(command: "follow", args: args)) { line in
+                if first {
+                    first = false
+                    let response = try? JSONDecoder().decode(ControlResponse.self, from: Data(line))
+                    if response?.ok != true { failure = response ?? .failure(.failed, String(decoding: line, as: UTF8.self)); return false }
+                    // On stderr, so stdout carries only the events.
+                    let filters = [entity.map { "naming \($0)" }, feed.map { "from feed \($0)" }].compactMap { $0 }
+                    FileHandle.standardError.write(Data("newsinboxctl: following finished articles\(filters.isEmpty ? "" : " " + filters.joined(separator: " and ")) (interrupt to stop)\n".utf8))
+                    return true
+                }
+                // Written straight to the descriptor, so a pipe sees each line as it happens.
+                if global.json {
+                    FileHandle.standardOutput.write(Data(line + [0x0A]))
+                } else if let event = try? JSONDecoder().decode(JSONValue.self, from: Data(line)) {
+                    FileHandle.standardOutput.write(Data((IndexRender.event(event) + "\n").utf8))
+                }
+                return true
+            }
+        } catch let f as ControlClient.Failure {
+            switch f {
+            case .notRunning: throw Exit.notRunning("newsinboxctl: newsinboxd is not running (no answer on \(path))")
+            case .permissionDenied: throw Exit.denied("newsinboxctl: permission denied opening \(path)")
+            default: throw Exit.failed("newsinboxctl: \(f)")
+            }
+        }
+        if let failure {
+            if global.json { Render.printJSON(Render.errorObject(failure)) }
+            throw Exit.failed("newsinboxctl: follow: \(failure.error ?? "failed")")
+        }
+        throw Exit.failed("newsinboxctl: follow: the daemon closed the stream (it stopped, or this reader fell too far behind)")
+    }
+}
+
+enum IndexRender {
+    static func articles(_ articles: [JSONValue], status: Bool = false) {
+        guard !articles.isEmpty else { return }
+        Render.table((["DATE", "ID", "FEED", "STORY"] + (status ? ["STATUS"] : []) + ["HEADLINE"]), articles.map { a in
+            [Render.text(a["date"]), Render.text(a["id"]), a["feed"]?.stringValue ?? "-", Render.text(a["story_id"])]
+                + (status ? [Render.text(a["status"])] : []) + [Render.shorten(a["headline"]?.stringValue ?? "", 70)]
+        })
+    }
+
+    static func event(_ e: JSONValue) -> String {
+        let detail = e["error"]?.stringValue ?? e["duplicate_of"]?.stringValue.map { "duplicate of \($0)" } ?? e["headline"]?.stringValue ?? ""
+        return ([Render.text(e["time"]), Render.text(e["outcome"]), e["id"]?.stringValue ?? "-", Render.text(e["file"]),
+               Render.shorten(detail, 80)].joined(separator: "  "))
+    }
+}
