@@ -12,6 +12,8 @@ let package = Package(
         .executable(name: "newsinboxd", targets: ["newsinboxd"]),
         .executable(name: "newsinboxctl", targets: ["newsinboxctl"]),
         .executable(name: "newsinbox", targets: ["newsinbox"]),
+        // The package's one binary: newsinboxd, newsinboxctl and newsinbox by the name it is run as.
+        .executable(name: "newsinbox-multicall", targets: ["newsinbox-multicall"]),
         // For the fuzz package in fuzz/ (built only by scripts/fuzz).
         .library(name: "ArticleReaders", targets: ["ArticleReaders"]),
         .library(name: "Extraction", targets: ["Extraction"]),
@@ -36,6 +38,10 @@ let package = Package(
             name: "CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "CLinuxShim"),
+        // The three tools' shared exit statuses (usage errors exit 2).
+        .target(
+            name: "CommandLineSupport",
+            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .target(
             name: "ArticleReaders",
@@ -45,7 +51,7 @@ let package = Package(
             name: "Control",
             dependencies: ["CLinuxShim"]),
         // The embedded index (state/index.sqlite) and stories; knows the output JSON, not the daemon.
-        .target(name: "NewsIndex", dependencies: ["CSQLite"]),
+        .target(name: "NewsIndex", dependencies: ["CSQLite", "Control"]),
         .target(
             name: "NewsInbox",
             dependencies: [
@@ -54,30 +60,42 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
             ]),
 
-        .executableTarget(
-            name: "newsinboxd",
+        // The three tools' commands are libraries, so that the package can ship them as one
+        // multi-call binary (newsinbox-multicall); each also has its own executable for development.
+        .target(
+            name: "NewsinboxdCommand",
             dependencies: [
-                "NewsInbox",
+                "NewsInbox", "Control", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]),
-        .executableTarget(
-            name: "newsinboxctl",
+            ],
+            path: "Sources/newsinboxd"),
+        .target(
+            name: "NewsinboxctlCommand",
             dependencies: [
-                "Control",
+                "Control", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
-        .executableTarget(
-            name: "newsinbox",
+            ],
+            path: "Sources/newsinboxctl"),
+        .target(
+            name: "NewsinboxToolCommand",
             dependencies: [
-                "NewsInbox", "ArticleReaders", "Extraction", "NewsIndex",
+                "NewsInbox", "ArticleReaders", "Extraction", "Control", "CommandLineSupport", "NewsIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            ]),
+            ],
+            path: "Sources/newsinbox"),
+        .executableTarget(name: "newsinboxd", dependencies: ["NewsinboxdCommand"], path: "Sources/Executables/newsinboxd"),
+        .executableTarget(name: "newsinboxctl", dependencies: ["NewsinboxctlCommand"], path: "Sources/Executables/newsinboxctl"),
+        .executableTarget(name: "newsinbox", dependencies: ["NewsinboxToolCommand"], path: "Sources/Executables/newsinbox"),
+        .executableTarget(
+            name: "newsinbox-multicall",
+            dependencies: ["NewsinboxdCommand", "NewsinboxctlCommand", "NewsinboxToolCommand"],
+            path: "Sources/Executables/newsinbox-multicall"),
 
         .testTarget(name: "ArticleReadersTests", dependencies: ["ArticleReaders", "Extraction"]),
         .testTarget(name: "ExtractionTests", dependencies: ["Extraction"]),
         .testTarget(name: "ControlTests", dependencies: ["Control"]),
         .testTarget(name: "NewsInboxTests", dependencies: ["NewsInbox", "Control", "Extraction"]),
-        .testTarget(name: "NewsIndexTests", dependencies: ["NewsIndex"]),
+        .testTarget(name: "NewsIndexTests", dependencies: ["NewsIndex", "Control"]),
     ]
 )

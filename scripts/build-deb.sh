@@ -3,11 +3,12 @@
 #
 #   scripts/build-deb.sh [OUTPUT_DIR]        (default: .build-release/deb)
 #
-# The binaries are a release build with the Swift standard library and Foundation linked in
-# statically (--static-swift-stdlib), in their own scratch path .build-release, so the package
+# The binary is a release build of newsinbox-multicall (newsinboxd, newsinboxctl and newsinbox in one,
+# chosen by the name it runs as) with the Swift standard library and Foundation linked in
+# statically (--static-swift-stdlib), in its own scratch path .build-release, so the package
 # needs no /opt/swift. The shared libraries that remain (libsystemd, libxml2, zlib, libsqlite3 ...) become
-# Depends:, found with readelf, ldd and dpkg -S. SKIP_BUILD=1 packages what .build-release already
-# holds; BUILD_DIR=DIR packages the three binaries in DIR instead.
+# Depends:, found by dpkg-shlibdeps. SKIP_BUILD=1 packages what .build-release already
+# holds; BUILD_DIR=DIR packages the binaries in DIR instead (newsinbox-multicall, or the three).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -19,7 +20,7 @@ if [ -n "${BUILD_DIR:-}" ]; then
     bin=$BUILD_DIR   # binaries built elsewhere (e.g. to try another branch's newsinboxctl)
 else
     if [ "${SKIP_BUILD:-0}" != 1 ]; then
-        "$swift" build -c release --static-swift-stdlib --scratch-path .build-release
+        "$swift" build -c release --static-swift-stdlib --scratch-path .build-release --product newsinbox-multicall
     fi
     bin=$root/.build-release/release
 fi
@@ -35,27 +36,24 @@ pkg=$stage/newsinbox
 # Debian bookworm keeps units in /lib/systemd/system (deb-systemd-helper looks there).
 "$root/scripts/install.sh" DESTDIR="$pkg" PREFIX=/usr SYSCONFDIR=/etc UNITDIR=/lib/systemd/system \
     SYSUSERSDIR=/usr/lib/sysusers.d TMPFILESDIR=/usr/lib/tmpfiles.d BUILD_DIR="$bin" GZIP_MAN=1 >/dev/null
-strip --strip-unneeded "$pkg/usr/sbin/newsinboxd" "$pkg/usr/bin/newsinboxctl" "$pkg/usr/bin/newsinbox"
+# Strip the binaries, not the links to the multi-call one.
+find "$pkg/usr/sbin" "$pkg/usr/bin" -type f -exec strip --strip-unneeded {} +
 
-# Depends: the package of each shared library the binaries still load, at least the installed version.
-depends_of() {
-    local lib path owner version
-    # Direct NEEDED entries only (libicu comes with libxml2), resolved to paths by ldd.
-    for exe in "$pkg/usr/sbin/newsinboxd" "$pkg/usr/bin/newsinboxctl" "$pkg/usr/bin/newsinbox"; do
-        readelf -d "$exe" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p' | while read -r lib; do
-            ldd "$exe" | awk -v lib="$lib" '$1 == lib && $2 == "=>" { print $3 }'
-        done
-    done | sort -u | while read -r path; do
-        # usrmerge: dpkg knows a library under one of /lib and /usr/lib.
-        owner=$(dpkg -S "$path" 2>/dev/null || dpkg -S "/usr$path" 2>/dev/null || dpkg -S "${path#/usr}" 2>/dev/null) || {
-            echo "build-deb.sh: no package owns $path" >&2; exit 1; }
-        owner=${owner%%:*}
-        version=$(dpkg-query -W -f='${Version}' "$owner")
-        echo "$owner (>= ${version%%-*})"
-    done | sort -u
-}
-libdeps=$(depends_of | paste -sd, | sed 's/,/, /g')
-[ -n "$libdeps" ] || { echo "build-deb.sh: found no shared library dependencies; ldd failed?" >&2; exit 1; }
+# The Debian files that are not the program's own: copyright (with the origin of the model data) and
+# the changelog (a native package: changelog.gz).
+install -m 0644 "$root/deploy/debian/copyright" "$pkg/usr/share/doc/newsinbox/copyright"
+gzip -9nc "$root/deploy/debian/changelog" > "$pkg/usr/share/doc/newsinbox/changelog.gz"
+chmod 0644 "$pkg/usr/share/doc/newsinbox/changelog.gz"
+
+# Depends: what dpkg-shlibdeps derives from the shared libraries the binaries load (the versions the
+# symbols need, from each library's symbols file, not the build host's versions). It wants a
+# debian/control to read; a stub one is enough.
+mkdir -p "$stage/src/debian"
+printf 'Source: newsinbox\n\nPackage: newsinbox\nArchitecture: any\n' > "$stage/src/debian/control"
+libdeps=$(cd "$stage/src" && dpkg-shlibdeps -O \
+    $(find "$pkg/usr/sbin" "$pkg/usr/bin" -type f -printf ' -e%p') 2>"$stage/shlibdeps.log" \
+    | sed -n 's/^shlibs:Depends=//p') || { cat "$stage/shlibdeps.log" >&2; exit 1; }
+[ -n "$libdeps" ] || { cat "$stage/shlibdeps.log" >&2; echo "build-deb.sh: dpkg-shlibdeps found no dependencies" >&2; exit 1; }
 # systemd: sysusers, tmpfiles and the units; procps: /bin/kill for ExecReload.
 depends="$libdeps, systemd, procps"
 
@@ -64,7 +62,7 @@ cat > "$pkg/DEBIAN/control" <<EOF
 Package: newsinbox
 Version: $version
 Architecture: $arch
-Maintainer: NewsInbox developers <newsinbox@localhost>
+Maintainer: NewsInbox maintainers <maintainers@users.noreply.r-seed-1bdadbd9.example>
 Section: news
 Priority: optional
 Installed-Size: $(du -sk --exclude=DEBIAN "$pkg" | cut -f1)
@@ -76,6 +74,8 @@ Description: news inbox daemon: dropped articles become structured JSON
  the running daemon; newsinbox runs the same extraction on single files.
 EOF
 echo /etc/newsinbox/newsinboxd.conf > "$pkg/DEBIAN/conffiles"
+(cd "$pkg" && find . -path ./DEBIAN -prune -o -type f -printf '%P\0' | LC_ALL=C sort -z | xargs -0 md5sum) > "$pkg/DEBIAN/md5sums"
+chmod 0644 "$pkg/DEBIAN/md5sums"
 for script in postinst prerm postrm; do
     install -m 0755 "$root/deploy/debian/$script" "$pkg/DEBIAN/$script"
 done

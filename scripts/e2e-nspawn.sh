@@ -96,6 +96,42 @@ if [ -z "$deb" ]; then
 fi
 [ -f "$deb" ] || die "package" "$deb not found"
 
+# lintian on the package an operator would install: no errors, no warnings.
+if command -v lintian >/dev/null; then
+    lintian_out=$(lintian --fail-on error,warning --suppress-tags "${E2E_LINTIAN_SUPPRESS:-}" "$deb" 2>&1); lintian_rc=$?
+    if [ $lintian_rc -eq 0 ]; then
+        pass "lintian accepts the package (no errors, no warnings)" "$(echo "$lintian_out" | grep -c '^[IP]:') info/pedantic notes"
+    else
+        echo "$lintian_out" | grep '^[EW]:' | head -30 | sed 's/^/     /'
+        fail "lintian accepts the package (no errors, no warnings)" "$(echo "$lintian_out" | grep -c '^E:') errors, $(echo "$lintian_out" | grep -c '^W:') warnings"
+    fi
+else
+    fail "lintian accepts the package" "lintian is not installed (scripts/setup installs it)"
+fi
+# The installed size is reported, not asserted: it is a target (25 MB), measured here for the record.
+note "installed size: $(dpkg-deb -f "$deb" Installed-Size) KiB (target: 25,600 KiB); $(dpkg-deb -c "$deb" | awk '$6 ~ /bin\// {print $6 " " $3}' | paste -sd' ')"
+
+# The previous release's package, built from its commit once and cached beside the rootfs: the
+# upgrade below installs the current package over it with a spool in use.
+previous_commit=${E2E_PREVIOUS_COMMIT:-6d5d0752dd559053543d102ea79a1881ed77554d}
+previous_deb=$cache/newsinbox-previous-${previous_commit:0:12}.deb
+mkdir -p "$cache"
+if [ ! -f "$previous_deb" ]; then
+    if git -C "$root" cat-file -e "$previous_commit^{commit}" 2>/dev/null; then
+        t0=$(date +%s)
+        prev_tree=$(mktemp -d /var/tmp/newsinbox-previous.XXXXXX)
+        git -C "$root" archive "$previous_commit" | tar -x -C "$prev_tree"
+        if built=$(DEB_COMPRESSION=-Znone "$prev_tree/scripts/build-deb.sh" "$prev_tree/deb" 2>"$work/build-previous.log" | tail -1) \
+            && [ -f "$built" ]; then
+            mv "$built" "$previous_deb.new" && mv "$previous_deb.new" "$previous_deb"
+            note "built the previous release's package from ${previous_commit:0:12} in $(( $(date +%s) - t0 ))s"
+        else
+            tail -20 "$work/build-previous.log"
+        fi
+        rm -rf "$prev_tree"
+    fi
+fi
+
 # --- The rootfs, cached ---------------------------------------------------------------------------
 
 # libxml2 (which brings libicu72), libsqlite3-0 (the index) and procps: the package's dependencies beyond minbase; socat: a raw
@@ -452,6 +488,23 @@ if [ -n "$exposure" ] && awk -v e="$exposure" 'BEGIN { exit !(e <= 2.0) }'; then
 else
     fail "systemd-analyze security newsinboxd.service: exposure <= 2.0" "${exposure:-not reported}"
 fi
+# --- The journal catalog: journalctl -x explains a failed article ------------------------------
+# Random bytes (with NULs) fail as "binary content"; the failure's catalog entry, installed by the
+# package in /usr/lib/systemd/catalog/ and compiled by postinst, says what to do with this very file.
+as_user producer sh -c 'umask 077; head -c 4096 /dev/urandom > /var/spool/newsinbox/inbox/.e2e-catalog.bin.part \
+    && mv /var/spool/newsinbox/inbox/.e2e-catalog.bin.part /var/spool/newsinbox/inbox/e2e-catalog.bin'
+if wait_for 60 inside test -e /var/spool/newsinbox/state/failed/e2e-catalog.bin.error.json; then
+    inside journalctl --sync
+    explained=$(inside journalctl -x -u newsinboxd.service MESSAGE_ID=5f2552e3835a436eb99c20552f3d4b01 ARTICLE_FILE=e2e-catalog.bin --no-pager 2>&1)
+    if echo "$explained" | grep -q "newsinboxctl retry e2e-catalog.bin"; then
+        pass "journalctl -x shows the catalog's explanation of a failed article" "$(echo "$explained" | grep -m1 'Subject:' | sed 's/^ *//')"
+    else
+        fail "journalctl -x shows the catalog's explanation of a failed article" "$(echo "$explained" | tail -5 | paste -sd' ')"
+    fi
+else
+    fail "journalctl -x shows the catalog's explanation of a failed article" "e2e-catalog.bin never reached failed/"
+fi
+
 failed_units=$(inside systemctl --failed --no-legend --plain | awk '{print $1}' | grep newsinbox)
 [ -z "$failed_units" ] && pass "no newsinbox unit is failed at the end" || fail "no newsinbox unit is failed at the end" "$failed_units"
 
@@ -465,11 +518,54 @@ if inside dpkg -r newsinbox >"$work/dpkg-r.log" 2>&1; then
 else
     cat "$work/dpkg-r.log"; fail "dpkg -r stops the service and the socket, keeps the results" "dpkg -r failed"
 fi
+results_before=$(count /var/lib/newsinbox)
 if inside dpkg --purge newsinbox >"$work/dpkg-purge.log" 2>&1 && [ ! -e "$rootdir/var/lib/newsinbox" ] \
     && [ ! -e "$rootdir/etc/newsinbox/newsinboxd.conf" ] && [ ! -e "$rootdir/var/spool/newsinbox" ]; then
     pass "dpkg --purge removes the config, the results and the emptied spool"
 else
     cat "$work/dpkg-purge.log"; fail "dpkg --purge removes the config, the results and the emptied spool" "$(ls -d "$rootdir"/var/lib/newsinbox "$rootdir"/var/spool/newsinbox/* 2>&1 | paste -sd' ')"
+fi
+if grep -q "purge removes /var/lib/newsinbox ($results_before files)" "$work/dpkg-purge.log" \
+    && grep -q "purge removes /var/spool/newsinbox/state" "$work/dpkg-purge.log"; then
+    pass "dpkg --purge says what it deletes" "$(grep -c 'purge removes' "$work/dpkg-purge.log") lines, e.g. '$(grep -m1 'purge removes' "$work/dpkg-purge.log")'"
+else
+    cat "$work/dpkg-purge.log"; fail "dpkg --purge says what it deletes" "no 'purge removes /var/lib/newsinbox ($results_before files)' line"
+fi
+
+# --- Upgrade from the previous release with the spool in use ----------------------------------------
+
+# The previous release runs; the operator has edited the conffile; articles wait in the inbox (the
+# service is stopped) and in processing/ (claimed by a daemon that then died: renamed there as the
+# daemon's claim does). The current package is installed over it: the conffile stays, the service
+# comes back, and every one of those articles is processed, none lost.
+if [ ! -f "$previous_deb" ]; then
+    fail "upgrade from the previous release" "no package of the previous release ${previous_commit:0:12} (not in this clone's history, or it did not build: $work/build-previous.log)"
+else
+    cp "$previous_deb" "$work/share/newsinbox-previous.deb"
+    if inside dpkg -i /e2e/newsinbox-previous.deb >"$work/dpkg-prev.log" 2>&1; then
+        previous_version=$(inside dpkg-query -W -f='${Version}' newsinbox)
+        conf=$rootdir/etc/newsinbox/newsinboxd.conf
+        sed -i 's/^#max_in_flight = 64$/max_in_flight = 16/' "$conf"
+        grep -q '^max_in_flight = 16$' "$conf" || note "the previous conffile has no '#max_in_flight = 64' line to edit"
+        stage_set upgrade 2005-01-05 100 400
+        dropped_sets=(upgrade)
+        inside systemctl stop newsinboxd.socket newsinboxd.service 2>/dev/null
+        drop upgrade
+        # Half of them claimed into processing/ by hand, as a killed daemon leaves them.
+        as_user newsinbox sh -c 'cd /var/spool/newsinbox/inbox && for d in *; do mkdir -p ../state/processing/$d; ls $d | head -10 | while read -r f; do mv "$d/$f" "../state/processing/$d/$f"; done; done'
+        waiting="inbox $(count /var/spool/newsinbox/inbox), processing $(count /var/spool/newsinbox/state/processing)"
+        if inside env DEBIAN_FRONTEND=noninteractive dpkg -i --force-confold /e2e/newsinbox.deb >"$work/dpkg-upgrade.log" 2>&1; then
+            now_version=$(inside dpkg-query -W -f='${Version}' newsinbox)
+            pass "dpkg -i upgrades $previous_version to $now_version with articles waiting" "$waiting"
+        else
+            cat "$work/dpkg-upgrade.log"; fail "dpkg -i upgrades the previous release with articles waiting" "dpkg failed"
+        fi
+        grep -q '^max_in_flight = 16$' "$conf" && pass "the upgrade keeps the operator's conffile" \
+            || fail "the upgrade keeps the operator's conffile" "$(grep -n max_in_flight "$conf" | head -2 | paste -sd' ')"
+        verify_all_landed "after the upgrade every waiting article is processed; none lost" 180
+    else
+        cat "$work/dpkg-prev.log"; fail "upgrade from the previous release" "dpkg -i of the previous package failed"
+    fi
 fi
 
 finish

@@ -139,9 +139,10 @@ public enum ArticleReading {
 
 /// XML by root element, and HTML.
 enum MarkupReading {
-    static func read(_ bytes: [UInt8], sniffed: ArticleReading.Sniffed, input: ReadInput, bomEncoding: String?,
+    static func read(_ raw: [UInt8], sniffed: ArticleReading.Sniffed, input: ReadInput, bomEncoding: String?,
                      deadline: Deadline) throws(ReaderError) -> ReadResult {
-        let (encoding, reported, fallback) = inputEncoding(bytes, html: sniffed == .html, bomEncoding: bomEncoding)
+        let (bytes, reported, fallback) = try utf8Input(raw, html: sniffed == .html, bomEncoding: bomEncoding)
+        let encoding = "UTF-8"
         if sniffed == .html { return try html(bytes, encoding: encoding, reported: reported, fallback: fallback, input: input, deadline: deadline) }
         let tree: MarkupTree
         do throws(ReaderError) {
@@ -203,16 +204,22 @@ enum MarkupReading {
         return ""
     }
 
-    /// What to tell libxml2: valid UTF-8 is read as UTF-8 whatever the declaration says (a wrong declaration
-    /// is the common failure); other bytes follow a declared charset, or fall back to Windows-1252.
-    static func inputEncoding(_ bytes: [UInt8], html: Bool, bomEncoding: String?) -> (libxml: String?, reported: String, fallback: Bool) {
-        if bomEncoding != nil { return ("UTF-8", bomEncoding!, false) }
-        if bytes.isValidUTF8 { return ("UTF-8", "utf-8", false) }
-        if let declared = declaredCharset(bytes, html: html) {
-            let name = TextDecoding.normalisedCharsetName(declared)
-            if name != "utf-8" && name != "us-ascii" { return (name, name, false) }
+    /// The bytes as UTF-8 for libxml2, and the charset to report: valid UTF-8 is read as UTF-8 whatever the
+    /// declaration says (a wrong declaration is the common failure); other bytes are decoded from their
+    /// declared charset by iconv(3); undeclared (or invalid in what they declare) from Windows-1252, as a
+    /// fallback. A declared charset iconv does not know fails the article with its name.
+    static func utf8Input(_ bytes: [UInt8], html: Bool, bomEncoding: String?) throws(ReaderError)
+        -> (bytes: [UInt8], reported: String, fallback: Bool) {
+        if let bomEncoding { return (bytes, bomEncoding, false) }
+        if bytes.isValidUTF8 { return (bytes, "utf-8", false) }
+        let declared = declaredCharset(bytes, html: html)
+        do {
+            let decoded = try TextDecoding.decode(bytes, declared: declared)
+            return (Array(decoded.text.utf8), decoded.encoding, decoded.usedFallback)
+        } catch {
+            let where_ = html ? "the page's <meta charset>" : "the XML declaration"
+            throw ReaderError(format: html ? HTMLReader.format : "xml", reason: "\(error), declared by \(where_)")
         }
-        return ("windows-1252", "windows-1252", true)
     }
 
     /// `encoding="..."` in an XML declaration, or `charset=...` in the first 4 KiB of HTML.

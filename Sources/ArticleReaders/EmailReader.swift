@@ -55,6 +55,8 @@ enum EmailReader {
         let subject = message.header("subject").map(decodeEncodedWords).map(Text.collapse) ?? ""
         var article = Article(headline: subject, paragraphs: paragraphs)
         if let from = message.header("from") { article.byline = displayName(decodeEncodedWords(from)) }
+        let listName = message.header("list-id").map(decodeEncodedWords).flatMap(displayName)
+        article.headline = headline(fromSubject: subject, senders: [article.byline, listName].compactMap { $0 })
         article.setDate(message.header("date"))
         if let id = message.header("message-id") {
             article.guid = Text.collapse(id).trimmingCharacters(in: "<>")
@@ -94,7 +96,12 @@ enum EmailReader {
         }
         guard type.isEmpty || type == "text/plain" || type == "text/html" else { return nil }
         let raw = decodeTransfer(part.body, encoding: part.header("content-transfer-encoding")?.lowercased() ?? "")
-        let decoded = TextDecoding.decode(raw, declared: params["charset"])
+        let decoded: TextDecoding.Decoded
+        do {
+            decoded = try TextDecoding.decode(raw, declared: params["charset"])
+        } catch {
+            throw ReaderError(format: format, reason: "\(error), declared by the MIME part's Content-Type")
+        }
         return Body(text: decoded.text, isHTML: type == "text/html", charset: decoded.encoding, fallback: decoded.usedFallback)
     }
 
@@ -254,7 +261,14 @@ enum EmailReader {
             let charset = String(fields[0].split(separator: "*").first ?? "")
             let payload = fields[2].utf8
             let raw = fields[1].lowercased() == "q" ? quotedPrintable(payload, underscoreIsSpace: true) : base64(payload)
-            let text = TextDecoding.decode(raw, declared: charset).text
+            // An encoded word in a charset iconv does not know stays as written, visibly, not guessed at.
+            guard let text = (try? TextDecoding.decode(raw, declared: charset))?.text else {
+                result += pendingSpace + before + "=?" + afterStart.prefix(fields[0].count + fields[1].count + fields[2].count + 4)
+                pendingSpace = ""
+                rest = fields[3].dropFirst()
+                lastWasEncoded = false
+                continue
+            }
             if !(lastWasEncoded && before.allSatisfy({ $0 == " " || $0 == "\t" })) { result += before }
             result += text
             pendingSpace = ""
@@ -273,6 +287,31 @@ enum EmailReader {
             kept.append(line)
         }
         return kept.joined(separator: "\n")
+    }
+
+    /// The subject without what a newsletter or a mailing list puts before the story's title: leading
+    /// `[List]` tags, and the sender's or the list's own name followed by a separator
+    /// (`Morning Briefing: Markets fall`, `The Week | Markets fall`). Nothing is cut that would leave
+    /// no headline.
+    static func headline(fromSubject subject: String, senders: [String]) -> String {
+        var rest = Substring(subject)
+        while rest.first == "[", let close = rest.firstIndex(of: "]") {
+            let after = rest[rest.index(after: close)...].drop { $0 == " " }
+            guard !after.isEmpty else { break }
+            rest = after
+        }
+        let separators: Set<Character> = [":", "|", "-", "\u{2013}", "\u{2014}", "\u{00B7}"]
+        for name in senders where name.count >= 3 && rest.count > name.count
+            && rest.lowercased().hasPrefix(name.lowercased()) {
+            let after = rest.dropFirst(name.count)
+            let gap = after.prefix { $0 == " " }
+            // A dash only separates with a space before it: "BBC-funded study" is a title, not "BBC - ...".
+            guard let separator = after.dropFirst(gap.count).first, separators.contains(separator),
+                  separator == ":" || separator == "|" || !gap.isEmpty else { continue }
+            let title = after.dropFirst(gap.count + 1).drop { $0 == " " }
+            if Text.hasText(String(title)) { rest = title; break }
+        }
+        return String(rest)
     }
 
     /// `"Jane Doe" <jane@example.com>` gives `Jane Doe`; a bare address is kept.

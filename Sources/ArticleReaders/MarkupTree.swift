@@ -263,6 +263,10 @@ enum LibXML {
         HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NONET.rawValue | HTML_PARSE_NOERROR.rawValue
         | HTML_PARSE_NOWARNING.rawValue | HTML_PARSE_COMPACT.rawValue)
 
+    /// With an encoding given, the caller has already decoded the bytes (to UTF-8): the document's own
+    /// `encoding=` or `<meta charset>` no longer describes them.
+    private static let ignoreDeclaredEncoding = Int32(XML_PARSE_IGNORE_ENC.rawValue)
+
     /// Parses well-formed XML or throws with libxml2's reason, translated for the known attacks.
     static func parseXML(_ bytes: [UInt8], encoding: String?, format: String) throws(ReaderError) -> MarkupTree {
         _ = initialized
@@ -271,7 +275,7 @@ enum LibXML {
         defer { xmlFreeParserCtxt(ctxt) }
         let doc: xmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { base in
-                xmlCtxtReadMemory(ctxt, base, Int32(buffer.count), nil, encoding, xmlOptions)
+                xmlCtxtReadMemory(ctxt, base, Int32(buffer.count), nil, encoding, xmlOptions | (encoding == nil ? 0 : ignoreDeclaredEncoding))
             }
         }
         guard let doc, ctxt.pointee.wellFormed != 0 else {
@@ -290,7 +294,7 @@ enum LibXML {
         guard !bytes.isEmpty else { return nil }
         let doc: htmlDocPtr? = bytes.withUnsafeBufferPointer { buffer in
             buffer.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buffer.count) { base in
-                htmlReadMemory(base, Int32(buffer.count), nil, encoding, htmlOptions)
+                htmlReadMemory(base, Int32(buffer.count), nil, encoding, htmlOptions | (encoding == nil ? 0 : ignoreDeclaredEncoding))
             }
         }
         guard let doc else { return nil }

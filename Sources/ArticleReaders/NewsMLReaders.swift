@@ -165,7 +165,9 @@ enum NewsML12Reader {
                     article.keywords.append(k)
                 }
             case "DataContent":
-                if article.paragraphs.isEmpty {
+                // A news component may carry several content items (a style sheet, a photo caption file,
+                // the XHTML body): only one declared as prose can be the body, wherever it comes.
+                if article.paragraphs.isEmpty, carriesProse(tree, dataContent: node) {
                     if let nitf = tree.firstDescendant(of: node, named: "nitf") {
                         var fromNITF = Article(headline: "", paragraphs: [])
                         NITFReader.fill(&fromNITF, tree: tree, nitf: nitf)
@@ -180,6 +182,21 @@ enum NewsML12Reader {
             }
         }
         return article
+    }
+
+    /// Whether the content item around `dataContent` declares text that can be an article body: a
+    /// `MediaType` of Text (or none) and, when it names one, a `MimeType` or `Format` of prose (plain
+    /// text, HTML, XHTML, NITF or other XML) rather than a style sheet, a script or JSON.
+    private static func carriesProse(_ tree: MarkupTree, dataContent: Int) -> Bool {
+        let parent = Int(tree[dataContent].parent)
+        guard parent >= 0, tree.name(parent) == "ContentItem" else { return true }
+        func formalName(_ element: String) -> String? {
+            tree.child(of: parent, named: element).flatMap { tree.attribute("FormalName", of: $0) }?.lowercased()
+        }
+        if let media = formalName("MediaType"), media != "text" { return false }
+        let declared = [formalName("MimeType"), formalName("Format")].compactMap { $0 }
+        let notProse = ["css", "javascript", "ecmascript", "json", "rtf", "image/", "audio/", "video/"]
+        return !declared.contains { name in notProse.contains { name.contains($0) } }
     }
 }
 

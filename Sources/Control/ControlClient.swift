@@ -1,5 +1,5 @@
 import CLinuxShim
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// A thin client: connect, send one request line, read one response line.

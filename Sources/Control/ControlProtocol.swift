@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The control socket's wire protocol: one JSON request per line, one JSON response per line, then the
 /// server closes the connection.
@@ -27,6 +27,13 @@ public struct ControlRequest: Codable, Sendable {
         self.command = command
         self.args = args
     }
+
+    public init(_ command: ControlCommandName, args: [String: JSONValue] = [:]) {
+        self.init(command: command.rawValue, args: args)
+    }
+
+    /// The command this request names, if this side knows it.
+    public var name: ControlCommandName? { ControlCommandName(rawValue: command) }
 }
 
 public struct ControlResponse: Codable, Sendable {
@@ -54,74 +61,44 @@ public struct ControlResponse: Codable, Sendable {
         ControlResponse(ok: true, data: data)
     }
 
+    /// A typed reply (see ControlReplies.swift) as the response's `data`.
+    public static func success(_ reply: some Encodable) -> ControlResponse {
+        do {
+            return ControlResponse(ok: true, data: try JSONValue(encoding: reply))
+        } catch {
+            return .failure(.failed, "the daemon could not encode its answer: \(error)")
+        }
+    }
+
+    /// `data` read back as the reply type its command documents.
+    public func decodeData<Reply: Decodable>(as type: Reply.Type) throws -> Reply {
+        try ControlJSON.decoder.decode(Reply.self, from: ControlJSON.encoder.encode(data ?? .null))
+    }
+
     public static func failure(_ code: Code, _ message: String) -> ControlResponse {
         ControlResponse(ok: false, error: message, code: code)
     }
 
     public func encodedLine() -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
-        var bytes = (try? [UInt8](encoder.encode(self))) ?? Array(#"{"ok":false,"error":"encoding failed","version":1}"#.utf8)
+        var bytes = (try? [UInt8](ControlJSON.encoder.encode(self))) ?? Array(#"{"ok":false,"error":"encoding failed","version":1}"#.utf8)
         bytes.append(0x0A)
         return bytes
     }
 }
 
-/// Any JSON value, for command arguments and results.
-public enum JSONValue: Codable, Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case int(Int)
-    case double(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([String: JSONValue])
 
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let i = try? c.decode(Int.self) { self = .int(i) }
-        else if let d = try? c.decode(Double.self) { self = .double(d) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([JSONValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: JSONValue].self)) }
+/// The one JSON configuration both ends use: sorted keys, slashes as is, dates in ISO 8601 (seconds).
+public enum ControlJSON {
+    public static var encoder: JSONEncoder {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
     }
 
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.singleValueContainer()
-        switch self {
-        case .null: try c.encodeNil()
-        case .bool(let b): try c.encode(b)
-        case .int(let i): try c.encode(i)
-        case .double(let d): try c.encode(d)
-        case .string(let s): try c.encode(s)
-        case .array(let a): try c.encode(a)
-        case .object(let o): try c.encode(o)
-        }
+    public static var decoder: JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return decoder
     }
-
-    public subscript(key: String) -> JSONValue? {
-        if case .object(let o) = self { return o[key] }
-        return nil
-    }
-
-    public var stringValue: String? { if case .string(let s) = self { return s }; return nil }
-    public var intValue: Int? {
-        switch self {
-        case .int(let i): return i
-        case .double(let d): return Int(exactly: d)
-        default: return nil
-        }
-    }
-    public var doubleValue: Double? {
-        switch self {
-        case .int(let i): return Double(i)
-        case .double(let d): return d
-        default: return nil
-        }
-    }
-    public var boolValue: Bool? { if case .bool(let b) = self { return b }; return nil }
-    public var arrayValue: [JSONValue]? { if case .array(let a) = self { return a }; return nil }
-    public var objectValue: [String: JSONValue]? { if case .object(let o) = self { return o }; return nil }
 }

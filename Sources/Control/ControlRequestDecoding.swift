@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension ControlRequest {
     /// Decodes one request line, or says what to answer instead.
@@ -7,9 +7,9 @@ extension ControlRequest {
     /// another protocol version always learns which version this daemon speaks. Pure: no I/O, no state.
     public static func decode(line: [UInt8]) -> Result<ControlRequest, ControlResponse> {
         let malformed = ControlResponse.failure(.malformed, "malformed request: not a JSON object with version, command and args")
-        guard let object = try? JSONSerialization.jsonObject(with: Data(line)) else { return .failure(malformed) }
-        guard let dict = object as? [String: Any] else { return .failure(.failure(.malformed, "a request is a JSON object")) }
-        guard let version = dict["version"] as? Int else {
+        guard let value = try? JSONDecoder().decode(JSONValue.self, from: Data(line)) else { return .failure(malformed) }
+        guard case .object(let fields) = value else { return .failure(.failure(.malformed, "a request is a JSON object")) }
+        guard case .int(let version)? = fields["version"] else {
             return .failure(.failure(.version, "the request has no protocol version; this daemon speaks version \(ControlProtocol.version)"))
         }
         guard version == ControlProtocol.version else {

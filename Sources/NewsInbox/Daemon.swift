@@ -25,9 +25,10 @@ public final class Daemon: @unchecked Sendable {
         self.logger = logger
     }
 
-    /// Reads the config file (if any) and applies the command-line overrides.
+    /// The effective config: built-in defaults, the systemd-provided directories, the config file and its
+    /// drop-ins (if a file is given), then the command-line overrides.
     public static func loadConfig(path: String?, overrides: (inout DaemonConfig) -> Void) throws -> DaemonConfig {
-        var config = try path.map { try DaemonConfig.load(path: $0) } ?? DaemonConfig()
+        var config = try path.map { try DaemonConfig.load(path: $0) } ?? DaemonConfig.builtIn()
         overrides(&config)
         try config.validate()
         return config.resolvingPaths()
@@ -117,6 +118,11 @@ public final class Daemon: @unchecked Sendable {
         statusTimer = timer
     }
 
+    /// `newsinboxctl reload`: `reload(checkOnly:)` on intake, its answer to `reply`.
+    func reload(checkOnly: Bool, then reply: @escaping @Sendable (ControlResponse) -> Void) {
+        pipeline.intake.async { [self] in reply(reload(checkOnly: checkOnly)) }
+    }
+
     /// SIGHUP or `newsinboxctl reload`: a bad new config is rejected and the old one kept. Call on intake.
     func reload(checkOnly: Bool) -> ControlResponse {
         let new: DaemonConfig
@@ -128,14 +134,14 @@ public final class Daemon: @unchecked Sendable {
         }
         let changes = pipeline.config.changes(to: new)
         if checkOnly {
-            return .success(.object(["valid": .bool(true), "changes": .array(changes.map { .string($0) })]))
+            return .success(ReloadReply(valid: true, changes: changes))
         }
         ServiceManager.reloading()
         let notes = pipeline.apply(new)
         sharedLogLevel.withLock { $0 = Logger.Level(rawValue: pipeline.config.logLevel) ?? .info }
         logger.notice("config reloaded: \(changes.isEmpty ? "no changes" : changes.joined(separator: "; "))\(notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")")")
         ServiceManager.ready(status: pipeline.statusLine())
-        return .success(.object(["changes": .array(changes.map { .string($0) }), "notes": .array(notes.map { .string($0) })]))
+        return .success(ReloadReply(changes: changes, notes: notes))
     }
 
     /// Stop claiming, finish in-flight work within shutdown_timeout, then exit 0. Call on intake.

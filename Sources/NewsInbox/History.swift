@@ -1,31 +1,5 @@
+import Control
 import Foundation
-
-/// What happened to one file, for `newsinboxctl show` and `recent`. Kept for the last items only.
-public struct ItemRecord: Sendable, Codable {
-    public enum Outcome: String, Sendable, Codable { case waiting, processing, processed, failed, duplicate, tombstone, stalled }
-
-    public var file: String
-    public var ids: [String] = []
-    public var outcome: Outcome
-    public var arrived: Date
-    public var claimed: Date?
-    public var finished: Date?
-    /// Stage name -> microseconds, in the order the stages ran.
-    public var stages: [Stage] = []
-    public var outputPaths: [String] = []
-    public var messageID: String?
-    public var error: String?
-    public var duplicateOf: String?
-    public var format: String?
-    public var headline: String?
-    public var summary: [String: Int] = [:]
-    public var resumed = false
-
-    public struct Stage: Sendable, Codable {
-        public var name: String
-        public var microseconds: UInt64
-    }
-}
 
 /// The last `capacity` item records, by file and by article id.
 struct History {

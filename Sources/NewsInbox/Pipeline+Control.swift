@@ -1,3 +1,4 @@
+import Control
 import Dispatch
 import Foundation
 
@@ -22,15 +23,7 @@ extension Pipeline {
         Self.grouped(pending.count) + (inboxHasMore ? "+" : "")
     }
 
-    static func grouped(_ n: Int) -> String {
-        let digits = Array(String(n))
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
-        }
-        return out
-    }
+    static func grouped(_ n: Int) -> String { NumberText.grouped(n) }
 
     func pause() { if mode == .running { mode = .paused; logger.notice("paused: not claiming new files") } }
 

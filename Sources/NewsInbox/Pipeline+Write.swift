@@ -1,4 +1,5 @@
 import ArticleReaders
+import Control
 import Dispatch
 import Foundation
 import Glibc

@@ -1,4 +1,5 @@
 import ArticleReaders
+import Control
 import DequeModule
 import Dispatch
 import Extraction

@@ -1,3 +1,4 @@
+import Control
 import Foundation
 
 /// The index, read side: the questions `newsinboxctl search|story|trending|quotes` ask. One read-only
@@ -9,16 +10,13 @@ public final class IndexReader {
         db = try SQLiteConnection(path: path, readOnly: true)
     }
 
-    public struct ArticleRow: Codable, Sendable, Equatable {
-        public var id: String
-        public var headline: String
-        public var date: String?
-        public var feed: String?
-        public var file: String
-        public var story_id: String
-        /// `current`, `superseded` (a later version exists) or `withdrawn` (a tombstone).
-        public var status: String
-    }
+    // The answers are the control socket's reply types.
+    public typealias ArticleRow = IndexedArticle
+    public typealias SearchResult = SearchReply
+    public typealias Story = StoryReply
+    public typealias Trending = TrendingReply
+    public typealias TrendingEntity = TrendingReply.Entity
+    public typealias Quotes = QuotesReply
 
     public struct SearchQuery: Sendable {
         public var entity: String?
@@ -40,11 +38,6 @@ public final class IndexReader {
         }
     }
 
-    public struct SearchResult: Codable, Sendable, Equatable {
-        public var articles: [ArticleRow]
-        public var total: Int
-    }
-
     static let articleColumns = """
         a.id, a.headline, a.date, a.feed, a.file, a.story_id,
         CASE WHEN a.tombstone THEN 'withdrawn' WHEN a.current THEN 'current' ELSE 'superseded' END
@@ -52,7 +45,7 @@ public final class IndexReader {
 
     static func articleRow(_ s: Statement) -> ArticleRow {
         ArticleRow(id: s.text(0) ?? "", headline: s.text(1) ?? "", date: s.text(2), feed: s.text(3), file: s.text(4) ?? "",
-                   story_id: s.text(5) ?? "", status: s.text(6) ?? "")
+                   storyID: s.text(5) ?? "", status: s.text(6) ?? "")
     }
 
     /// Searchable: the current version of its story, not withdrawn (a tombstone as the latest version
@@ -93,11 +86,6 @@ public final class IndexReader {
         return terms.isEmpty ? nil : terms.joined(separator: " AND ")
     }
 
-    public struct Story: Codable, Sendable, Equatable {
-        public var story_id: String
-        public var articles: [ArticleRow]
-    }
-
     /// A story by its id or the id of any of its articles, oldest first; nil when neither is indexed.
     public func story(_ id: String) throws -> Story? {
         defer { db.finish() }
@@ -105,21 +93,7 @@ public final class IndexReader {
         guard try find.step(), let story = find.text(0) else { return nil }
         let rows = try db.statement("SELECT \(Self.articleColumns) FROM articles a WHERE a.story_id = ? ORDER BY a.time, a.processed_at, a.id")
             .bind(.text(story)).rows(Self.articleRow)
-        return Story(story_id: story, articles: rows)
-    }
-
-    public struct TrendingEntity: Codable, Sendable, Equatable {
-        public var name: String
-        public var type: String
-        /// Searchable articles mentioning it in the window, and in the window before.
-        public var count: Int
-        public var previous: Int
-    }
-
-    public struct Trending: Codable, Sendable, Equatable {
-        public var entities: [TrendingEntity]
-        public var since: String
-        public var until: String
+        return Story(storyID: story, articles: rows)
     }
 
     /// Entities by how many more articles named them in (now - window, now] than in the window
@@ -147,18 +121,6 @@ public final class IndexReader {
                         until: f.string(from: Date(timeIntervalSince1970: TimeInterval(now))))
     }
 
-    public struct QuoteRow: Codable, Sendable, Equatable {
-        public var article_id: String
-        public var speaker: String?
-        public var text: String
-        public var cue: String?
-        public var date: String?
-    }
-
-    public struct Quotes: Codable, Sendable, Equatable {
-        public var quotes: [QuoteRow]
-    }
-
     /// Quotes from searchable articles, newest first; `speaker` matches the speaker entity's surface
     /// forms (as `search --entity` does) or the speaker as written.
     public func quotes(speaker: String?, since: String?, limit: Int) throws -> Quotes {
@@ -176,7 +138,7 @@ public final class IndexReader {
             FROM quotes q JOIN articles a ON a.rowid = q.article LEFT JOIN entities e ON e.rowid = q.speaker_entity
             WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.time DESC, a.id, q.rowid LIMIT ?
             """).bind(values + [.int(Int64(max(0, limit)))])
-        return Quotes(quotes: try s.rows { QuoteRow(article_id: $0.text(0) ?? "", speaker: $0.text(1), text: $0.text(2) ?? "", cue: $0.text(3), date: $0.text(4)) })
+        return Quotes(quotes: try s.rows { QuotesReply.Quote(articleID: $0.text(0) ?? "", speaker: $0.text(1), text: $0.text(2) ?? "", cue: $0.text(3), date: $0.text(4)) })
     }
 
     /// Rows per table and the database's size, for `status` and the benchmark.

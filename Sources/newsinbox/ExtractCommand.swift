@@ -1,4 +1,5 @@
 import ArgumentParser
+import CommandLineSupport
 import Extraction
 import Foundation
 import NewsInbox
@@ -21,10 +22,13 @@ struct ExtractCommand: ParsableCommand {
             bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
             fileDate = nil
         } else {
-            guard let data = FileManager.default.contents(atPath: file) else {
-                throw ValidationError("cannot read \(file)")
+            do {
+                bytes = try FileBytes.read(file)
+            } catch {
+                // An I/O error, not a usage error: exit 1 with the file and strerror.
+                FileHandle.standardError.write(Data("newsinbox: \(ioErrorMessage(file, errno: error.errno))\n".utf8))
+                throw ExitCode(1)
             }
-            bytes = [UInt8](data)
             let modified = (try? FileManager.default.attributesOfItem(atPath: file)[.modificationDate] as? Date) ?? nil
             fileDate = modified.flatMap { OfflineExtraction.utcDate($0) }
         }

@@ -1,12 +1,16 @@
 import ArgumentParser
+import CommandLineSupport
+import Control
 
 /// `newsinbox`: the offline tool. Extract one file, evaluate against gold data, train, benchmark.
-@main
 struct NewsInboxTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsinbox",
         abstract: "Offline NewsInbox tool: extract, evaluate, train, benchmark, reindex.",
+        discussion: "Exit status: 0 ok, 1 failed (an unreadable file, an article that cannot be read), 2 usage error.",
+        version: NewsInboxVersion.string,
         subcommands: [ExtractCommand.self, EvalCommand.self, TrainCommand.self, BenchCommand.self, ReindexCommand.self])
+
 }
 
 struct EvalCommand: ParsableCommand {

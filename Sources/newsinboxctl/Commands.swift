@@ -1,6 +1,6 @@
 import ArgumentParser
 import Control
-import Foundation
+import Glibc
 
 /// `newsinboxctl [--socket PATH] [--json] COMMAND`: one request to newsinboxd's control socket, one answer.
 struct Newsinboxctl: ParsableCommand {
@@ -15,6 +15,7 @@ struct Newsinboxctl: ParsableCommand {
 
             Exit status: 0 ok, 1 the command failed, 2 usage error, 3 the daemon is not running, 4 permission denied.
             """,
+        version: NewsInboxVersion.string,
         subcommands: [
             Status.self, Stats.self, Queue.self, Failed.self, Recent.self, Show.self, Why.self,
             Search.self, Story.self, Trending.self, Quotes.self, Follow.self,
@@ -33,20 +34,20 @@ struct GlobalOptions: ParsableArguments {
             completion: .file())
     var socket: String?
 
-    @Flag(name: .long, help: "Print the daemon's answer as JSON (one object) instead of text.")
+    @Flag(name: [.short, .long], help: "Print the daemon's answer as JSON (one object) instead of text.")
     var json = false
 
-    static let defaultSocket = "newsinbox-local/control.sock"
-    /// Where the packaged service's socket unit listens.
-    static let serviceSocket = "/run/newsinbox/control.sock"
+    static let defaultSocket = SharedNames.localControlSocket
+    static let serviceSocket = SharedNames.serviceControlSocket
 
     var socketPath: String {
         if let socket { return socket }
-        if let fromEnvironment = ProcessInfo.processInfo.environment["NEWSINBOX_CONTROL_SOCKET"], !fromEnvironment.isEmpty {
+        if let fromEnvironment = getenv("NEWSINBOX_CONTROL_SOCKET").map({ String(cString: $0) }), !fromEnvironment.isEmpty {
             return fromEnvironment
         }
         // A daemon run from a checkout first; else the installed service, so operators need no flag.
-        if !FileManager.default.fileExists(atPath: Self.defaultSocket) && FileManager.default.fileExists(atPath: Self.serviceSocket) {
+        func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+        if !exists(Self.defaultSocket) && exists(Self.serviceSocket) {
             return Self.serviceSocket
         }
         return Self.defaultSocket
@@ -54,10 +55,14 @@ struct GlobalOptions: ParsableArguments {
 }
 
 /// The shared part of every command: send, then print the answer or map the failure to an exit code.
+/// `--json` prints the daemon's `data` as it came (a newer daemon's fields included); text output reads
+/// it as the command's `Reply` type from Control, so a field name is never spelled here.
 protocol ControlCommand: ParsableCommand {
+    associatedtype Reply: Decodable
     var global: GlobalOptions { get }
     var request: ControlRequest { get }
-    func printHuman(_ data: JSONValue)
+    func printHuman(_ reply: Reply)
+    func failure(in reply: Reply) -> Exit?
 }
 
 extension ControlCommand {
@@ -83,9 +88,23 @@ extension ControlCommand {
             default: throw Exit.failed(message)
             }
         }
-        let data = response.data ?? .null
-        if global.json { Render.printJSON(data) } else { printHuman(data) }
+        if global.json {
+            Render.printJSON(response.data ?? .null)
+            if let reply = try? response.decodeData(as: Reply.self), let failure = failure(in: reply) { throw failure }
+            return
+        }
+        let reply: Reply
+        do {
+            reply = try response.decodeData(as: Reply.self)
+        } catch {
+            throw Exit.failed("newsinboxctl: \(request.command): unexpected answer from the daemon (\(error))")
+        }
+        printHuman(reply)
+        if let failure = failure(in: reply) { throw failure }
     }
+
+    /// An answer that is printed but still means the command failed; none by default.
+    func failure(in reply: Reply) -> Exit? { nil }
 }
 
 /// Exit codes, each with its one-line message for stderr.
@@ -111,18 +130,20 @@ enum Exit: Error {
 // MARK: - Read-only commands
 
 struct Status: ControlCommand {
+    typealias Reply = StatusReply
     static let configuration = CommandConfiguration(abstract: "Running, paused or draining; version, uptime, directories and counts.")
     @OptionGroup var global: GlobalOptions
-    var request: ControlRequest { ControlRequest(command: "status") }
-    func printHuman(_ data: JSONValue) { Render.status(data) }
+    var request: ControlRequest { ControlRequest(.status) }
+    func printHuman(_ reply: Reply) { Render.status(reply) }
 }
 
 struct Stats: ControlCommand {
+    typealias Reply = StatsReply
     static let configuration = CommandConfiguration(
         abstract: "Counters since start, latency (arrival to output, and per stage) and throughput.")
     @OptionGroup var global: GlobalOptions
-    var request: ControlRequest { ControlRequest(command: "stats") }
-    func printHuman(_ data: JSONValue) { Render.stats(data) }
+    var request: ControlRequest { ControlRequest(.stats) }
+    func printHuman(_ reply: Reply) { Render.stats(reply) }
 }
 
 struct LimitOption: ParsableArguments {
@@ -134,73 +155,86 @@ struct LimitOption: ParsableArguments {
 }
 
 struct Queue: ControlCommand {
+    typealias Reply = QueueReply
     static let configuration = CommandConfiguration(abstract: "What is in flight and what waits, in claiming order.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var limit: LimitOption
-    var request: ControlRequest { ControlRequest(command: "queue", args: ["limit": .int(limit.limit)]) }
-    func printHuman(_ data: JSONValue) { Render.queue(data) }
+    var request: ControlRequest { ControlRequest(.queue, args: ["limit": .int(limit.limit)]) }
+    func printHuman(_ reply: Reply) { Render.queue(reply) }
 }
 
 struct Failed: ControlCommand {
+    typealias Reply = FailedReply
     static let configuration = CommandConfiguration(abstract: "What failed and why, newest first (from failed/ and its sidecars).")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var limit: LimitOption
-    var request: ControlRequest { ControlRequest(command: "failed", args: ["limit": .int(limit.limit)]) }
-    func printHuman(_ data: JSONValue) { Render.failed(data) }
+    var request: ControlRequest { ControlRequest(.failed, args: ["limit": .int(limit.limit)]) }
+    func printHuman(_ reply: Reply) { Render.failed(reply) }
 }
 
 struct Recent: ControlCommand {
+    typealias Reply = RecentReply
     static let configuration = CommandConfiguration(abstract: "What finished last, most recent first.")
     @OptionGroup var global: GlobalOptions
     @OptionGroup var limit: LimitOption
-    var request: ControlRequest { ControlRequest(command: "recent", args: ["limit": .int(limit.limit)]) }
-    func printHuman(_ data: JSONValue) { Render.recent(data) }
+    var request: ControlRequest { ControlRequest(.recent, args: ["limit": .int(limit.limit)]) }
+    func printHuman(_ reply: Reply) { Render.recent(reply) }
 }
 
 struct Show: ControlCommand {
+    typealias Reply = ShowReply
     static let configuration = CommandConfiguration(
         abstract: "One article's history, output and extraction summary.",
         discussion: "ID is the article id; FILE is the name as dropped (relative to the inbox) or an absolute path in the inbox or the spool.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("An article id or a file.", valueName: "id-or-file")) var target: String
-    var request: ControlRequest { ControlRequest(command: "show", args: ["target": .string(target)]) }
-    func printHuman(_ data: JSONValue) { Render.show(data) }
+    var request: ControlRequest { ControlRequest(.show, args: ["target": .string(target)]) }
+    func printHuman(_ reply: Reply) { Render.show(reply) }
 }
 
 struct Why: ControlCommand {
+    typealias Reply = WhyReply
     static let configuration = CommandConfiguration(
         abstract: "Why a file in the inbox has not been processed (yet).",
         discussion: "Ignored by a pattern, still open for writing, too large, a duplicate, waiting behind others, paused, ...")
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("The file, as dropped or as an absolute path.", valueName: "file"), completion: .file())
     var file: String
-    var request: ControlRequest { ControlRequest(command: "why", args: ["target": .string(file)]) }
-    func printHuman(_ data: JSONValue) { Render.why(data) }
+    var request: ControlRequest { ControlRequest(.why, args: ["target": .string(file)]) }
+    func printHuman(_ reply: Reply) { Render.why(reply) }
+
+    /// A file that is nowhere (not in the inbox, the spool or the history) exits 1, like ls(1).
+    func failure(in reply: Reply) -> Exit? {
+        guard let first = reply.reasons.first, first.code == "not_in_inbox" else { return nil }
+        return .failed("newsinboxctl: why: \(first.message)")
+    }
 }
 
 // MARK: - Commands that change the daemon
 
 struct Pause: ControlCommand {
+    typealias Reply = PauseReply
     static let configuration = CommandConfiguration(abstract: "Stop claiming new files; in-flight items finish.")
     @OptionGroup var global: GlobalOptions
-    var request: ControlRequest { ControlRequest(command: "pause") }
-    func printHuman(_ data: JSONValue) {
-        print(data["changed"]?.boolValue == false ? "already \(data["state"]?.stringValue ?? "paused")"
-              : "paused: no new files are claimed; \(data["in_flight"]?.intValue ?? 0) in flight will finish")
+    var request: ControlRequest { ControlRequest(.pause) }
+    func printHuman(_ reply: Reply) {
+        print(!reply.changed ? "already \(reply.state)"
+              : "paused: no new files are claimed; \(reply.inFlight) in flight will finish")
     }
 }
 
 struct Resume: ControlCommand {
+    typealias Reply = ResumeReply
     static let configuration = CommandConfiguration(abstract: "Start claiming again after pause.")
     @OptionGroup var global: GlobalOptions
-    var request: ControlRequest { ControlRequest(command: "resume") }
-    func printHuman(_ data: JSONValue) {
-        print(data["changed"]?.boolValue == false ? "not paused (\(data["state"]?.stringValue ?? "running"))"
-              : "resumed: \(data["waiting"]?.intValue ?? 0) waiting")
+    var request: ControlRequest { ControlRequest(.resume) }
+    func printHuman(_ reply: Reply) {
+        print(!reply.changed ? "not paused (\(reply.state))" : "resumed: \(reply.waiting) waiting")
     }
 }
 
 struct Retry: ControlCommand {
+    typealias Reply = RetryReply
     static let configuration = CommandConfiguration(
         abstract: "Move failed items back into processing and remove their sidecars.",
         discussion: "ID matches the content's id recorded in the sidecar; FILE is the name as dropped or a path in failed/.")
@@ -213,61 +247,62 @@ struct Retry: ControlCommand {
     }
 
     var request: ControlRequest {
-        ControlRequest(command: "retry", args: allFailed ? ["all_failed": .bool(true)] : ["target": .string(target ?? "")])
+        ControlRequest(.retry, args: allFailed ? ["all_failed": .bool(true)] : ["target": .string(target ?? "")])
     }
 
-    func printHuman(_ data: JSONValue) {
-        let retried = data["retried"]?.arrayValue?.compactMap(\.stringValue) ?? []
+    func printHuman(_ reply: Reply) {
+        let retried = reply.retried
         print(retried.isEmpty ? "nothing to retry" : "retrying \(retried.count): \(retried.joined(separator: ", "))")
-        for skipped in data["skipped"]?.arrayValue ?? [] {
-            print("skipped \(skipped["file"]?.stringValue ?? "?"): \(skipped["reason"]?.stringValue ?? "")")
-        }
+        for skipped in reply.skipped { print("skipped \(skipped.file): \(skipped.reason)") }
     }
 }
 
 struct Reprocess: ControlCommand {
+    typealias Reply = ReprocessReply
     static let configuration = CommandConfiguration(
         abstract: "Extract a finished article again and replace its output atomically.",
         discussion: "Needs the source in done/ (on_success = move). Waits until the new output is written.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("The article id.", valueName: "id")) var id: String
-    var request: ControlRequest { ControlRequest(command: "reprocess", args: ["target": .string(id)]) }
-    func printHuman(_ data: JSONValue) {
-        let outputs = data["outputs"]?.arrayValue?.compactMap(\.stringValue) ?? []
-        print("reprocessed \(data["id"]?.stringValue ?? id) (\(data["file"]?.stringValue ?? "?")): wrote \(outputs.joined(separator: ", "))")
+    var request: ControlRequest { ControlRequest(.reprocess, args: ["target": .string(id)]) }
+    func printHuman(_ reply: Reply) {
+        print("reprocessed \(reply.id) (\(reply.file)): wrote \(reply.outputs.joined(separator: ", "))")
     }
 }
 
 struct Rescan: ControlCommand {
+    typealias Reply = RescanReply
     static let configuration = CommandConfiguration(abstract: "Scan the inbox now for files inotify did not report.")
     @OptionGroup var global: GlobalOptions
-    var request: ControlRequest { ControlRequest(command: "rescan") }
-    func printHuman(_ data: JSONValue) {
-        let more = data["more_in_inbox"]?.boolValue == true ? " (more in the inbox)" : ""
-        print("rescan: \(data["queued"]?.intValue ?? 0) newly queued, \(data["waiting"]?.intValue ?? 0) waiting\(more)")
+    var request: ControlRequest { ControlRequest(.rescan) }
+    func printHuman(_ reply: Reply) {
+        let more = reply.moreInInbox ? " (more in the inbox)" : ""
+        print("rescan: \(reply.queued) newly queued, \(reply.waiting) waiting\(more)")
     }
 }
 
 struct Reload: ControlCommand {
+    typealias Reply = ReloadReply
     static let configuration = CommandConfiguration(abstract: "Reload the config file (like SIGHUP); a bad config is rejected.")
     @OptionGroup var global: GlobalOptions
     @Flag(help: "Only validate the config and show what would change (read-only).") var check = false
-    var request: ControlRequest { ControlRequest(command: "reload", args: check ? ["check": .bool(true)] : [:]) }
-    func printHuman(_ data: JSONValue) {
-        let changes = data["changes"]?.arrayValue?.compactMap(\.stringValue) ?? []
+    var request: ControlRequest { ControlRequest(.reload, args: check ? ["check": .bool(true)] : [:]) }
+    func printHuman(_ reply: Reply) {
+        let changes = reply.changes
         if check {
             print(changes.isEmpty ? "config is valid; nothing would change" : "config is valid; reload would change:")
         } else {
             print(changes.isEmpty ? "reloaded; nothing changed" : "reloaded; changed:")
         }
         for change in changes { print("  \(change)") }
-        for note in data["notes"]?.arrayValue?.compactMap(\.stringValue) ?? [] { print("note: \(note)") }
+        for note in reply.notes ?? [] { print("note: \(note)") }
     }
 }
 
 struct LogLevel: ControlCommand {
+    typealias Reply = LogLevelReply
     static let configuration = CommandConfiguration(commandName: "log-level", abstract: "Set the daemon's log level until the next reload or restart.")
-    static let levels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
+    static let levels = SharedNames.logLevels
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("trace, debug, info, notice, warning, error or critical.", valueName: "level"),
               completion: .list(LogLevel.levels))
@@ -277,17 +312,18 @@ struct LogLevel: ControlCommand {
         guard Self.levels.contains(level) else { throw ValidationError("level must be one of: \(Self.levels.joined(separator: ", "))") }
     }
 
-    var request: ControlRequest { ControlRequest(command: "log-level", args: ["level": .string(level)]) }
-    func printHuman(_ data: JSONValue) {
-        print("log level \(data["level"]?.stringValue ?? level) (was \(data["previous"]?.stringValue ?? "?"))")
+    var request: ControlRequest { ControlRequest(.logLevel, args: ["level": .string(level)]) }
+    func printHuman(_ reply: Reply) {
+        print("log level \(reply.level) (was \(reply.previous))")
     }
 }
 
 struct Drain: ControlCommand {
+    typealias Reply = DrainReply
     static let configuration = CommandConfiguration(abstract: "Finish in-flight work and stop the daemon.")
     @OptionGroup var global: GlobalOptions
-    var request: ControlRequest { ControlRequest(command: "drain") }
-    func printHuman(_ data: JSONValue) {
-        print("draining: \(data["in_flight"]?.intValue ?? 0) in flight will finish, then newsinboxd stops")
+    var request: ControlRequest { ControlRequest(.drain) }
+    func printHuman(_ reply: Reply) {
+        print("draining: \(reply.inFlight) in flight will finish, then newsinboxd stops")
     }
 }

@@ -6,6 +6,7 @@ import Glibc
 // MARK: - Questions to the index (read-only)
 
 struct Search: ControlCommand {
+    typealias Reply = SearchReply
     static let configuration = CommandConfiguration(
         abstract: "Indexed articles matching every filter given, newest first.",
         discussion: """
@@ -32,27 +33,27 @@ struct Search: ControlCommand {
         return ControlRequest(command: "search", args: args)
     }
 
-    func printHuman(_ data: JSONValue) {
-        let articles = data["articles"]?.arrayValue ?? []
-        let total = data["total"]?.intValue ?? 0
-        IndexRender.articles(articles)
-        print("\(articles.count) of \(total) matching article\(total == 1 ? "" : "s")")
+    func printHuman(_ reply: Reply) {
+        IndexRender.articles(reply.articles)
+        print("\(reply.articles.count) of \(reply.total) matching article\(reply.total == 1 ? "" : "s")")
     }
 }
 
 struct Story: ControlCommand {
+    typealias Reply = StoryReply
     static let configuration = CommandConfiguration(
         abstract: "Every article of a story: versions, rewrites and copies from any feed, oldest first.")
     @OptionGroup var global: GlobalOptions
     @Argument(help: ArgumentHelp("A story id or the id of any of its articles.", valueName: "id")) var id: String
     var request: ControlRequest { ControlRequest(command: "story", args: ["id": .string(id)]) }
-    func printHuman(_ data: JSONValue) {
-        print("story \(Render.text(data["story_id"]))")
-        IndexRender.articles(data["articles"]?.arrayValue ?? [], status: true)
+    func printHuman(_ reply: Reply) {
+        print("story \(reply.storyID)")
+        IndexRender.articles(reply.articles, status: true)
     }
 }
 
 struct Trending: ControlCommand {
+    typealias Reply = TrendingReply
     static let configuration = CommandConfiguration(
         abstract: "Entities named in more articles in the window than in the window before it.",
         discussion: "The window ends now and is over each article's time (article.timestamp, else its date, else when it was processed).")
@@ -69,18 +70,16 @@ struct Trending: ControlCommand {
         return ControlRequest(command: "trending", args: args)
     }
 
-    func printHuman(_ data: JSONValue) {
-        let entities = data["entities"]?.arrayValue ?? []
-        guard !entities.isEmpty else { print("no entity named between \(Render.text(data["since"])) and \(Render.text(data["until"]))"); return }
-        Render.table(["ENTITY", "TYPE", "COUNT", "PREVIOUS", "CHANGE"], entities.map { e in
-            let count = e["count"]?.intValue ?? 0, previous = e["previous"]?.intValue ?? 0
-            return [Render.text(e["name"]), Render.text(e["type"]), String(count), String(previous),
-                    (count >= previous ? "+" : "") + String(count - previous)]
+    func printHuman(_ reply: Reply) {
+        guard !reply.entities.isEmpty else { print("no entity named between \(reply.since) and \(reply.until)"); return }
+        Render.table(["ENTITY", "TYPE", "COUNT", "PREVIOUS", "CHANGE"], reply.entities.map { e in
+            [e.name, e.type, String(e.count), String(e.previous), (e.count >= e.previous ? "+" : "") + String(e.count - e.previous)]
         })
     }
 }
 
 struct Quotes: ControlCommand {
+    typealias Reply = QuotesReply
     static let configuration = CommandConfiguration(abstract: "Quotes from indexed articles, newest first.")
     @OptionGroup var global: GlobalOptions
     @Option(help: ArgumentHelp("The speaker: any surface form of the entity, or as written.", valueName: "name")) var speaker: String?
@@ -96,13 +95,11 @@ struct Quotes: ControlCommand {
         return ControlRequest(command: "quotes", args: args)
     }
 
-    func printHuman(_ data: JSONValue) {
-        let quotes = data["quotes"]?.arrayValue ?? []
-        guard !quotes.isEmpty else { print("no quotes"); return }
-        for q in quotes {
-            let speaker = q["speaker"]?.stringValue ?? "(unattributed)"
-            print("\(Render.text(q["date"]))  \(Render.text(q["article_id"]))  \(speaker)\(q["cue"]?.stringValue.map { " (\($0))" } ?? ""):")
-            print("    \u{201C}\(Render.shorten(q["text"]?.stringValue ?? "", 300))\u{201D}")
+    func printHuman(_ reply: Reply) {
+        guard !reply.quotes.isEmpty else { print("no quotes"); return }
+        for q in reply.quotes {
+            print("\(q.date ?? "-")  \(q.articleID)  \(q.speaker ?? "(unattributed)")\(q.cue.map { " (\($0))" } ?? ""):")
+            print("    \u{201C}\(Render.shorten(q.text, 300))\u{201D}")
         }
     }
 }
@@ -158,17 +155,16 @@ struct Follow: ParsableCommand {
 }
 
 enum IndexRender {
-    static func articles(_ articles: [JSONValue], status: Bool = false) {
+    static func articles(_ articles: [IndexedArticle], status: Bool = false) {
         guard !articles.isEmpty else { return }
         Render.table((["DATE", "ID", "FEED", "STORY"] + (status ? ["STATUS"] : []) + ["HEADLINE"]), articles.map { a in
-            [Render.text(a["date"]), Render.text(a["id"]), a["feed"]?.stringValue ?? "-", Render.text(a["story_id"])]
-                + (status ? [Render.text(a["status"])] : []) + [Render.shorten(a["headline"]?.stringValue ?? "", 70)]
+            [a.date ?? "-", a.id, a.feed ?? "-", a.storyID] + (status ? [a.status] : []) + [Render.shorten(a.headline, 70)]
         })
     }
 
     static func event(_ e: JSONValue) -> String {
         let detail = e["error"]?.stringValue ?? e["duplicate_of"]?.stringValue.map { "duplicate of \($0)" } ?? e["headline"]?.stringValue ?? ""
-        return ([Render.text(e["time"]), Render.text(e["outcome"]), e["id"]?.stringValue ?? "-", Render.text(e["file"]),
-               Render.shorten(detail, 80)].joined(separator: "  "))
+        return [e["time"]?.stringValue ?? "-", e["outcome"]?.stringValue ?? "-", e["id"]?.stringValue ?? "-",
+                e["file"]?.stringValue ?? "-", Render.shorten(detail, 80)].joined(separator: "  ")
     }
 }

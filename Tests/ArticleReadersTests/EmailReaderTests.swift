@@ -107,3 +107,30 @@ import Testing
         return out
     }
 }
+
+/// A newsletter's or a mailing list's name before the story's title is not part of the headline.
+@Suite struct NewsletterHeadlineTests {
+    private func headline(_ headers: String) throws -> String {
+        let message = headers + "\r\nContent-Type: text/plain\r\n\r\nThe central bank held rates on Thursday.\r\n"
+        return try #require(try ArticleReading.read(ReadInput(bytes: Array(message.utf8), fileName: "m.eml")).articles.first).headline
+    }
+
+    @Test func theSendersNameAndASeparatorAreCut() throws {
+        #expect(try headline("From: Morning Briefing <briefing@example.com>\r\nSubject: Morning Briefing: Rates held as inflation eases") == "Rates held as inflation eases")
+        #expect(try headline("From: \"The Week\" <news@example.com>\r\nSubject: The Week | Rates held") == "Rates held")
+        #expect(try headline("From: Markets Daily <md@example.com>\r\nSubject: Markets Daily \u{2013} Rates held") == "Rates held")
+    }
+
+    @Test func aListTagAndTheListsNameAreCut() throws {
+        #expect(try headline("From: desk@example.com\r\nList-Id: \"Econ Wire\" <econ.example.com>\r\nSubject: [econ] Econ Wire: Rates held") == "Rates held")
+        #expect(try headline("From: desk@example.com\r\nSubject: [econ-wire] Rates held") == "Rates held")
+    }
+
+    @Test func titlesThatOnlyLookAlikeAreKept() throws {
+        // The name is part of the title, not a prefix before a separator.
+        #expect(try headline("From: BBC <news@example.com>\r\nSubject: BBC-funded study finds rates matter") == "BBC-funded study finds rates matter")
+        #expect(try headline("From: Morning Briefing <b@example.com>\r\nSubject: Morning Briefing") == "Morning Briefing")
+        #expect(try headline("From: Jane Doe <jane@example.com>\r\nSubject: Rates held: what it means") == "Rates held: what it means")
+        #expect(try headline("From: Jane Doe <jane@example.com>\r\nSubject: [only a tag]") == "[only a tag]")
+    }
+}

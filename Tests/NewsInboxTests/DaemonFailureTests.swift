@@ -16,8 +16,10 @@ import Testing
         #expect(d.outputs().count == 1)
         let doc = try #require(try d.outputDocuments().first)
         #expect((doc["source"] as! [String: Any])["file"] as? String == "first.txt")
-        let status = try d.request(#"{"version":1,"command":"status","args":{}}"#)
-        #expect(status.contains("\"duplicates\":1"))
+        // The source reaches done/ a moment before the intake queue counts it: wait for the count.
+        try d.waitUntil("the status counts the duplicate") {
+            (try? d.request(#"{"version":1,"command":"status","args":{}}"#))?.contains("\"duplicates\":1") == true
+        }
         d.stop()
     }
 

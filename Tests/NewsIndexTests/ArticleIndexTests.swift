@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import Control
 @testable import NewsIndex
 
 /// The index against a real SQLite file: upserts, lookups by surface form, versions, tombstones,

@@ -11,11 +11,10 @@ import NewsIndex
 extension ControlCommands {
     func retry(target argument: String?, all: Bool, peer: PeerCredentials, _ reply: @escaping Reply) {
         guard all || !(argument ?? "").isEmpty else { reply(.failure(.usage, "retry needs an article id, a file name or --all-failed")); return }
-        let p: Pipeline = daemon.pipeline
-        p.intake.async { [self] in
+        pipeline.snapshot { [self] s in
             var resolved: Target?
             if let argument, !all, !ArticleIdentity.isID(argument) {
-                switch Self.resolve(argument, config: p.config) {
+                switch Self.resolve(argument, config: s.config) {
                 case .success(let t) where t.place == .inbox || t.place == .failed: resolved = t
                 case .success: reply(.failure(.usage, "retry takes a file in failed/ or its name as dropped")); return
                 case .failure(let response): reply(response); return
@@ -25,24 +24,16 @@ extension ControlCommands {
             work.async { [self] in
                 let entries = all ? failedEntries() : failedEntries(matching: argument!, target: target)
                 guard !entries.isEmpty else {
-                    reply(all ? .success(.object(["retried": .array([]), "skipped": .array([])]))
+                    reply(all ? .success(RetryReply(retried: [], skipped: []))
                               : .failure(.notFound, "nothing in failed/ matches '\(argument!)'"))
                     return
                 }
-                p.intake.async { [self] in
-                    var retried: [JSONValue] = []
-                    var skipped: [JSONValue] = []
-                    for entry in entries.reversed() {  // oldest first
-                        do {
-                            try p.retryFailed(name: entry.name, as: entry.file)
-                            retried.append(.string(entry.file))
-                        } catch {
-                            skipped.append(.object(["file": .string(entry.file), "reason": .string("\(error)")]))
-                        }
-                    }
+                // Oldest first.
+                pipeline.perform(.retry(entries.reversed().map { ($0.name, $0.file) })) { [self] result in
+                    guard case .retry(let retried, let skipped) = result else { return reply(refusal(result)) }
                     logger.notice("retry of \(retried.count) failed items requested by uid \(peer.uid) pid \(peer.pid)")
-                    let result = JSONValue.object(["retried": .array(retried), "skipped": .array(skipped)])
-                    reply(retried.isEmpty ? .failure(.failed, "nothing retried: \(skipped.compactMap { $0["reason"]?.stringValue }.joined(separator: "; "))") : .success(result))
+                    reply(retried.isEmpty ? .failure(.failed, "nothing retried: \(skipped.map(\.reason).joined(separator: "; "))")
+                                          : .success(RetryReply(retried: retried, skipped: skipped.map { .init(file: $0.file, reason: $0.reason) })))
                 }
             }
         }
@@ -55,13 +46,14 @@ extension ControlCommands {
             reply(.failure(.usage, "reprocess needs an article id (24 hex digits, as in out/ID.json)"))
             return
         }
-        let p: Pipeline = daemon.pipeline
-        p.intake.async { [self] in
-            guard p.mode != .draining else { reply(.failure(.failed, "the daemon is draining")); return }
-            let config = p.config
+        // The old second pipeline, kept until reprocess goes through the one pipeline (issue 13, part 1).
+        let p: Pipeline = pipeline
+        p.snapshot { [self] s in
+            guard s.mode != .draining else { reply(.failure(.failed, "the daemon is draining")); return }
+            let config = s.config
             work.async { [self] in
                 let outputPath = p.outputs.path(for: id)
-                guard let document = Self.json(contentsOf: outputPath), let file = document["source"]?["file"]?.stringValue,
+                guard let document = Self.jsonObject(contentsOf: outputPath), let file = document["source"]?["file"]?.stringValue,
                       let sha = document["source"]?["sha256"]?.stringValue else {
                     reply(.failure(.notFound, "no output \(outputPath) for \(id)"))
                     return
@@ -155,11 +147,8 @@ extension ControlCommands {
                         }
                         p.history.upsert(record)
                         logger.notice("reprocessed \(id) from done/\(directory.isEmpty ? "" : directory + "/")\(kept) for uid \(peer.uid) pid \(peer.pid)")
-                        reply(.success(.object([
-                            "id": .string(id), "file": .string(file), "outputs": .array(written.map { .string($0) }),
-                            "headline": record.headline.map { .string($0) } ?? .null,
-                            "extract_usec": .int(Int(micros(t0, t1))),
-                        ])))
+                        reply(.success(ReprocessReply(id: id, file: file, outputs: written, headline: record.headline,
+                                                      extractUsec: Int(micros(t0, t1)))))
                     }
                 }
             }

@@ -17,88 +17,75 @@ final class ControlCommands: @unchecked Sendable {
     typealias Reply = @Sendable (ControlResponse) -> Void
 
     unowned let daemon: Daemon
+    /// Seen only through `snapshot` and `perform` (Pipeline+Snapshot.swift) and its fixed spool.
+    var pipeline: Pipeline { daemon.pipeline }
     let logger: Logger
     /// Serial: disk work for the control socket, one command at a time, never on intake.
     let work = DispatchQueue(label: "newsinbox.control.work")
 
+    /// Who may run it is the command name's `mutates` (Control), shared with newsinboxctl.
     struct Command: Sendable {
-        /// Changes the daemon: needs root, the daemon's user or the admin group.
-        var mutates: Bool
         var run: @Sendable (ControlCommands, ControlRequest, PeerCredentials, @escaping Reply) -> Void
     }
 
-    static let table: [String: Command] = [
+    /// Every command's handler, by name: what a command does lives here, its reply type in Control.
+    static let table: [ControlCommandName: Command] = [
         // Through intake, so a pong also means the start-up work queued before it (the first scan) is done.
-        "ping": Command(mutates: false) { c, _, _, reply in c.onIntake(reply) { .success(.string("pong")) } },
-        "status": Command(mutates: false) { c, _, _, reply in c.onIntake(reply) { .success(c.status()) } },
-        "stats": Command(mutates: false) { c, _, _, reply in c.onIntake(reply) { .success(c.stats()) } },
-        "queue": Command(mutates: false) { c, r, _, reply in c.queue(limit: c.limit(r), reply) },
-        "recent": Command(mutates: false) { c, r, _, reply in c.recent(limit: c.limit(r), reply) },
-        "failed": Command(mutates: false) { c, r, _, reply in c.failed(limit: c.limit(r), reply) },
-        "show": Command(mutates: false) { c, r, _, reply in c.show(r.args["target"]?.stringValue, reply) },
-        "why": Command(mutates: false) { c, r, _, reply in c.why(r.args["target"]?.stringValue, reply) },
+        .ping: Command { c, _, _, reply in c.pipeline.snapshot { _ in reply(.success(.string("pong"))) } },
+        .status: Command { c, _, _, reply in c.pipeline.snapshot { s in reply(.success(c.status(s))) } },
+        .stats: Command { c, _, _, reply in c.pipeline.snapshot { s in reply(.success(c.stats(s))) } },
+        .queue: Command { c, r, _, reply in c.queue(limit: c.limit(r), reply) },
+        .recent: Command { c, r, _, reply in c.recent(limit: c.limit(r), reply) },
+        .failed: Command { c, r, _, reply in c.failed(limit: c.limit(r), reply) },
+        .show: Command { c, r, _, reply in c.show(r.args["target"]?.stringValue, reply) },
+        .why: Command { c, r, _, reply in c.why(r.args["target"]?.stringValue, reply) },
         // The index: read-only, on their own queue and connection (ControlIndexQueries).
-        "search": Command(mutates: false) { c, r, _, reply in c.indexQueries.run(r, reply) },
-        "story": Command(mutates: false) { c, r, _, reply in c.indexQueries.run(r, reply) },
-        "trending": Command(mutates: false) { c, r, _, reply in c.indexQueries.run(r, reply) },
-        "quotes": Command(mutates: false) { c, r, _, reply in c.indexQueries.run(r, reply) },
-        "pause": Command(mutates: true) { c, _, peer, reply in
-            c.onIntake(reply) {
-                let p = c.daemon.pipeline!
-                guard p.mode != .draining else { return .failure(.failed, "the daemon is draining") }
-                let was = p.mode
-                p.pause()
-                if was == .running { c.logger.notice("paused by uid \(peer.uid) pid \(peer.pid)") }
-                return .success(.object(["state": .string(p.mode.rawValue), "changed": .bool(was != p.mode),
-                                         "in_flight": .int(p.inFlight.count)]))
+        .search: Command { c, r, _, reply in c.indexQueries.run(r, reply) },
+        .story: Command { c, r, _, reply in c.indexQueries.run(r, reply) },
+        .trending: Command { c, r, _, reply in c.indexQueries.run(r, reply) },
+        .quotes: Command { c, r, _, reply in c.indexQueries.run(r, reply) },
+        .pause: Command { c, _, peer, reply in
+            c.pipeline.perform(.pause) { result in
+                guard case .mode(let before, let after, let inFlight, _) = result else { return reply(c.refusal(result)) }
+                if before == .running { c.logger.notice("paused by uid \(peer.uid) pid \(peer.pid)") }
+                reply(.success(PauseReply(state: after.rawValue, changed: before != after, inFlight: inFlight)))
             }
         },
-        "resume": Command(mutates: true) { c, _, peer, reply in
-            c.onIntake(reply) {
-                let p = c.daemon.pipeline!
-                guard p.mode != .draining else { return .failure(.failed, "the daemon is draining and cannot resume") }
-                let was = p.mode
-                p.resume()
-                if was == .paused { c.logger.notice("resumed by uid \(peer.uid) pid \(peer.pid)") }
-                return .success(.object(["state": .string(p.mode.rawValue), "changed": .bool(was != p.mode),
-                                         "waiting": .int(p.pending.count)]))
+        .resume: Command { c, _, peer, reply in
+            c.pipeline.perform(.resume) { result in
+                guard case .mode(let before, let after, _, let waiting) = result else { return reply(c.refusal(result)) }
+                if before == .paused { c.logger.notice("resumed by uid \(peer.uid) pid \(peer.pid)") }
+                reply(.success(ResumeReply(state: after.rawValue, changed: before != after, waiting: waiting)))
             }
         },
-        "rescan": Command(mutates: true) { c, _, _, reply in
-            c.onIntake(reply) {
-                let p = c.daemon.pipeline!
-                guard p.mode != .draining else { return .failure(.failed, "the daemon is draining") }
-                let before = p.stats.seen
-                p.scan("", reason: .request)
-                return .success(.object(["queued": .int(p.stats.seen - before), "waiting": .int(p.pending.count),
-                                         "more_in_inbox": .bool(p.inboxHasMore)]))
+        .rescan: Command { c, _, _, reply in
+            c.pipeline.perform(.rescan) { result in
+                guard case .rescan(let queued, let waiting, let more) = result else { return reply(c.refusal(result)) }
+                reply(.success(RescanReply(queued: queued, waiting: waiting, moreInInbox: more)))
             }
         },
-        "retry": Command(mutates: true) { c, r, peer, reply in
+        .retry: Command { c, r, peer, reply in
             c.retry(target: r.args["target"]?.stringValue, all: r.args["all_failed"]?.boolValue == true, peer: peer, reply)
         },
-        "reprocess": Command(mutates: true) { c, r, peer, reply in c.reprocess(r.args["target"]?.stringValue, peer: peer, reply) },
-        "reload": Command(mutates: true) { c, _, peer, reply in
-            c.onIntake(reply) {
-                c.logger.notice("reload requested by uid \(peer.uid) pid \(peer.pid)")
-                return c.daemon.reload(checkOnly: false)
-            }
+        .reprocess: Command { c, r, peer, reply in c.reprocess(r.args["target"]?.stringValue, peer: peer, reply) },
+        .reload: Command { c, r, peer, reply in
+            let checkOnly = r.args["check"]?.boolValue == true
+            if !checkOnly { c.logger.notice("reload requested by uid \(peer.uid) pid \(peer.pid)") }
+            c.daemon.reload(checkOnly: checkOnly, then: reply)
         },
-        "reload-check": Command(mutates: false) { c, _, _, reply in c.onIntake(reply) { c.daemon.reload(checkOnly: true) } },
-        "log-level": Command(mutates: true) { c, r, peer, reply in
+        .logLevel: Command { c, r, peer, reply in
             guard let level = r.args["level"]?.stringValue, let parsed = Logger.Level(rawValue: level) else {
                 reply(.failure(.usage, "log-level needs one of: \(DaemonConfig.logLevels.joined(separator: ", "))"))
                 return
             }
             let old = sharedLogLevel.withLock { old in defer { old = parsed }; return old }
             c.logger.notice("log level set to \(level) (was \(old.rawValue)) by uid \(peer.uid) pid \(peer.pid)")
-            reply(.success(.object(["level": .string(level), "previous": .string(old.rawValue)])))
+            reply(.success(LogLevelReply(level: level, previous: old.rawValue)))
         },
-        "drain": Command(mutates: true) { c, _, peer, reply in
-            c.daemon.pipeline.intake.async {
-                let p = c.daemon.pipeline!
+        .drain: Command { c, _, peer, reply in
+            c.pipeline.snapshot { s in
                 c.logger.notice("drain requested by uid \(peer.uid) pid \(peer.pid)")
-                reply(.success(.object(["state": .string("draining"), "in_flight": .int(p.inFlight.count)])))
+                reply(.success(DrainReply(state: "draining", inFlight: s.inFlightCount)))
                 c.daemon.shutdown(reason: "drain requested over the control socket")
             }
         },
@@ -119,7 +106,7 @@ final class ControlCommands: @unchecked Sendable {
             "following": .bool(true), "entity": request.string("entity").map { .string($0) } ?? .null,
             "feed": request.string("feed").map { .string($0) } ?? .null,
         ])).encodedLine()
-        guard daemon.pipeline.followers.add(fd: fd, filter: filter, greeting: greeting) else {
+        guard pipeline.followers.add(fd: fd, filter: filter, greeting: greeting) else {
             return .failure(.busy, "too many followers (at most \(FollowHub.maxFollowers))")
         }
         logger.debug("control: follow from uid \(peer.uid) pid \(peer.pid)")
@@ -128,20 +115,19 @@ final class ControlCommands: @unchecked Sendable {
 
     /// Called on the control server's queue: authorise, then run the command where it belongs.
     func handle(_ request: ControlRequest, peer: PeerCredentials, reply: @escaping Reply) {
-        let name = request.command == "reload" && request.args["check"]?.boolValue == true ? "reload-check" : request.command
-        guard let command = Self.table[name] else {
+        guard let name = request.name, let command = Self.table[name] else {
             reply(.failure(.unknownCommand, "unknown command '\(request.command)'"))
             return
         }
-        guard command.mutates && peer.uid != 0 && peer.uid != geteuid() else {
+        guard name.mutates(args: request.args) && peer.uid != 0 && peer.uid != geteuid() else {
             logger.debug("control: '\(request.command)' from uid \(peer.uid) pid \(peer.pid)")
             command.run(self, request, peer, reply)
             return
         }
         // Anyone else needs admin_group, which a reload may change: read it where the config lives,
         // look the group up off intake.
-        daemon.pipeline.intake.async { [self] in
-            let groupName = daemon.pipeline.config.adminGroup
+        pipeline.snapshot { [self] s in
+            let groupName = s.config.adminGroup
             work.async { [self] in
                 if let groupName, Self.isMember(peer, of: groupName) {
                     logger.debug("control: '\(request.command)' from uid \(peer.uid) pid \(peer.pid) (admin group)")
@@ -155,9 +141,10 @@ final class ControlCommands: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on the intake queue, where the pipeline's state lives, and replies with its result.
-    func onIntake(_ reply: @escaping Reply, _ body: @escaping @Sendable () -> ControlResponse) {
-        daemon.pipeline.intake.async { reply(body()) }
+    /// The answer to a command the pipeline did not do.
+    func refusal(_ result: Pipeline.CommandResult) -> ControlResponse {
+        if case .refused(let why) = result { return .failure(.failed, why) }
+        return .failure(.failed, "the pipeline answered \(result)")
     }
 
     func limit(_ request: ControlRequest) -> Int {

@@ -87,11 +87,7 @@ final class ControlIndexQueries: @unchecked Sendable {
         return text
     }
 
-    /// The typed answer as the wire's JSON value.
-    static func encode(_ value: some Encodable) throws -> ControlResponse {
-        let data = try JSONEncoder().encode(value)
-        return .success(try JSONDecoder().decode(JSONValue.self, from: data))
-    }
+    static func encode(_ value: some Encodable) throws -> ControlResponse { .success(value) }
 }
 
 extension ControlRequest {

@@ -53,20 +53,23 @@ extension ControlCommands {
         /// The article id the content would have had.
         var id: String? { sidecar["sha256"]?.stringValue.map { String($0.prefix(24)) } }
 
-        var json: JSONValue {
+        /// The sidecar, whole (so fields it gains pass through), with where the source is.
+        var item: FailedItem {
             var o = sidecar
             o["name"] = .string(name)
             o["file"] = .string(file)
             o["id"] = id.map { .string($0) } ?? .null
             if sidecar.isEmpty { o["reason"] = .string("no readable sidecar") }
-            return .object(o)
+            // Only a sidecar whose known fields have other types than this daemon writes fails here.
+            return (try? FailedItem(o)) ?? (try! FailedItem(["name": .string(name), "file": .string(file), "id": .null,
+                                                              "reason": .string("unreadable sidecar")]))
         }
     }
 
     /// The sources in failed/ (paths relative to it), newest first by their sidecar's time of writing.
     /// Only names and stat(2): listing 10,000 failures reads no sidecar. Call on `work`.
     func failedNames() -> [String] {
-        let failed = daemon.pipeline.spool.failed
+        let failed = pipeline.spool.failed
         var found: [(name: String, modified: Int)] = []
         try? failed.allFiles { name in
             guard !name.hasSuffix(".error.json") && !name.hasPrefix(".") && !name.contains("/.") else { return true }
@@ -81,18 +84,15 @@ extension ControlCommands {
     }
 
     func failedEntry(_ name: String) -> FailedEntry {
-        let failed = daemon.pipeline.spool.failed
-        return FailedEntry(name: name, sidecar: Self.json(contentsOf: failed.path + "/" + name + ".error.json")?.objectValue ?? [:])
+        let failed = pipeline.spool.failed
+        return FailedEntry(name: name, sidecar: Self.jsonObject(contentsOf: failed.path + "/" + name + ".error.json") ?? [:])
     }
 
     func failed(limit: Int, _ reply: @escaping Reply) {
         work.async { [self] in
             let names = failedNames()
-            reply(.success(.object([
-                "total": .int(names.count),
-                "directory": .string(daemon.pipeline.spool.failed.path),
-                "failed": .array(names.prefix(limit).map { failedEntry($0).json }),
-            ])))
+            reply(.success(FailedReply(total: names.count, directory: pipeline.spool.failed.path,
+                                       failed: names.prefix(limit).map { failedEntry($0).item })))
         }
     }
 
@@ -120,66 +120,59 @@ extension ControlCommands {
 
     func show(_ argument: String?, _ reply: @escaping Reply) {
         guard let argument, !argument.isEmpty else { reply(.failure(.usage, "show needs an article id or a file name")); return }
-        let p: Pipeline = daemon.pipeline
-        p.intake.async { [self] in
+        let p: Pipeline = pipeline
+        p.snapshot { [self] s in
             let isID = ArticleIdentity.isID(argument)
             var resolved: Target?
             if !isID {
-                switch Self.resolve(argument, config: p.config) {
+                switch Self.resolve(argument, config: s.config) {
                 case .success(let t): resolved = t
                 case .failure(let response): reply(response); return
                 }
             }
             let target = resolved
-            let key = isID ? argument : target!.relative
-            // An id's own record is the one that wrote its output; duplicates of it name the id too.
-            var found = (isID ? p.history.recent(limit: 1, where: { $0.ids.contains(argument) && !$0.outputPaths.isEmpty }).first : nil)
-                .map(Self.json) ?? p.history.find(key).map(Self.json)
-            if found == nil, isID, argument.split(separator: "-").count == 1 {
-                found = p.history.find(argument + "-1").map(Self.json)
-            }
-            var state: JSONValue = .null
-            if let file = target?.relative, target?.place == .inbox {
-                if p.inFlight[file] != nil { state = .string("in flight") }
-                else if let i = p.pending.firstIndex(where: { $0.file == file }) { state = .string("waiting, position \(i + 1)") }
-            }
-            let record = found, now = state
-            let outputDir = p.outputs.directory.path
-            let spool = p.spool
-            let limit = p.config.maxFileSize
-            work.async { [self] in
-                var o: [String: JSONValue] = ["query": .string(argument), "record": record ?? .null, "now": now]
-                var ids: [String] = record?["ids"]?.arrayValue?.compactMap(\.stringValue) ?? []
-                if isID && !ids.contains(argument) { ids.insert(argument, at: 0) }
-                var locations: [JSONValue] = []
-                if let target {
-                    for (dir, place) in [(spool.inbox, "inbox"), (spool.processing, "processing"), (spool.done, "done")]
-                    where (target.place.rawValue == place || target.asDropped) && Self.exists(target.relative, in: dir) {
-                        locations.append(.string(dir.path + "/" + target.relative))
-                        // A finished source: its content names its output.
-                        if place == "done", ids.isEmpty, let id = Self.articleID(of: target.relative, in: dir, limit: limit) {
-                            ids.append(id)
-                        }
-                    }
+            p.snapshot(.init(file: isID ? nil : target?.relative, id: isID ? argument : nil)) { [self] s in
+                var state: String?
+                if target?.place == .inbox {
+                    if s.fileInFlight { state = "in flight" } else if let position = s.filePosition { state = "waiting, position \(position)" }
                 }
-                let failures = failedEntries(matching: argument, target: target)
-                for f in failures { locations.append(.string(spool.failed.path + "/" + f.name)) }
-                o["failure"] = failures.first?.json ?? .null
-                var outputs: [JSONValue] = []
-                for id in ids {
-                    for candidate in [id, id + "-1"] where outputs.isEmpty || candidate == id {
-                        if let summary = Self.outputSummary(id: candidate, directory: outputDir) { outputs.append(summary) }
-                    }
-                }
-                o["outputs"] = .array(outputs)
-                o["locations"] = .array(locations)
-                if record == nil && outputs.isEmpty && failures.isEmpty && locations.isEmpty {
-                    reply(.failure(.notFound, "nothing known about '\(argument)': not in the recent history, the output directory or the spool"))
-                    return
-                }
-                reply(.success(.object(o)))
+                let record = isID ? s.idRecord : s.fileRecord, now = state
+                let limit = s.config.maxFileSize
+                work.async { [self] in reply(showOnDisk(argument, isID: isID, target: target, record: record, now: now, limit: limit)) }
             }
         }
+    }
+
+    /// `show`'s answer: the record from memory, what the spool and the output directory hold. On `work`.
+    private func showOnDisk(_ argument: String, isID: Bool, target: Target?, record: ItemRecord?, now: String?, limit: Int) -> ControlResponse {
+        let spool = pipeline.spool
+        let outputDir = pipeline.outputs.directory.path
+        var ids: [String] = record?.ids ?? []
+        if isID && !ids.contains(argument) { ids.insert(argument, at: 0) }
+        var locations: [String] = []
+        if let target {
+            for (dir, place) in [(spool.inbox, "inbox"), (spool.processing, "processing"), (spool.done, "done")]
+            where (target.place.rawValue == place || target.asDropped) && Self.exists(target.relative, in: dir) {
+                locations.append(dir.path + "/" + target.relative)
+                // A finished source: its content names its output.
+                if place == "done", ids.isEmpty, let id = Self.articleID(of: target.relative, in: dir, limit: limit) {
+                    ids.append(id)
+                }
+            }
+        }
+        let failures = failedEntries(matching: argument, target: target)
+        for f in failures { locations.append(spool.failed.path + "/" + f.name) }
+        var outputs: [OutputSummary] = []
+        for id in ids {
+            for candidate in [id, id + "-1"] where outputs.isEmpty || candidate == id {
+                if let summary = Self.outputSummary(id: candidate, directory: outputDir) { outputs.append(summary) }
+            }
+        }
+        if record == nil && outputs.isEmpty && failures.isEmpty && locations.isEmpty {
+            return .failure(.notFound, "nothing known about '\(argument)': not in the recent history, the output directory or the spool")
+        }
+        return .success(ShowReply(query: argument, record: record, now: now, failure: failures.first?.item,
+                                  outputs: outputs, locations: locations))
     }
 
     /// Whether `relative` exists below `directory`, never following a symlink on the way (the inbox is
@@ -196,9 +189,9 @@ extension ControlCommands {
     }
 
     /// What `out/ID.json` says, in brief: source, article, extraction counts.
-    static func outputSummary(id: String, directory: String) -> JSONValue? {
+    static func outputSummary(id: String, directory: String) -> OutputSummary? {
         let path = directory + "/" + id + ".json"
-        guard let document = json(contentsOf: path), let object = document.objectValue else { return nil }
+        guard let object = jsonObject(contentsOf: path) else { return nil }
         var o: [String: JSONValue] = ["id": .string(id), "path": .string(path)]
         o["processed_at"] = object["processed_at"] ?? .null
         o["source"] = object["source"] ?? .null
@@ -219,7 +212,7 @@ extension ControlCommands {
         }
         o["supersedes"] = object["supersedes"] ?? .null
         o["tombstone"] = object["tombstone"] ?? .null
-        return .object(o)
+        return try? OutputSummary(o)
     }
 
     // MARK: - why
@@ -247,31 +240,34 @@ extension ControlCommands {
 
     func why(_ argument: String?, _ reply: @escaping Reply) {
         guard let argument, !argument.isEmpty else { reply(.failure(.usage, "why needs a file name")); return }
-        let p: Pipeline = daemon.pipeline
-        p.intake.async { [self] in
+        let p: Pipeline = pipeline
+        p.snapshot { [self] s in
             let target: Target
-            switch Self.resolve(argument, config: p.config) {
+            switch Self.resolve(argument, config: s.config) {
             case .success(let t) where t.place == .inbox: target = t
             case .success: reply(.failure(.usage, "why is about files in the inbox; use show for \(argument)")); return
             case .failure(let response): reply(response); return
             }
             var ignoredBy: (String, String)?
             for component in target.relative.split(separator: "/").map(String.init) {
-                if let pattern = NamePattern.firstMatch(component, in: p.config.ignorePatterns) { ignoredBy = (component, pattern); break }
+                if let pattern = NamePattern.firstMatch(component, in: s.config.ignorePatterns) { ignoredBy = (component, pattern); break }
             }
-            let snapshot = WhySnapshot(
-                target: target, ignoredBy: ignoredBy, mode: p.mode, inboxProblem: p.inboxProblem,
-                outputProblem: p.outputProblem, position: p.pending.firstIndex { $0.file == target.relative }.map { $0 + 1 },
-                waiting: p.pending.count, inFlight: p.inFlight[target.relative] != nil, inFlightCount: p.inFlight.count,
-                maxInFlight: p.config.maxInFlight, moreInInbox: p.inboxHasMore, record: p.history.find(target.relative),
-                maxFileSize: p.config.maxFileSize, rescanInterval: p.config.rescanInterval, inbox: p.spool.inbox,
-                spool: p.spool, outputDirectory: p.outputs.directory.path)
-            work.async { [self] in reply(.success(explain(snapshot))) }
+            let ignored = ignoredBy
+            p.snapshot(.init(file: target.relative)) { [self] s in
+                let snapshot = WhySnapshot(
+                    target: target, ignoredBy: ignored, mode: s.mode, inboxProblem: s.inboxProblem,
+                    outputProblem: s.outputProblem, position: s.filePosition,
+                    waiting: s.waitingCount, inFlight: s.fileInFlight, inFlightCount: s.inFlightCount,
+                    maxInFlight: s.config.maxInFlight, moreInInbox: s.moreInInbox, record: s.fileRecord,
+                    maxFileSize: s.config.maxFileSize, rescanInterval: s.config.rescanInterval, inbox: p.spool.inbox,
+                    spool: p.spool, outputDirectory: p.outputs.directory.path)
+                work.async { [self] in reply(.success(explain(snapshot))) }
+            }
         }
     }
 
     /// Every reason that applies, most decisive first; `verdict` is the first one's message.
-    func explain(_ s: WhySnapshot) -> JSONValue {
+    func explain(_ s: WhySnapshot) -> WhyReply {
         var reasons: [(code: String, message: String)] = []
         let file = s.target.relative
         let path = s.inbox.path + "/" + file
@@ -355,12 +351,8 @@ extension ControlCommands {
         return Self.whyResult(path: path, reasons: reasons + outlook)
     }
 
-    static func whyResult(path: String, reasons: [(code: String, message: String)]) -> JSONValue {
-        .object([
-            "path": .string(path),
-            "verdict": .string(reasons.first?.message ?? "no reason found"),
-            "reasons": .array(reasons.map { .object(["code": .string($0.code), "message": .string($0.message)]) }),
-        ])
+    static func whyResult(path: String, reasons: [(code: String, message: String)]) -> WhyReply {
+        WhyReply(path: path, reasons: reasons.map { WhyReply.Reason(code: $0.code, message: $0.message) })
     }
 
     /// Processes holding the file (device, inode) open for writing, from /proc/*/fd and fdinfo; and how many

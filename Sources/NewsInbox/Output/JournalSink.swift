@@ -8,7 +8,7 @@ import Logging
 /// when the item is resumed (the output itself is written once).
 final class JournalSink: @unchecked Sendable {
     /// Fixed per event kind, so `journalctl MESSAGE_ID=...` selects one kind.
-    enum Event: String {
+    enum Event: String, CaseIterable {
         case processed = "10f304f39f964bccac268624aa1a7ec2"
         case failed = "5f2552e3835a436eb99c20552f3d4b01"
         case duplicate = "64ef3184aaad4356b4c961fb451b5fec"

@@ -1,4 +1,5 @@
 import ArticleReaders
+import Control
 import Extraction
 import Foundation
 
@@ -123,9 +124,30 @@ struct ResultDocument: Encodable {
     func encoded(pretty: Bool = false) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.withoutEscapingSlashes, .prettyPrinted, .sortedKeys] : [.withoutEscapingSlashes, .sortedKeys]
-        var data = try encoder.encode(self)
-        data.append(0x0A)
-        return [UInt8](data)
+        var bytes = [UInt8](try encoder.encode(self))
+        if pretty { bytes = Self.collapsingEmptyContainers(bytes) }
+        bytes.append(0x0A)
+        return bytes
+    }
+
+    /// Foundation's pretty printer writes an empty array as `[` newline newline `]`; jq and Python
+    /// write `[]` (and `{}`). Only white space between an opening and its closing bracket is removed,
+    /// and a JSON string never holds a raw newline, so nothing inside a string can match.
+    static func collapsingEmptyContainers(_ json: [UInt8]) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(json.count)
+        var i = 0
+        while i < json.count {
+            let byte = json[i]
+            out.append(byte)
+            i += 1
+            guard byte == UInt8(ascii: "[") || byte == UInt8(ascii: "{") else { continue }
+            var j = i
+            while j < json.count, json[j] == 0x20 || json[j] == 0x0A || json[j] == 0x0D || json[j] == 0x09 { j += 1 }
+            let close = byte == UInt8(ascii: "[") ? UInt8(ascii: "]") : UInt8(ascii: "}")
+            if j > i, j < json.count, json[j] == close, json[i..<j].contains(0x0A) { i = j }
+        }
+        return out
     }
 }
 

@@ -1,5 +1,7 @@
 import ArgumentParser
 import CLinuxShim
+import CommandLineSupport
+import Control
 import Dispatch
 import Foundation
 import Logging
@@ -10,15 +12,19 @@ struct NewsInboxDaemonCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsinboxd",
         abstract: "Turn files dropped into an inbox directory into structured JSON and journal entries.",
-        discussion: "With no --config the daemon runs on built-in defaults below ./newsinbox-local/. SIGHUP reloads the config; SIGTERM drains and stops.",
+        discussion: """
+            With no --config the daemon runs on built-in defaults below ./newsinbox-local/. SIGHUP reloads the config; \
+            SIGTERM drains and stops. Exit status: 0 ok, 1 cannot start or invalid config (an unreadable file names \
+            the file and strerror), 2 usage error.
+            """,
         version: NewsInboxVersion.string)
 
-    @Option(help: "Config file (key = value lines; see config/newsinboxd.conf).") var config: String?
+    @Option(name: [.short, .long], help: "Config file (key = value lines; see config/newsinboxd.conf); FILE.d/*.conf drop-ins are read after it.") var config: String?
     @Option(help: "Inbox directory (overrides the config).") var inbox: String?
     @Option(help: "Output directory for the JSON results (overrides the config).") var output: String?
     @Option(help: "State directory: processing/, done/, failed/ (overrides the config).") var state: String?
     @Option(name: .customLong("control-socket"), help: "Control socket path (overrides the config).") var controlSocket: String?
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.") var logLevel: String?
+    @Option(name: .customLong("log-level"), help: "\(DaemonConfig.logLevels.joined(separator: ", ")).") var logLevel: String?
     @Flag(help: "Log to stderr instead of the journal.") var foreground = false
     @Flag(name: .customLong("check-config"), help: "Validate the config, print the effective config and exit.") var checkConfig = false
 
@@ -38,8 +44,15 @@ struct NewsInboxDaemonCommand: ParsableCommand {
         if checkConfig {
             do {
                 let effective = try Daemon.loadConfig(path: config, overrides: overrides)
+                let dropIns = try config.map(DaemonConfig.dropIns(for:)) ?? []
                 print("# effective configuration\(config.map { " (from \($0))" } ?? " (built-in defaults)")")
+                for dropIn in dropIns { print("# drop-in: \(dropIn)") }
                 print(effective.rendered(), terminator: "")
+                let problems = effective.environmentProblems()
+                for problem in problems { FileHandle.standardError.write(Data("newsinboxd: invalid config: \(problem)\n".utf8)) }
+                if !problems.isEmpty { throw ExitCode(1) }
+            } catch let exit as ExitCode {
+                throw exit
             } catch {
                 FileHandle.standardError.write(Data("newsinboxd: invalid config: \(error)\n".utf8))
                 throw ExitCode(1)
@@ -64,5 +77,3 @@ struct NewsInboxDaemonCommand: ParsableCommand {
         dispatchMain()
     }
 }
-
-NewsInboxDaemonCommand.main()

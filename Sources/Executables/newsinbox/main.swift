@@ -1,0 +1,3 @@
+import NewsinboxToolCommand
+
+NewsinboxToolEntry.main()

@@ -1,0 +1,3 @@
+import NewsinboxctlCommand
+
+NewsinboxctlEntry.main()

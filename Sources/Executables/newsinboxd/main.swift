@@ -1,0 +1,3 @@
+import NewsinboxdCommand
+
+NewsinboxdEntry.main()

@@ -1,0 +1,231 @@
+import Control
+import Extraction
+import Foundation
+import Glibc
+
+/// The daemon's configuration. Precedence, highest first: command-line flags; the config file and then
+/// its drop-ins (`<file>.d/*.conf` in lexical order, a later file overriding an earlier one);
+/// the directories systemd passes in the environment (`$STATE_DIRECTORY`, `$RUNTIME_DIRECTORY`);
+/// the built-in defaults.
+///
+/// A file is `key = value` lines (LF or CRLF); `#` starts a comment. The keys are listed once, in
+/// `ConfigKey.all`; every key is documented in `config/newsinboxd.conf`. Unknown keys and bad values
+/// are errors that name the file, the line and the key.
+public struct DaemonConfig: Sendable, Equatable {
+    public var inbox: String = "newsinbox-local/inbox"
+    public var output: String = "newsinbox-local/out"
+    public var state: String = "newsinbox-local/state"
+    public var controlSocket: String = SharedNames.localControlSocket
+    /// 0 means one per CPU.
+    public var workers: Int = 0
+    public var maxInFlight: Int = 64
+    public var maxFileSize: Int = 16 << 20
+    public var itemTimeout: Double = 30
+    /// 0 disables the periodic safety rescan.
+    public var rescanInterval: Double = 60
+    public var shutdownTimeout: Double = 20
+    public var ignorePatterns: [String] = [".*", "*.tmp", "*.part", "*~"]
+    public var onSuccess: OnSuccess = .move
+    public var adminGroup: String? = nil
+    public var logLevel: String = "info"
+    public var modelDir: String? = nil
+    public var journal: JournalMode = .auto
+
+    public enum OnSuccess: String, Sendable, CaseIterable { case move, delete }
+    public enum JournalMode: String, Sendable, CaseIterable { case auto, on, off }
+
+    public init() {}
+
+    public static let logLevels = SharedNames.logLevels
+
+    public var effectiveWorkers: Int {
+        workers > 0 ? workers : max(1, ProcessInfo.processInfo.activeProcessorCount)
+    }
+
+    /// The built-in defaults with the directories systemd hands the service (`StateDirectory=` ->
+    /// `$STATE_DIRECTORY`, `RuntimeDirectory=` -> `$RUNTIME_DIRECTORY`; the first entry of each) taking
+    /// the place of the local ones: results in `$STATE_DIRECTORY/out`, the control socket in
+    /// `$RUNTIME_DIRECTORY/control.sock`. The file and the flags still override them.
+    public static func builtIn(environment: [String: String] = ProcessInfo.processInfo.environment) -> DaemonConfig {
+        var config = DaemonConfig()
+        func first(_ name: String) -> String? {
+            environment[name]?.split(separator: ":").first.map(String.init).flatMap { $0.isEmpty ? nil : $0 }
+        }
+        if let stateDirectory = first("STATE_DIRECTORY") { config.output = stateDirectory + "/out" }
+        if let runtimeDirectory = first("RUNTIME_DIRECTORY") { config.controlSocket = runtimeDirectory + "/control.sock" }
+        return config
+    }
+}
+
+public struct ConfigError: Error, CustomStringConvertible, Equatable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+extension DaemonConfig {
+    /// The drop-in directory read after the file at `path`: `newsinboxd.conf` -> `newsinboxd.conf.d/`.
+    public static func dropInDirectory(for path: String) -> String { path + ".d" }
+
+    /// Reads a config file and its drop-ins on top of `base` (the built-in defaults by default).
+    public static func load(path: String, onto base: DaemonConfig = .builtIn()) throws -> DaemonConfig {
+        var config = try parse(readFile(path), origin: path, onto: base, validating: false)
+        for dropIn in try dropIns(for: path) {
+            config = try parse(readFile(dropIn), origin: dropIn, onto: config, validating: false)
+        }
+        try config.validate()
+        return config
+    }
+
+    /// The `*.conf` files in the drop-in directory, in lexical (byte) order; none when it does not exist.
+    public static func dropIns(for path: String) throws -> [String] {
+        let directory = dropInDirectory(for: path)
+        guard let dir = opendir(directory) else {
+            if errno == ENOENT { return [] }
+            throw ConfigError("\(directory): cannot read: \(String(cString: strerror(errno)))")
+        }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name.hasSuffix(".conf") && !name.hasPrefix(".") { names.append(name) }
+        }
+        return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }.map { directory + "/" + $0 }
+    }
+
+    /// The whole file, or an error naming it with strerror (missing, unreadable, a directory).
+    static func readFile(_ path: String) throws -> String {
+        let bytes: [UInt8]
+        do {
+            bytes = try FileBytes.read(path)
+        } catch {
+            throw ConfigError("\(path): cannot read: \(String(cString: strerror(error.errno)))")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else { throw ConfigError("\(path): not UTF-8 text") }
+        return text
+    }
+
+    /// Parses one file's text on top of `base`. A key may be set once per file; a later file may set it again.
+    public static func parse(_ text: String, origin: String = "config", onto base: DaemonConfig = DaemonConfig(),
+                             validating: Bool = true) throws -> DaemonConfig {
+        var config = base
+        var seen: Set<String> = []
+        // Splitting on Character.isNewline treats "\r\n" (one Character) as one line end.
+        for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
+            let line = stripComment(rawLine).trimmingCharacters(in: .whitespaces)
+            if line.isEmpty { continue }
+            let location = "\(origin):\(index + 1)"
+            guard let eq = line.firstIndex(of: "=") else {
+                throw ConfigError("\(location): expected 'key = value', got '\(line)'")
+            }
+            let name = line[..<eq].trimmingCharacters(in: .whitespaces)
+            var value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            if value.count >= 2, value.first == "\"", value.last == "\"" { value = String(value.dropFirst().dropLast()) }
+            guard let key = ConfigKey.named(name) else { throw ConfigError("\(location): unknown key '\(name)'") }
+            guard !seen.contains(name) else { throw ConfigError("\(location): key '\(name)' is set twice") }
+            seen.insert(name)
+            do {
+                try key.apply(&config, value)
+            } catch let error as ConfigValueError {
+                throw ConfigError("\(location): \(name) = '\(value)': \(error.expected)")
+            }
+        }
+        if validating { try config.validate() }
+        return config
+    }
+
+    private static func stripComment(_ line: Substring) -> String {
+        // '#' starts a comment unless inside double quotes.
+        var inQuotes = false
+        var out = ""
+        for c in line {
+            if c == "\"" { inQuotes.toggle() }
+            if c == "#" && !inQuotes { break }
+            out.append(c)
+        }
+        return out
+    }
+
+    /// Checks that hold between keys.
+    public func validate() throws {
+        let paths = [("inbox", inbox), ("output", output), ("state", state)]
+        for (name, p) in paths where p.isEmpty { throw ConfigError("\(name): must not be empty") }
+        let resolved = paths.map { ($0.0, Self.absolute($0.1)) }
+        for (a, pa) in resolved {
+            for (b, pb) in resolved where a != b {
+                if pa == pb || pa.hasPrefix(pb + "/") {
+                    throw ConfigError("\(a) (\(pa)) must not be \(pa == pb ? "the same as" : "inside") \(b) (\(pb))")
+                }
+            }
+        }
+    }
+
+    /// What `--check-config` checks beyond the syntax: that `admin_group` names a group this machine
+    /// knows, and that the models load from `model_dir` (or from where they are searched for).
+    /// Empty when all is well.
+    public func environmentProblems() -> [String] {
+        var problems: [String] = []
+        if let adminGroup, getgrnam(adminGroup) == nil {
+            problems.append("admin_group = \(adminGroup): no such group on this machine")
+        }
+        do {
+            _ = try ExtractionModels.load(directory: modelDir)
+        } catch {
+            problems.append("model_dir = \(modelDir ?? "(searched)"): \(error)")
+        }
+        return problems
+    }
+
+    /// Paths resolved against the working directory at start-up, so a later chdir changes nothing.
+    public func resolvingPaths() -> DaemonConfig {
+        var c = self
+        c.inbox = Self.absolute(inbox)
+        c.output = Self.absolute(output)
+        c.state = Self.absolute(state)
+        c.controlSocket = Self.absolute(controlSocket)
+        if let m = modelDir { c.modelDir = Self.absolute(m) }
+        return c
+    }
+
+    static func absolute(_ path: String) -> String {
+        let joined = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+        // Normalise "." and ".." lexically; symlinks are the operator's business.
+        var parts: [Substring] = []
+        for part in joined.split(separator: "/") {
+            if part == "." || part.isEmpty { continue }
+            if part == ".." { _ = parts.popLast(); continue }
+            parts.append(part)
+        }
+        return "/" + parts.joined(separator: "/")
+    }
+
+    public static func parseDuration(_ text: String) -> Double? { ConfigValues.duration(text) }
+    public static func parseSize(_ text: String) -> Int? { ConfigValues.size(text) }
+
+    /// The effective configuration in the file's own syntax, for `--check-config` and `reload --check`.
+    public func rendered() -> String {
+        ConfigKey.all.map { "\($0.name) = \($0.render(self))" }.joined(separator: "\n") + "\n"
+    }
+
+    static func renderDuration(_ seconds: Double) -> String { ConfigValues.renderDuration(seconds) }
+
+    /// What differs between two configs, one line per key, for `reload --check` and the reload log line.
+    public func changes(to new: DaemonConfig) -> [String] {
+        ConfigKey.all.compactMap { key in
+            let (was, now) = (key.render(self), key.render(new))
+            return was == now ? nil : "\(key.name) = \(was)  ->  \(now)"
+        }
+    }
+}
+
+/// Shell-style name matching for ignore patterns, by fnmatch(3) on each path component: `*`, `?`,
+/// bracket expressions (`[a-z]*.xml`, `[!.]*`) and backslash escapes.
+public enum NamePattern {
+    public static func matches(_ name: String, pattern: String) -> Bool {
+        fnmatch(pattern, name, 0) == 0
+    }
+
+    public static func firstMatch(_ name: String, in patterns: [String]) -> String? {
+        patterns.first { matches(name, pattern: $0) }
+    }
+}
