@@ -4,8 +4,14 @@ import PackageDescription
 // Module layout (see README "Source layout"):
 //   ArticleReaders  bytes -> [Article]        (format sniffing, one reader per format)
 //   Extraction      text  -> Extraction       (tokens, entities, time, quotes, figures, summary)
-//   Control         the control socket's wire protocol, client and peer credentials
-//   NewsInbox       the daemon's engine: watch, spool, pipeline, output, journal, config
+//   Control         the control plane's shared half: wire protocol, command names, typed replies
+//                   (Codable), client, peer credentials; FoundationEssentials only (newsinboxctl's side)
+//   NewsInbox       the daemon's engine: watch, spool, pipeline, output, journal, config, model search;
+//                   the control commands see the pipeline only through snapshot() and perform(_:)
+/// Imports are internal unless a file says `public import`, and existentials are spelled `any`. On for
+/// the control plane's modules so far; the others follow as their files settle.
+let strictModules: [SwiftSetting] = [.enableUpcomingFeature("InternalImportsByDefault"), .enableUpcomingFeature("ExistentialAny")]
+
 let package = Package(
     name: "NewsInbox",
     products: [
@@ -49,7 +55,8 @@ let package = Package(
         .target(name: "Extraction"),
         .target(
             name: "Control",
-            dependencies: ["CLinuxShim"]),
+            dependencies: ["CLinuxShim"],
+            swiftSettings: strictModules),
         // The embedded index (state/index.sqlite) and stories; knows the output JSON, not the daemon.
         .target(name: "NewsIndex", dependencies: ["CSQLite", "Control"]),
         .target(
@@ -76,7 +83,8 @@ let package = Package(
                 "Control", "CommandLineSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Sources/newsinboxctl"),
+            path: "Sources/newsinboxctl",
+            swiftSettings: strictModules),
         .target(
             name: "NewsinboxToolCommand",
             dependencies: [

@@ -25,8 +25,10 @@ else
     bin=$root/.build-release/release
 fi
 
-version=$(sed -n 's/.*static let string = "\(.*\)".*/\1/p' Sources/NewsInbox/Version.swift)
-[ -n "$version" ] || { echo "build-deb.sh: cannot read the version from Sources/NewsInbox/Version.swift" >&2; exit 1; }
+# The version the binaries report (`NewsInboxVersion.string`) is the package's.
+version_file=$(grep -l 'enum NewsInboxVersion' Sources/*/Version.swift | head -1)
+version=$(sed -n 's/.*static let string = "\(.*\)".*/\1/p' "${version_file:-/dev/null}")
+[ -n "$version" ] || { echo "build-deb.sh: cannot read the version from Sources/*/Version.swift (enum NewsInboxVersion)" >&2; exit 1; }
 arch=$(dpkg --print-architecture)
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/newsinbox-deb.XXXXXX")

@@ -1,6 +1,6 @@
 import CLinuxShim
 import FoundationEssentials
-import Glibc
+public import Glibc
 
 /// A thin client: connect, send one request line, read one response line.
 public struct ControlClient: Sendable {

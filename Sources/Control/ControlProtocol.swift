@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// The control socket's wire protocol: one JSON request per line, one JSON response per line, then the
 /// server closes the connection.

@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 // The `data` of each command's answer, shared by newsinboxd (which encodes them) and newsinboxctl (which
 // decodes them), so a field name is written once. Field names are the documented wire names

@@ -51,10 +51,15 @@ public struct ExtractionModels: Sendable {
         self.loadMilliseconds = loadMilliseconds
     }
 
-    /// Loads the shipped models; `directory` overrides where they are looked for (see `candidateDirectories`).
-    public static func load(directory: String? = nil) throws -> ExtractionModels {
+    /// Loads the models from `directory`.
+    public static func load(directory: String) throws -> ExtractionModels {
+        try load(searching: [directory])
+    }
+
+    /// Loads the models from the first of `candidates` that holds them; the error names every one.
+    public static func load(searching candidates: [String]) throws -> ExtractionModels {
         let started = DispatchTime.now().uptimeNanoseconds
-        let found = try locate(explicit: directory)
+        let found = try locate(in: candidates)
         let tagger = try NERTagger.load(path: found + "/" + modelFile)
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
         return ExtractionModels(tagger: tagger, directory: found, loadMilliseconds: elapsed)

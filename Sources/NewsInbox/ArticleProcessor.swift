@@ -33,11 +33,14 @@ public struct ArticleProcessor: Sendable {
         public var stage: String
         public var reason: String
         public var errno: Int32?
+        /// The content's SHA-256 when the file was read (for the sidecar: computed once, by `process`).
+        public var sha256: String?
 
-        public init(stage: String, reason: String, errno: Int32? = nil) {
+        public init(stage: String, reason: String, errno: Int32? = nil, sha256: String? = nil) {
             self.stage = stage
             self.reason = reason
             self.errno = errno
+            self.sha256 = sha256
         }
 
         public var description: String { "\(stage): \(reason)" }
@@ -49,9 +52,9 @@ public struct ArticleProcessor: Sendable {
         do {
             read = try ArticleReading.read(ReadInput(bytes: bytes, fileName: file, fileDate: fileDate), limits: limits, deadline: deadline)
         } catch {
-            throw Failure(stage: "read", reason: error.description)
+            throw Failure(stage: "read", reason: error.description, sha256: sha)
         }
-        guard !read.articles.isEmpty else { throw Failure(stage: "read", reason: "\(read.format): no article in the file") }
+        guard !read.articles.isEmpty else { throw Failure(stage: "read", reason: "\(read.format): no article in the file", sha256: sha) }
         let source = SourceInfo(
             file: file, feed: Self.feed(of: file), format: read.format, sha256: sha, bytes: bytes.count,
             encoding: read.encoding, encodingFallback: read.encodingFallback)
@@ -63,7 +66,7 @@ public struct ArticleProcessor: Sendable {
                 do {
                     extraction = try extractor.extract(Document(text: article.text, date: article.date), deadline: deadline)
                 } catch {
-                    throw Failure(stage: "extract", reason: error.description)
+                    throw Failure(stage: "extract", reason: error.description, sha256: sha)
                 }
             }
             results.append((id, article, extraction))

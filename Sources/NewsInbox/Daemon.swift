@@ -39,10 +39,11 @@ public final class Daemon: @unchecked Sendable {
         let config = try Self.loadConfig(path: configPath, overrides: overrides)
         sharedLogLevel.withLock { $0 = Logger.Level(rawValue: config.logLevel) ?? .info }
         ArticleReading.prepare()  // libxml2's global set-up, before any worker thread exists
-        let models = try ExtractionModels.load(directory: config.modelDir)
+        let models = try ExtractionModels.load(searching: ModelDirectory.candidates(configured: config.modelDir))
         let spool = try Spool(inboxPath: config.inbox, statePath: config.state)
         try spool.lockExclusively()
-        let outputs = try OutputStore(outputPath: config.output, statePath: config.state)
+        let outputs = try OutputStore(outputPath: config.output)
+        let versions = StoryVersions(directory: try Directory.open(config.state, create: true).subdirectory("versions", create: true))
         let journalEnabled: Bool
         switch config.journal {
         case .on: journalEnabled = true
@@ -58,9 +59,11 @@ public final class Daemon: @unchecked Sendable {
         } catch {
             throw ConfigError("cannot open the index in \(config.state): \(error)")
         }
-        pipeline = Pipeline(config: config, spool: spool, outputs: outputs,
-                            journal: JournalSink(enabled: journalEnabled, logger: logger), index: index, followers: FollowHub(),
-                            processor: processor, logger: logger)
+        let followers = FollowHub()
+        pipeline = Pipeline(config: config, spool: spool, outputs: outputs, versions: versions,
+                            journal: JournalSink(enabled: journalEnabled, logger: logger), processor: processor,
+                            index: index.index, sinks: [index], followers: followers, logger: logger)
+        index.followers = followers
         commands = ControlCommands(daemon: self, indexPath: index.path, logger: logger)
         control = ControlServer(path: config.controlSocket, logger: logger) { [commands] request, peer, reply in
             commands!.handle(request, peer: peer, reply: reply)

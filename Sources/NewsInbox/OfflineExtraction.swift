@@ -16,7 +16,7 @@ public enum OfflineExtraction {
     }
 
     public static func utcDate(_ date: Date) -> ArticleDate? {
-        Pipeline.utcDate(seconds: Int(date.timeIntervalSince1970))
+        Worker.utcDate(seconds: Int(date.timeIntervalSince1970))
     }
 }
 

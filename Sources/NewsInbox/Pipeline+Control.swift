@@ -75,22 +75,14 @@ extension Pipeline {
 
 extension Pipeline {
     /// Moves `failed/<name>` back to `processing/<file>` (its name as dropped), removes its sidecar and
-    /// queues it as an in-flight item. Call on intake.
-    ///
-    /// The source is moved before the sidecar is removed: a crash in between leaves the item in
-    /// processing/ (resumed at start-up) and an orphaned sidecar, never a lost source.
+    /// queues it as an in-flight item: from there it goes through the pipeline like any claimed file.
+    /// Call on intake.
     func retryFailed(name: String, as file: String) throws {
         guard mode != .draining else { throw ConfigError("the daemon is draining") }
         guard inFlight[file] == nil else { throw ConfigError("\(file) is being processed now") }
-        let (from, base) = try spool.failed.parent(of: name, create: false)
-        let (to, target) = try spool.processing.parent(of: file, create: true)
-        try from.rename(base, to: to, as: target, noReplace: true)
-        try to.sync()
-        try? from.unlink(base + ".error.json")
-        try? from.sync()
+        try spool.takeBackFromFailed(name, as: file)
         let item = WorkItem(file: file, arrived: .now(), resumed: false)
-        inFlight[file] = item
-        ready.append(item)
+        admit(item)
         history.upsert(item.record)
         logger.notice("retrying \(file) (from failed/\(name))")
         pump()

@@ -2,7 +2,6 @@ import ArticleReaders
 import Control
 import DequeModule
 import Dispatch
-import Extraction
 import Foundation
 import Logging
 import NewsIndex
@@ -10,14 +9,17 @@ import NewsIndex
 /// The whole flow on one screen:
 ///
 ///     inotify / scans ──► intake (serial) ──claim: rename inbox/F → processing/F──►
-///         work (concurrent, ≤ workers): read F, sniff, extract, encode JSON ──►
-///         write (serial): out/ID.json durable → journal entry → F to done/ (or sidecar + failed/) ──►
-///         intake: stats, history, claim the next
+///         work (concurrent, ≤ workers): read F, sniff, extract, encode JSON ──►  (Worker)
+///         write (serial): out/ID.json durable → sinks → journal entry → F to done/ (or failed/)  (WriteStage)
+///         ──► intake: stats, history, claim the next
 ///
 /// Backpressure: at most `max_in_flight` items are claimed at once; the rest wait in the inbox, and
 /// the intake remembers at most `pendingCapacity` names (beyond that it rescans when there is room),
 /// so a backlog of 100,000 files costs no memory per waiting file.
-/// All mutable state below is owned by `intake`; workers and the writer hand results back to it.
+///
+/// All mutable state below is owned by `intake`. Workers and the writer get values (`Worker.Job`,
+/// `WorkItem` copies) and hand values back (`WorkResult`, `WriteResult`) to intake. The class stays
+/// `@unchecked Sendable` because that confinement is to a Dispatch queue, which the compiler cannot see.
 public final class Pipeline: @unchecked Sendable {
     let intake = DispatchQueue(label: "newsinbox.intake")
     private let work = DispatchQueue(label: "newsinbox.work", attributes: .concurrent)
@@ -27,13 +29,12 @@ public final class Pipeline: @unchecked Sendable {
     let spool: Spool
     let outputs: OutputStore
     let journal: JournalSink
-    /// The embedded index; written by the writer queue only.
-    let index: IndexSink
-    /// Live feed of finished articles for `newsinboxctl follow`.
-    let followers: FollowHub
     let processor: ArticleProcessor
     let logger: Logger
     var watcher: InboxWatcher!
+    private let worker: Worker
+    /// Used on `writer` only.
+    let writeStage: WriteStage
 
     enum Mode: String { case running, paused, draining }
     var mode: Mode = .running
@@ -46,6 +47,7 @@ public final class Pipeline: @unchecked Sendable {
     var blockedByName: Set<String> = []
     /// Files the daemon may not rename out of the inbox (permissions), with the error last logged.
     var unclaimable: [String: String] = [:]
+    /// Every claimed item, by file, as intake last knew it.
     var inFlight: [String: WorkItem] = [:]
     var ready = Deque<WorkItem>()
     var running = 0
@@ -53,7 +55,7 @@ public final class Pipeline: @unchecked Sendable {
     /// Items waiting for the writer: written together as the next batch (group commit).
     var writeBacklog: [WorkItem] = []
     var writerBusy = false
-    /// Items whose output could not be written (disk full, permissions): kept and retried.
+    /// Items whose output could not be written (disk full, permissions, a sink refused): kept and retried.
     var stalled: [WorkItem] = []
     var outputProblem: String?
     var stalledRetryScheduled = false
@@ -66,46 +68,22 @@ public final class Pipeline: @unchecked Sendable {
 
     struct PendingFile { var file: String; var arrived: DispatchTime }
 
-    /// One claimed file on its way through the stages.
-    final class WorkItem: @unchecked Sendable {
-        let file: String
-        let arrived: DispatchTime
-        var claimed = DispatchTime.now()
-        let resumed: Bool
-        /// An existing output for this item's content may be its own (resumed after a crash, or retried
-        /// after a write error), not an earlier duplicate's: compare source.file.
-        var mayOwnOutput: Bool
-        /// Its name in failed/, once chosen (kept across retries after a write error).
-        var failedName: String?
-        var record: ItemRecord
-        var outcome: Outcome?
-        /// Per article of `outcome`: the index row and story signature, computed by the worker.
-        var indexEntries: [IndexSink.Entry] = []
+    /// Live feed of finished articles for `newsinboxctl follow` (published by the index sink).
+    let followers: FollowHub
 
-        init(file: String, arrived: DispatchTime, resumed: Bool) {
-            self.file = file
-            self.arrived = arrived
-            self.resumed = resumed
-            self.mayOwnOutput = resumed
-            self.record = ItemRecord(file: file, outcome: .processing, arrived: Date(), claimed: Date(), resumed: resumed)
-        }
-    }
-
-    enum Outcome {
-        case processed(ArticleProcessor.Processed, documents: [[UInt8]])
-        case failed(ArticleProcessor.Failure, sha256: String?)
-    }
-
-    init(config: DaemonConfig, spool: Spool, outputs: OutputStore, journal: JournalSink, index: IndexSink, followers: FollowHub,
-         processor: ArticleProcessor, logger: Logger) {
+    init(config: DaemonConfig, spool: Spool, outputs: OutputStore, versions: StoryVersions, journal: JournalSink,
+         processor: ArticleProcessor, index: ArticleIndex? = nil, sinks: [any BatchSink] = [], followers: FollowHub = FollowHub(),
+         logger: Logger) {
+        self.followers = followers
         self.config = config
         self.spool = spool
         self.outputs = outputs
         self.journal = journal
-        self.index = index
-        self.followers = followers
         self.processor = processor
         self.logger = logger
+        worker = Worker(processor: processor, spool: spool)
+        writeStage = WriteStage(outputs: outputs, spool: spool, journal: journal, annotator: Annotator(versions: versions, index: index),
+                                sinks: sinks, logger: logger)
     }
 
     // MARK: - Start-up
@@ -121,11 +99,7 @@ public final class Pipeline: @unchecked Sendable {
         try watcher.start()
         intake.async { [self] in
             if !leftovers.isEmpty { logger.notice("resuming \(leftovers.count) items left in processing/ by an earlier run") }
-            for file in leftovers {
-                let item = WorkItem(file: file, arrived: .now(), resumed: true)
-                inFlight[file] = item
-                ready.append(item)
-            }
+            for file in leftovers { admit(WorkItem(file: file, arrived: .now(), resumed: true)) }
             scan("", reason: .startup)
         }
     }
@@ -169,7 +143,7 @@ public final class Pipeline: @unchecked Sendable {
         file.split(separator: "/").contains { NamePattern.firstMatch(String($0), in: config.ignorePatterns) != nil }
     }
 
-    /// Claims and starts as much work as the limits allow.
+    /// The flow: claim while there is room → work → write (`write(_:)`) → `finish` → pump again.
     func pump() {
         while mode == .running, outputProblem == nil, inboxProblem == nil, inFlight.count < config.maxInFlight,
               let next = pending.popFirst() {
@@ -178,12 +152,12 @@ public final class Pipeline: @unchecked Sendable {
         }
         while running < config.effectiveWorkers, let item = ready.popFirst() {
             running += 1
-            work.async { [self] in
-                let outcome = process(item)
+            let job = Worker.Job(file: item.file, maxFileSize: config.maxFileSize, itemTimeout: config.itemTimeout)
+            work.async { [self, worker] in
+                let result = worker.run(job)
                 intake.async { [self] in
                     running -= 1
-                    item.outcome = outcome
-                    write(item)
+                    worked(item.file, result)
                     pump()
                 }
             }
@@ -196,14 +170,19 @@ public final class Pipeline: @unchecked Sendable {
         if mode == .draining && inFlight.isEmpty && writesInProgress == 0 { onIdleWhileDraining?() }
     }
 
+    /// A claimed (or resumed, or retried) item joins the in-flight set and waits for a worker.
+    func admit(_ item: WorkItem) {
+        inFlight[item.file] = item
+        ready.append(item)
+    }
+
     private func claim(_ next: PendingFile) {
         do {
             switch try spool.claim(next.file) {
             case .claimed:
                 unclaimable[next.file] = nil
                 let item = WorkItem(file: next.file, arrived: next.arrived, resumed: false)
-                inFlight[next.file] = item
-                ready.append(item)
+                admit(item)
                 history.upsert(item.record)
             case .vanished:
                 break
@@ -225,57 +204,11 @@ public final class Pipeline: @unchecked Sendable {
         }
     }
 
-    // MARK: - Work (concurrent): read, extract, encode
-
-    private func process(_ item: WorkItem) -> Outcome {
-        let deadline = Deadline.after(seconds: config.itemTimeout)
-        let t0 = DispatchTime.now()
-        let contents: SourceFile.Contents
-        do {
-            contents = try SourceFile.read(item.file, in: spool.processing, limit: config.maxFileSize)
-        } catch {
-            return .failed(.init(stage: "open", reason: error.reason, errno: error.errno), sha256: nil)
-        }
-        let fileDate = Self.utcDate(seconds: contents.modificationTime)
-        let t1 = DispatchTime.now()
-        item.record.stages.append(.init(name: "read", microseconds: micros(t0, t1)))
-        do {
-            let processed = try processor.process(bytes: contents.bytes, file: item.file, fileDate: fileDate, deadline: deadline)
-            let t2 = DispatchTime.now()
-            item.record.stages.append(.init(name: "extract", microseconds: micros(t1, t2)))
-            var documents: [[UInt8]] = []
-            var entries: [IndexSink.Entry] = []
-            for (index, entry) in processed.articles.enumerated() {
-                let supersedes = supersededID(for: entry.article, id: entry.id)
-                let document = ResultDocument(id: entry.id, item: index, processed: processed, supersedes: supersedes, processedAt: Date())
-                documents.append(try document.encoded())
-                entries.append(IndexSink.Entry(document))
-            }
-            item.indexEntries = entries
-            item.record.stages.append(.init(name: "encode", microseconds: micros(t2, .now())))
-            return .processed(processed, documents: documents)
-        } catch let failure as ArticleProcessor.Failure {
-            return .failed(failure, sha256: SHA256.hex(contents.bytes))
-        } catch {
-            return .failed(.init(stage: "encode", reason: "\(error)"), sha256: SHA256.hex(contents.bytes))
-        }
+    /// A worker is done with `file`: on to the write stage.
+    private func worked(_ file: String, _ result: WorkResult) {
+        guard var item = inFlight[file] else { return }
+        item.record.stages += result.stages
+        item.outcome = result.outcome
+        write(item)
     }
-
-    /// The id of the earlier version of the same story, if the index knows one with a lower version.
-    func supersededID(for article: Article, id: String) -> String? {
-        guard let guid = article.guid, let latest = outputs.latestVersion(guid: guid), latest.id != id,
-              latest.version < (article.version ?? 1) else { return nil }
-        return latest.id
-    }
-
-    static func utcDate(seconds: Int) -> ArticleDate? {
-        var t = time_t(seconds)
-        var parts = tm()
-        guard gmtime_r(&t, &parts) != nil else { return nil }
-        return ArticleDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
-    }
-}
-
-func micros(_ a: DispatchTime, _ b: DispatchTime) -> UInt64 {
-    b.uptimeNanoseconds >= a.uptimeNanoseconds ? (b.uptimeNanoseconds - a.uptimeNanoseconds) / 1000 : 0
 }

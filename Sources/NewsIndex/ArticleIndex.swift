@@ -90,6 +90,9 @@ public final class ArticleIndex {
     /// batch's own decisions once they are in the tables.
     public func storyID(for record: IndexRecord, signature: StorySignature?) throws -> String {
         defer { db.finish() }
+        // Decided before (a resumed or retried item): the same answer.
+        let known = try db.statement("SELECT story_id FROM articles WHERE id = ?").bind(.text(record.id))
+        if try known.step(), let story = known.text(0) { return story }
         // Another version of the same guid, or the one it names as superseded.
         if let story = batchGuids[record.guid] { return story }
         if let s = try? db.statement("SELECT story_id FROM articles WHERE guid = ? AND id <> ? ORDER BY version LIMIT 1")

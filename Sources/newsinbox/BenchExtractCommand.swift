@@ -1,6 +1,7 @@
 import ArgumentParser
 import Extraction
 import Foundation
+import NewsInbox
 
 /// `newsinbox bench extract`: extraction alone on one core, stage by stage, over the BBC articles.
 ///
@@ -26,7 +27,7 @@ struct BenchExtractCommand: ParsableCommand {
         let texts = files.map { String(decoding: $0.bytes, as: UTF8.self) }
         let bytes = texts.reduce(0) { $0 + $1.utf8.count }
         let repeats = max(1, self.repeats ?? (output.quick ? 2 : 5))
-        let extractor = Extractor(models: try ExtractionModels.load(directory: modelDir))
+        let extractor = Extractor(models: try ExtractionModels.load(searching: ModelDirectory.candidates(configured: modelDir)))
 
         // One untimed pass: page in the code and the models, and count what the stages produce.
         let documents = texts.map { Document(text: $0) }

@@ -24,7 +24,7 @@ struct BenchStoriesCommand: ParsableCommand {
     func run() throws {
         let data = try String(contentsOfFile: set, encoding: .utf8)
         let docs = try data.split(separator: "\n").map { try JSONDecoder().decode(Doc.self, from: Data($0.utf8)) }
-        let models = try ExtractionModels.load(directory: modelDir)
+        let models = try ExtractionModels.load(searching: ModelDirectory.candidates(configured: modelDir))
         var json = BenchJSON()
         var mistakes: [String] = []
         for part in half == "both" ? ["dev", "test"] : [half] {

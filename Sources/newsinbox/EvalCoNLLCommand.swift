@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Extraction
 import Foundation
+import NewsInbox
 
 /// `newsinbox eval conll`: tags a CoNLL file, writes the predictions, scores them against gold tags.
 struct EvalCoNLLCommand: ParsableCommand {
@@ -15,7 +16,7 @@ struct EvalCoNLLCommand: ParsableCommand {
     @Option(help: "Tag the file this many times and report tokens per second (one thread).") var benchmark: Int = 0
 
     func run() throws {
-        let loaded = try ExtractionModels.load(directory: models)
+        let loaded = try ExtractionModels.load(searching: ModelDirectory.candidates(configured: models))
         guard let tagger = loaded.tagger else { throw ValidationError("no tagger in the models") }
         let corpus = CoNLLCorpus(text: try String(contentsOfFile: file, encoding: .utf8))
         let started = DispatchTime.now().uptimeNanoseconds
@@ -41,7 +42,7 @@ struct EvalCoNLLCommand: ParsableCommand {
                          corpus.tokenCount, benchmark, s, tokens / s, cpu, tokens / cpu))
             _ = checksum
             var fastest = Double.infinity
-            for _ in 0..<5 { fastest = min(fastest, try ExtractionModels.load(directory: loaded.directory).loadMilliseconds) }
+            for _ in 0..<5 { fastest = min(fastest, try ExtractionModels.load(searching: loaded.directory.map { [$0] } ?? []).loadMilliseconds) }
             print(String(format: "load: %.1f ms (fastest of 5)", fastest))
         }
         if let predictions {

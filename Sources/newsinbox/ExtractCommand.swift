@@ -32,7 +32,7 @@ struct ExtractCommand: ParsableCommand {
             let modified = (try? FileManager.default.attributesOfItem(atPath: file)[.modificationDate] as? Date) ?? nil
             fileDate = modified.flatMap { OfflineExtraction.utcDate($0) }
         }
-        let models = try ExtractionModels.load(directory: modelDir)
+        let models = try ExtractionModels.load(searching: ModelDirectory.candidates(configured: modelDir))
         let documents: [[UInt8]]
         do {
             documents = try OfflineExtraction.run(

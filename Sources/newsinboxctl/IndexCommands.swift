@@ -1,6 +1,6 @@
 import ArgumentParser
 import Control
-import Foundation
+import FoundationEssentials
 import Glibc
 
 // MARK: - Questions to the index (read-only)
@@ -128,14 +128,14 @@ struct Follow: ParsableCommand {
                     if response?.ok != true { failure = response ?? .failure(.failed, String(decoding: line, as: UTF8.self)); return false }
                     // On stderr, so stdout carries only the events.
                     let filters = [entity.map { "naming \($0)" }, feed.map { "from feed \($0)" }].compactMap { $0 }
-                    FileHandle.standardError.write(Data("newsinboxctl: following finished articles\(filters.isEmpty ? "" : " " + filters.joined(separator: " and ")) (interrupt to stop)\n".utf8))
+                    IndexRender.write(2, Array("newsinboxctl: following finished articles\(filters.isEmpty ? "" : " " + filters.joined(separator: " and ")) (interrupt to stop)\n".utf8))
                     return true
                 }
                 // Written straight to the descriptor, so a pipe sees each line as it happens.
                 if global.json {
-                    FileHandle.standardOutput.write(Data(line + [0x0A]))
+                    IndexRender.write(1, line + [0x0A])
                 } else if let event = try? JSONDecoder().decode(JSONValue.self, from: Data(line)) {
-                    FileHandle.standardOutput.write(Data((IndexRender.event(event) + "\n").utf8))
+                    IndexRender.write(1, Array((IndexRender.event(event) + "\n").utf8))
                 }
                 return true
             }
@@ -155,6 +155,17 @@ struct Follow: ParsableCommand {
 }
 
 enum IndexRender {
+    /// Straight to the descriptor, unbuffered.
+    static func write(_ fd: Int32, _ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+
     static func articles(_ articles: [IndexedArticle], status: Bool = false) {
         guard !articles.isEmpty else { return }
         Render.table((["DATE", "ID", "FEED", "STORY"] + (status ? ["STATUS"] : []) + ["HEADLINE"]), articles.map { a in

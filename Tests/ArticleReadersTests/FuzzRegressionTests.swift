@@ -90,7 +90,8 @@ import Testing
     @Test func extractorRegressionInputsExtract() {
         let inputs = Self.inputs("FuzzExtractor")
         guard !inputs.isEmpty else { return }
-        let extractor = Extractor(models: (try? ExtractionModels.load()) ?? ExtractionModels())
+        let models = Self.regressions.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("models").path
+        let extractor = Extractor(models: (try? ExtractionModels.load(directory: models)) ?? ExtractionModels())
         for (name, bytes) in inputs {
             let date = ArticleDate(year: 2000 + Int(bytes.first ?? 0) % 30, month: 2, day: 13)
             let document = Document(text: String(decoding: bytes.dropFirst(min(1, bytes.count)), as: UTF8.self), date: date)

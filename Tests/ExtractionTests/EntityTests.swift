@@ -13,9 +13,11 @@ enum EntityCorpora {
     }
 }
 
-/// The shipped models, loaded once for the suite.
+/// The shipped models (the checkout's models/), loaded once for the suite.
 enum ShippedModels {
-    static let models: ExtractionModels? = try? ExtractionModels.load()
+    static let directory = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("models").path
+    static let models: ExtractionModels? = try? ExtractionModels.load(directory: directory)
 }
 
 @Suite struct SeedArticleEntityTests {

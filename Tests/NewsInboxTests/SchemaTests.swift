@@ -23,7 +23,7 @@ import Extraction
         var inputs: [(String, [UInt8])] = [("seed.txt", seed)]
         inputs += Corpora.bbcFiles(limit: 5).map { ($0.0.replacingOccurrences(of: "/", with: "-"), $0.1) }
         for (index, (name, bytes)) in inputs.enumerated() {
-            let models = try ExtractionModels.load()
+            let models = try ExtractionModels.load(searching: ModelDirectory.candidates(configured: nil))
             let docs = try OfflineExtraction.run(bytes: bytes, file: name, fileDate: nil, models: models)
             for (n, doc) in docs.enumerated() {
                 try Data(doc).write(to: dir.appendingPathComponent("\(index)-\(n).json"))

@@ -19,6 +19,11 @@ int cshim_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, cons
 /// for a whole batch of outputs). Returns 0 or -1 with errno.
 int cshim_syncfs(int fd);
 
+/// fsetxattr(2) / fgetxattr(2) (<sys/xattr.h> is not imported by Glibc): the write stage names an
+/// output's source in `user.newsinbox.source`. Return 0 / the value's length, or -1 with errno.
+int cshim_fsetxattr(int fd, const char *name, const void *value, size_t size);
+ssize_t cshim_fgetxattr(int fd, const char *name, void *value, size_t size);
+
 /// Line-buffer stdout and stderr (Swift's stdout is block-buffered under systemd).
 void cshim_line_buffer_stdio(void);
 

@@ -169,7 +169,7 @@ extension DaemonConfig {
             problems.append("admin_group = \(adminGroup): no such group on this machine")
         }
         do {
-            _ = try ExtractionModels.load(directory: modelDir)
+            _ = try ExtractionModels.load(searching: ModelDirectory.candidates(configured: modelDir))
         } catch {
             problems.append("model_dir = \(modelDir ?? "(searched)"): \(error)")
         }

@@ -79,41 +79,40 @@ extension ControlCommands {
                 let processed: ArticleProcessor.Processed
                 do {
                     processed = try p.processor.process(
-                        bytes: contents.bytes, file: file, fileDate: Pipeline.utcDate(seconds: contents.modificationTime),
+                        bytes: contents.bytes, file: file, fileDate: Worker.utcDate(seconds: contents.modificationTime),
                         deadline: Deadline.after(seconds: config.itemTimeout))
                 } catch {
                     reply(.failure(.failed, "reprocessing \(id) failed: \(error)"))
                     return
                 }
                 let t1 = DispatchTime.now()
-                let documents: [(String, [UInt8])]
-                do {
-                    documents = try processed.articles.enumerated().map { index, entry in
-                        let supersedes = p.supersededID(for: entry.article, id: entry.id)
-                        return (entry.id, try ResultDocument(
-                            id: entry.id, item: index, processed: processed, supersedes: supersedes, processedAt: Date()).encoded())
-                    }
-                } catch {
-                    reply(.failure(.failed, "reprocessing \(id) failed: encode: \(error)"))
-                    return
-                }
-                let t2 = DispatchTime.now()
                 p.writer.async { [self] in
+                    let documents: [(String, [UInt8])]
+                    do {
+                        documents = try processed.articles.enumerated().map { index, entry in
+                            let annotations = p.writeStage.annotator.annotate(
+                                id: entry.id, article: entry.article, features: ArticleFeatures(article: entry.article, extraction: entry.extraction))
+                            return (entry.id, try ResultDocument.encoded(index, of: processed, annotations: annotations))
+                        }
+                    } catch {
+                        reply(.failure(.failed, "reprocessing \(id) failed: encode: \(error)"))
+                        return
+                    }
+                    let t2 = DispatchTime.now()
                     var paths: [String] = []
                     do {
                         var batch = ArticleIndex.Batch()
-                        for (articleID, encoded) in documents {
-                            // A reprocessed article stays in its story.
-                            var bytes = encoded
-                            if let story = try p.index.index.storyID(ofIndexed: articleID), story != articleID {
-                                IndexSink.setStoryID(story, in: &bytes)
-                            }
-                            try p.outputs.write(bytes, id: articleID)
+                        for (articleID, bytes) in documents {
+                            try AtomicFile.write(bytes, named: p.outputs.fileName(for: articleID), in: p.outputs.directory)
                             paths.append(p.outputs.path(for: articleID))
-                            let entry = try p.index.entry(readingOutput: p.outputs.path(for: articleID))
-                            batch.records.append((entry.record, entry.signature))
+                            // The index follows the new output (the annotator kept its story).
+                            if let index = p.writeStage.annotator.index {
+                                let record = try IndexRecord(output: Data(bytes))
+                                batch.records.append((record, StorySignature.compute(text: record.text)))
+                                _ = index
+                            }
                         }
-                        try p.index.apply(batch)
+                        try p.writeStage.annotator.index?.apply(batch)
                     } catch {
                         reply(.failure(.failed, "cannot write the new output: \(error)"))
                         return

@@ -163,8 +163,6 @@ final class ControlServer: @unchecked Sendable {
             connection?.replyFromAnyQueue(response)
         }
     }
-
-    fileprivate func log(_ message: String) { logger.info("\(message)") }
 }
 
 /// What the control socket has seen since start, for `newsinboxctl stats` (like HAProxy's own counters).

@@ -1,18 +1,21 @@
+import Dispatch
 import Extraction
 import Foundation
 import Logging
 import NewsIndex
 
-/// The write stage's side of the index (`state/index.sqlite`). Used on the writer queue only.
-///
-/// Per batch: `storyID` decides each new output's story before it is staged (serially, in batch
-/// order, from the signature the worker computed); `apply` upserts the batch's rows in one
-/// transaction after the outputs are durable and before any source moves. A crash in between is
-/// repaired at the next start: the resumed items find their own outputs and index them again (by id),
-/// and `IndexReconcile` indexes any output the index lacks.
-final class IndexSink: @unchecked Sendable {
+/// The write stage's side of the index (`state/index.sqlite`), a `BatchSink`: called on the writer
+/// queue after a batch's outputs are durable and before any source moves, it upserts the batch's rows
+/// in one transaction (by article id: a retried batch leaves the same rows) and then hands the
+/// finished items to `follow`. The story of each new output was decided earlier in the same batch by
+/// the `Annotator`, from the same `ArticleIndex`. A crash before the commit is repaired at the next
+/// start: the resumed items are recorded again, and `IndexReconcile` indexes any output the index lacks.
+final class IndexSink: BatchSink, @unchecked Sendable {
+    let name = "index"
     let index: ArticleIndex
     var path: String { index.path }
+    /// Told about every finished item once it is in the index.
+    var followers: FollowHub?
 
     /// Opens (or creates) the index and brings it in line with out/.
     init(statePath: String, outputPath: String, logger: Logger) throws {
@@ -29,42 +32,40 @@ final class IndexSink: @unchecked Sendable {
         for problem in result.problems { logger.warning("index: cannot read \(problem)") }
     }
 
-    /// Decides the story and writes it into the encoded document.
-    func annotate(_ entry: inout Entry, document: inout [UInt8]) throws {
-        let story = try index.storyID(for: entry.record, signature: entry.signature)
-        guard story != entry.record.storyID else { return }
-        entry.record.storyID = story
-        Self.setStoryID(story, in: &document)
+    func commit(_ records: [FinishedRecord]) throws {
+        var batch = ArticleIndex.Batch()
+        var events: [FollowHub.Event] = []
+        let time = ISO8601DateFormatter().string(from: Date())
+        for r in records {
+            switch r.kind {
+            case .processed, .tombstone, .reprocessed:
+                guard let bytes = r.output else { continue }
+                // The row comes from the output's own bytes: what `reindex` reads, so both agree.
+                let record = try IndexRecord(output: Data(bytes))
+                batch.records.append((record, StorySignature.compute(text: record.text)))
+                events.append(FollowHub.Event(
+                    outcome: record.tombstone ? "tombstone" : "processed", time: time, id: record.id, file: r.file, feed: record.feed,
+                    headline: record.headline, date: record.date, story_id: record.storyID, entities: record.entities.map(\.name),
+                    keys: record.entities.reduce(into: Set<String>()) { $0.formUnion(EntityKey.lookupKeys(type: $1.type, forms: $1.forms, code: $1.code)) }))
+            case .duplicate:
+                guard let id = r.id else { continue }
+                batch.duplicates.append((r.file, id))
+                events.append(FollowHub.Event(outcome: "duplicate", time: time, id: id, file: r.file, feed: r.feed, duplicate_of: id,
+                                              entities: [], keys: []))
+            case .failed:
+                let reason = r.failure.map { "\($0.stage): \($0.reason)" } ?? "failed"
+                batch.failures.append((r.failedName ?? r.file, r.failure?.stage ?? "unknown", r.failure?.reason ?? "unknown"))
+                events.append(FollowHub.Event(outcome: "failed", time: time, file: r.file, feed: r.feed, error: reason, entities: [], keys: []))
+            }
+        }
+        try index.apply(batch)
+        followers?.publish(events)
     }
 
-    func apply(_ batch: ArticleIndex.Batch) throws { try index.apply(batch) }
-
-    func forgetBatch() { index.forgetBatch() }
-
-    /// The row of an output already on disk (a resumed item's own, or a reprocessed one's old story).
-    func entry(readingOutput path: String) throws -> Entry {
-        let record = try IndexRecord(output: try Data(contentsOf: URL(fileURLWithPath: path)))
-        return Entry(record: record, signature: StorySignature.compute(text: record.text))
-    }
-
-    /// What the worker precomputes for one article: its row and its story signature.
+    /// What the worker-side tools compute for one article: its row and its story signature.
     struct Entry: Sendable {
         var record: IndexRecord
         var signature: StorySignature
-    }
-
-    /// Replaces the value of the top-level `"story_id"` in an encoded document. Keys are sorted and the
-    /// key is only at the top level; inside strings a quote is escaped, so the byte pattern is the key.
-    static func setStoryID(_ story: String, in document: inout [UInt8]) {
-        let key = Array(#""story_id":""#.utf8)
-        guard document.count > key.count else { return }
-        var i = document.count - key.count
-        while i >= 0 {
-            if document[i] == key[0] && Array(document[i..<i + key.count]) == key { break }
-            i -= 1
-        }
-        guard i >= 0, let end = document[(i + key.count)...].firstIndex(of: UInt8(ascii: "\"")) else { return }
-        document.replaceSubrange((i + key.count)..<end, with: Array(story.utf8))
     }
 }
 

@@ -23,13 +23,18 @@ public enum AtomicFile {
         try directory.sync()
     }
 
-    /// Writes `.tmp-…-name` (not yet durable) and returns its name.
-    static func writeTemporary(_ bytes: [UInt8], for name: String, in directory: Directory) throws -> String {
+    /// Writes `.tmp-…-name` (not yet durable), with extended attributes if given (set best-effort: a
+    /// filesystem without user xattrs just lacks them), and returns its name.
+    static func writeTemporary(_ bytes: [UInt8], for name: String, in directory: Directory,
+                               attributes: [(name: String, value: [UInt8])] = []) throws -> String {
         let sequence = counter.withLock { value -> UInt64 in value += 1; return value }
         let temporary = ".tmp-\(getpid())-\(sequence)-\(name)"
         let fd = openat(directory.fd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw SystemError("create", "\(directory.path)/\(temporary)") }
         do {
+            for attribute in attributes {
+                _ = attribute.value.withUnsafeBytes { cshim_fsetxattr(fd, attribute.name, $0.baseAddress, $0.count) }
+            }
             try bytes.withUnsafeBytes { buffer in
                 var offset = 0
                 while offset < buffer.count {
@@ -81,8 +86,10 @@ final class GroupCommit {
 
     var isEmpty: Bool { staged.isEmpty }
 
-    func stage(_ bytes: [UInt8], named name: String, in directory: Directory) throws {
-        staged.append(Staged(temporary: try AtomicFile.writeTemporary(bytes, for: name, in: directory), name: name, directory: directory))
+    func stage(_ bytes: [UInt8], named name: String, in directory: Directory,
+               attributes: [(name: String, value: [UInt8])] = []) throws {
+        let temporary = try AtomicFile.writeTemporary(bytes, for: name, in: directory, attributes: attributes)
+        staged.append(Staged(temporary: temporary, name: name, directory: directory))
     }
 
     /// One syncfs per filesystem, the renames, then one fsync per directory. On failure every
@@ -102,11 +109,5 @@ final class GroupCommit {
             for s in staged { unlinkat(s.directory.fd, s.temporary, 0) }
             throw error
         }
-    }
-
-    /// Drops what was staged (an error before commit).
-    func discard() {
-        for s in staged { unlinkat(s.directory.fd, s.temporary, 0) }
-        staged.removeAll()
     }
 }

@@ -1,15 +1,19 @@
+import CLinuxShim
 import Foundation
 import Glibc
 
 /// The output directory: one `<id>.json` per article, written atomically, and nothing else ending in
-/// `.json` (temporaries are dot-files). The story-version index lives in the state directory.
-final class OutputStore: @unchecked Sendable {
+/// `.json` (temporaries are dot-files).
+///
+/// Each output names the source it was written for in the extended attribute `user.newsinbox.source`,
+/// so that an item resumed after a crash tells its own output from an earlier duplicate's without
+/// parsing the JSON.
+final class OutputStore: @unchecked Sendable {  // immutable after init; Directory is a descriptor
     let directory: Directory
-    private let versions: Directory
+    static let sourceAttribute = "user.newsinbox.source"
 
-    init(outputPath: String, statePath: String) throws {
+    init(outputPath: String) throws {
         directory = try Directory.open(outputPath, create: true)
-        versions = try Directory.open(statePath, create: true).subdirectory("versions", create: true)
     }
 
     func fileName(for id: String) -> String { id + ".json" }
@@ -17,34 +21,28 @@ final class OutputStore: @unchecked Sendable {
 
     func exists(_ id: String) -> Bool { directory.exists(fileName(for: id)) }
 
-    /// `source.file` of an existing output, to tell a resumed item's own output from a duplicate's.
+    /// The attributes an output for `file` is written with.
+    static func attributes(source file: String) -> [(name: String, value: [UInt8])] {
+        [(sourceAttribute, Array(file.utf8))]
+    }
+
+    /// The source an existing output was written for: its attribute, or (an output written before
+    /// the attribute existed, or on a filesystem without user xattrs) its `source.file`.
     func sourceFile(of id: String) -> String? {
+        let fd = openat(directory.fd, fileName(for: id), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = buffer.withUnsafeMutableBytes { cshim_fgetxattr(fd, Self.sourceAttribute, $0.baseAddress, $0.count) }
+        if n >= 0 { return String(decoding: buffer[..<n], as: UTF8.self) }
         guard let data = FileManager.default.contents(atPath: path(for: id)),
               let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
               let source = object["source"] as? [String: Any] else { return nil }
         return source["file"] as? String
     }
 
-    func write(_ bytes: [UInt8], id: String) throws {
-        try AtomicFile.write(bytes, named: fileName(for: id), in: directory)
-    }
-
-    // MARK: - Story versions
-
-    struct Version { var id: String; var version: Int }
-
-    /// The latest version recorded for a guid (the key is the guid's hash: guids are arbitrary text).
-    func latestVersion(guid: String) -> Version? {
-        let name = SHA256.hex(Array(guid.utf8))
-        guard let data = FileManager.default.contents(atPath: versions.path + "/" + name),
-              let text = String(data: data, encoding: .utf8) else { return nil }
-        let parts = text.split(whereSeparator: { $0 == " " || $0 == "\n" })
-        guard parts.count >= 2, let v = Int(parts[1]) else { return nil }
-        return Version(id: String(parts[0]), version: v)
-    }
-
-    func recordVersion(guid: String, _ version: Version) throws {
-        let name = SHA256.hex(Array(guid.utf8))
-        try AtomicFile.write(Array("\(version.id) \(version.version)\n".utf8), named: name, in: versions)
+    /// The exact bytes of an existing output.
+    func contents(of id: String) -> [UInt8]? {
+        FileManager.default.contents(atPath: path(for: id)).map { [UInt8]($0) }
     }
 }

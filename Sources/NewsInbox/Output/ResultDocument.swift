@@ -150,23 +150,3 @@ struct ResultDocument: Encodable {
         return out
     }
 }
-
-/// `failed/<name>.error.json`: why a source failed.
-struct FailureSidecar: Encodable {
-    var schema = "newsinbox.failure/1"
-    var file: String
-    var feed: String?
-    var stage: String
-    var reason: String
-    var errno: Int32?
-    var time: String
-    var sha256: String?
-
-    func encoded() throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes, .prettyPrinted, .sortedKeys]
-        var data = try encoder.encode(self)
-        data.append(0x0A)
-        return [UInt8](data)
-    }
-}

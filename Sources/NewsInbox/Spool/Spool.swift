@@ -89,12 +89,6 @@ public final class Spool: @unchecked Sendable {
         try from.sync()
     }
 
-    /// Writes `failed/<name>.error.json` for a source that was moved to `failed/<name>`, durably.
-    public func writeSidecar(forFailed relative: String, json: [UInt8]) throws {
-        let (dir, name) = try failed.parent(of: relative, create: true)
-        try AtomicFile.write(json, named: name + ".error.json", in: dir)
-    }
-
     /// Items a crash left in processing/: they are resumed before anything new is claimed.
     public func leftoverItems() throws -> [String] {
         var items: [String] = []

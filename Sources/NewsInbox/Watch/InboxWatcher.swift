@@ -27,7 +27,6 @@ final class InboxWatcher: @unchecked Sendable {
     private var source: (any DispatchSourceRead)?
     private var directories: [Int32: String] = [:]   // watch descriptor -> path relative to the inbox
     private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
-    private(set) var overflows = 0
 
     init(inboxPath: String, queue: DispatchQueue, logger: Logger, onSignal: @escaping (Signal) -> Void) {
         self.inboxPath = inboxPath
@@ -65,8 +64,6 @@ final class InboxWatcher: @unchecked Sendable {
         try start()
     }
 
-    var watchCount: Int { directories.count }
-
     /// Adds watches on `relative` and every directory below it (iteratively: hostile trees can be deep).
     private func watchTree(_ relative: String) throws {
         var stack = [relative]
@@ -90,7 +87,6 @@ final class InboxWatcher: @unchecked Sendable {
     private func drain() {
         for event in Inotify.readEvents(fd, buffer: &buffer) {
             if event.isOverflow {
-                overflows += 1
                 logger.warning("inotify queue overflowed: events were lost, rescanning the inbox")
                 onSignal(.scan("", reason: .overflow))
                 continue

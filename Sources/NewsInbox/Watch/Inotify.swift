@@ -32,10 +32,6 @@ enum Inotify {
         return wd
     }
 
-    static func removeWatch(_ fd: Int32, _ wd: Int32) {
-        _ = inotify_rm_watch(fd, wd)
-    }
-
     /// Reads every pending event. Returns an empty array at EAGAIN.
     static func readEvents(_ fd: Int32, buffer: inout [UInt8]) -> [Event] {
         var events: [Event] = []

@@ -1,9 +1,16 @@
 import CFuzzerDriver
 import Extraction
+import Foundation
+
+/// Where the shipped NER model is looked for: `$NEWSINBOX_MODEL_DIR`, then the checkout's models/
+/// (fuzz/Sources/FuzzExtractor/Fuzz.swift -> models/).
+let modelDirectories = (ProcessInfo.processInfo.environment["NEWSINBOX_MODEL_DIR"].map { [$0] } ?? [])
+    + [URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("models").path]
 
 /// Every extraction stage (entities with the shipped NER model when it is found, times, quotes, figures,
 /// acronyms, summary) over any text; the first byte moves the article date.
-let extractor = Extractor(models: (try? ExtractionModels.load()) ?? ExtractionModels())
+let extractor = Extractor(models: (try? ExtractionModels.load(searching: modelDirectories)) ?? ExtractionModels())
 
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ data: UnsafePointer<UInt8>?, _ size: Int) -> Int32 {

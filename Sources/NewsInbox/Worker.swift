@@ -1,0 +1,67 @@
+import Control
+import ArticleReaders
+import Dispatch
+import Extraction
+import Foundation
+import Glibc
+
+/// The work stage (concurrent, at most `workers` at once): read a claimed file, extract, compute the
+/// per-article features, encode each document. Pure with respect to the pipeline's state.
+struct Worker: Sendable {
+    let processor: ArticleProcessor
+    let spool: Spool
+
+    /// What one run needs, copied from the item and the config on intake.
+    struct Job: Sendable {
+        var file: String
+        var maxFileSize: Int
+        var itemTimeout: Double
+    }
+
+    func run(_ job: Job) -> WorkResult {
+        let deadline = Deadline.after(seconds: job.itemTimeout)
+        var stages: [ItemRecord.Stage] = []
+        let t0 = DispatchTime.now()
+        let contents: SourceFile.Contents
+        do {
+            contents = try SourceFile.read(job.file, in: spool.processing, limit: job.maxFileSize)
+        } catch {
+            return WorkResult(outcome: .failed(.init(stage: "open", reason: error.reason, errno: error.errno)), stages: stages)
+        }
+        let t1 = DispatchTime.now()
+        stages.append(.init(name: "read", microseconds: micros(t0, t1)))
+        let processed: ArticleProcessor.Processed
+        do {
+            processed = try processor.process(
+                bytes: contents.bytes, file: job.file, fileDate: Self.utcDate(seconds: contents.modificationTime), deadline: deadline)
+        } catch {
+            return WorkResult(outcome: .failed(error), stages: stages)
+        }
+        let t2 = DispatchTime.now()
+        stages.append(.init(name: "extract", microseconds: micros(t1, t2)))
+        do {
+            let outputs = try processed.articles.indices.map { index in
+                let annotations = Annotations()
+                return EncodedOutput(
+                    document: try ResultDocument.encoded(index, of: processed, annotations: annotations),
+                    annotations: annotations,
+                    features: ArticleFeatures(article: processed.articles[index].article, extraction: processed.articles[index].extraction))
+            }
+            stages.append(.init(name: "encode", microseconds: micros(t2, .now())))
+            return WorkResult(outcome: .processed(ProcessedFile(processed: processed, outputs: outputs)), stages: stages)
+        } catch {
+            return WorkResult(outcome: .failed(.init(stage: "encode", reason: "\(error)", sha256: processed.source.sha256)), stages: stages)
+        }
+    }
+
+    static func utcDate(seconds: Int) -> ArticleDate? {
+        var t = time_t(seconds)
+        var parts = tm()
+        guard gmtime_r(&t, &parts) != nil else { return nil }
+        return ArticleDate(year: Int(parts.tm_year) + 1900, month: Int(parts.tm_mon) + 1, day: Int(parts.tm_mday))
+    }
+}
+
+func micros(_ a: DispatchTime, _ b: DispatchTime) -> UInt64 {
+    b.uptimeNanoseconds >= a.uptimeNanoseconds ? (b.uptimeNanoseconds - a.uptimeNanoseconds) / 1000 : 0
+}
