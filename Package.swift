@@ -43,6 +43,9 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "CLinuxShim"),
         // The three tools' shared exit statuses (usage errors exit 2).
         .target(
@@ -57,10 +60,12 @@ let package = Package(
             name: "Control",
             dependencies: ["CLinuxShim"],
             swiftSettings: strictModules),
+        // The embedded index (state/index.sqlite) and stories; knows the output JSON, not the daemon.
+        .target(name: "NewsIndex", dependencies: ["CSQLite", "Control"]),
         .target(
             name: "NewsInbox",
             dependencies: [
-                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim",
+                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim", "NewsIndex",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -88,7 +93,7 @@ let package = Package(
         .target(
             name: "NewsinboxToolCommand",
             dependencies: [
-                "NewsInbox", "ArticleReaders", "Extraction", "Control", "CommandLineSupport",
+                "NewsInbox", "ArticleReaders", "Extraction", "Control", "CommandLineSupport", "NewsIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/newsinbox"),
@@ -109,5 +114,6 @@ let package = Package(
         .testTarget(
             name: "NewsInboxTests",
             dependencies: ["NewsInbox", "Control", "Extraction", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "NewsIndexTests", dependencies: ["NewsIndex", "Control", "TestSupport"]),
     ]
 )
