@@ -1,6 +1,7 @@
 import Control
 import Foundation
 import Glibc
+import TestSupport
 import Testing
 
 /// The index through the real daemon and newsinboxctl: part of the BBC corpus dropped in, then every
