@@ -47,7 +47,7 @@ import Testing
     /// version is recorded (the old separate path never did), the journal entry says REPROCESSED=1,
     /// and `show` has the item's history.
     @Test func reprocessGoesThroughThePipelineAndRecordsTheStoryVersion() throws {
-        guard JournalTests.journalAvailable else { return }
+        try JournalTests.requireJournal()
         let d = try DaemonHarness()
         try d.start(foreground: false)
         let tag = UUID().uuidString.prefix(8)
