@@ -3,7 +3,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fiu-local.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/xattr.h>
@@ -37,12 +41,51 @@ int cshim_accept_nonblocking(int fd) {
     return accept4(fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
 }
 
+#ifdef FIU_ENABLE
+/* The errno of an injected failure: the point's failinfo if given, else an I/O or space error. */
+static int injected_errno(void) {
+    static const int choices[] = {EIO, ENOSPC, EDQUOT};
+    intptr_t info = (intptr_t)fiu_failinfo();
+    return info > 0 ? (int)info : choices[rand() % 3];
+}
+#define FAIL_POINT(name) fiu_do_on(name, { errno = injected_errno(); return -1; })
+
+/* fiu_run_preload initialises libfiu too; doing it again is harmless, and without fiu-run it must be. */
+__attribute__((constructor)) static void cshim_fiu_init(void) {
+    fiu_init(0);
+}
+#else
+#define FAIL_POINT(name)
+#endif
+
 int cshim_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath) {
+    FAIL_POINT("newsinbox/io/renameat2");
     return (int)syscall(SYS_renameat2, olddirfd, oldpath, newdirfd, newpath, RENAME_NOREPLACE);
 }
 
+int cshim_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath) {
+    FAIL_POINT("newsinbox/io/renameat");
+    return renameat(olddirfd, oldpath, newdirfd, newpath);
+}
+
 int cshim_syncfs(int fd) {
+    FAIL_POINT("newsinbox/io/syncfs");
     return syncfs(fd);
+}
+
+int cshim_openat(int dirfd, const char *path, int flags, mode_t mode) {
+    FAIL_POINT("newsinbox/io/openat");
+    return openat(dirfd, path, flags, mode);
+}
+
+int cshim_mkdirat(int dirfd, const char *path, mode_t mode) {
+    FAIL_POINT("newsinbox/io/mkdirat");
+    return mkdirat(dirfd, path, mode);
+}
+
+int cshim_unlinkat(int dirfd, const char *path, int flags) {
+    FAIL_POINT("newsinbox/io/unlinkat");
+    return unlinkat(dirfd, path, flags);
 }
 
 void cshim_line_buffer_stdio(void) {

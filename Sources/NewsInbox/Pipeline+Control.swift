@@ -81,6 +81,7 @@ extension Pipeline {
         guard mode != .draining else { throw ConfigError("the daemon is draining") }
         guard inFlight[file] == nil else { throw ConfigError("\(file) is being processed now") }
         try spool.takeBackFromFailed(name, as: file)
+        attempts.clear(file)  // a quarantined item starts again with no attempts against it
         let item = WorkItem(file: file, arrived: .now(), resumed: false)
         admit(item)
         history.upsert(item.record)

@@ -62,6 +62,7 @@ extension Pipeline {
         if query.limit > 0 {
             let now = DispatchTime.now()
             let readyFiles = Set(ready.map(\.file))
+            let suspectFiles = Set(suspects.map(\.file))
             let stalledFiles = Set(stalled.map(\.file))
             // Only state owned by intake is read here.
             s.inFlight = inFlight.values.sorted { $0.claimed.uptimeNanoseconds < $1.claimed.uptimeNanoseconds }
@@ -70,6 +71,7 @@ extension Pipeline {
                         file: item.file,
                         stage: stalledFiles.contains(item.file) ? "stalled: output not writable"
                             : readyFiles.contains(item.file) ? "claimed, waiting for a worker"
+                            : suspectFiles.contains(item.file) ? "resumed: its extraction was under way at a crash; waiting to be extracted alone"
                             : item.outcome != nil ? "writing" : "reading and extracting",
                         resumed: item.resumed, secondsSinceClaim: Double(micros(item.claimed, now)) / 1e6)
                 }

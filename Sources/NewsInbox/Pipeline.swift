@@ -50,6 +50,12 @@ public final class Pipeline: @unchecked Sendable {
     /// Every claimed item, by file, as intake last knew it.
     var inFlight: [String: WorkItem] = [:]
     var ready = Deque<WorkItem>()
+    /// Resumed items whose extraction a crash interrupted: extracted one at a time, before `ready`
+    /// (see Pipeline+Recovery.swift).
+    var suspects = Deque<WorkItem>()
+    /// The file of the suspect being extracted alone, if any.
+    var extractingAlone: String?
+    var attempts: Attempts!
     var running = 0
     var writesInProgress = 0
     /// Items waiting for the writer: written together as the next batch (group commit).
@@ -92,17 +98,19 @@ public final class Pipeline: @unchecked Sendable {
 
     /// Resumes what a crash left in processing/, starts watching, and queues the start-up scan.
     func start() throws {
-        let removed = AtomicFile.removeStaleTemporaries(in: outputs.directory)
+        // Sidecars in failed/ are staged as temporaries too.
+        let removed = AtomicFile.removeStaleTemporaries(in: outputs.directory) + AtomicFile.removeStaleTemporaries(in: spool.failed)
         if removed > 0 { logger.notice("removed \(removed) incomplete output temporaries left by a crash") }
         let leftovers = try spool.leftoverItems()
+        attempts = try Attempts(statePath: config.state)
         watcher = InboxWatcher(inboxPath: config.inbox, queue: intake, logger: logger) { [unowned self] signal in
             self.handle(signal)
         }
         try watcher.start()
         intake.async { [self] in
-            if !leftovers.isEmpty { logger.notice("resuming \(leftovers.count) items left in processing/ by an earlier run") }
-            for file in leftovers { admit(WorkItem(file: file, arrived: .now(), resumed: true)) }
+            resume(leftovers)
             scan("", reason: .startup)
+            pump()  // the resumed items start now, whether or not the scan found anything new
         }
     }
 
@@ -152,14 +160,18 @@ public final class Pipeline: @unchecked Sendable {
             pendingNames.remove(next.file)
             claim(next)
         }
-        while running < config.effectiveWorkers, let item = ready.popFirst() {
+        while var item = nextToExtract() {
             running += 1
+            item.attempts += 1
+            inFlight[item.file] = item
             let job = worker.job(for: item, config: config)
-            work.async { [self, worker] in
-                let result = worker.run(job)
+            let attempt = item.attempts, file = item.file
+            work.async { [self, worker, attempts] in
+                let result = attempts!.recording(job.file, attempt: attempt, logger: logger) { worker.run(job) }
                 intake.async { [self] in
                     running -= 1
-                    worked(item.file, result)
+                    if extractingAlone == file { extractingAlone = nil }
+                    worked(file, result)
                     pump()
                 }
             }
@@ -209,6 +221,7 @@ public final class Pipeline: @unchecked Sendable {
     /// A worker is done with `file`: on to the write stage.
     private func worked(_ file: String, _ result: WorkResult) {
         guard var item = inFlight[file] else { return }
+        if case .failed(let failure) = result.outcome, retryIfTransient(item, failure) { return }
         item.record.stages += result.stages
         item.outcome = result.outcome
         write(item)

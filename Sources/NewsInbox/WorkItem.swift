@@ -23,6 +23,10 @@ struct WorkItem: Sendable {
     var record: ItemRecord
     /// Set once a worker is done with it; the item is then waiting for, or in, the write stage.
     var outcome: Outcome?
+    /// Extractions started without finishing, counting those of earlier runs (`state/attempts/`).
+    var attempts = 0
+    /// Times its source could not be read for a reason of the disk's (EIO, ENOSPC, ...), retried.
+    var readRetries = 0
 
     init(file: String, arrived: DispatchTime, resumed: Bool, reprocessFrom: String? = nil) {
         self.file = file

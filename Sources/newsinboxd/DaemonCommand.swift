@@ -54,7 +54,7 @@ struct NewsInboxDaemonCommand: ParsableCommand {
             } catch let exit as ExitCode {
                 throw exit
             } catch {
-                FileHandle.standardError.write(Data("newsinboxd: invalid config: \(error)\n".utf8))
+                writeToStandardError("newsinboxd: invalid config: \(error)\n")
                 throw ExitCode(1)
             }
             return
@@ -71,7 +71,7 @@ struct NewsInboxDaemonCommand: ParsableCommand {
             try daemon.start()
         } catch {
             logger.critical("cannot start: \(error)")
-            if useJournal { FileHandle.standardError.write(Data("newsinboxd: cannot start: \(error)\n".utf8)) }
+            if useJournal { writeToStandardError("newsinboxd: cannot start: \(error)\n") }
             throw ExitCode(1)
         }
         dispatchMain()

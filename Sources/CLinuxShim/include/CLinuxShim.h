@@ -17,12 +17,31 @@ int cshim_peer_groups(int fd, gid_t *groups, int capacity);
 /// accept4(2) with SOCK_CLOEXEC | SOCK_NONBLOCK.
 int cshim_accept_nonblocking(int fd);
 
+/* The *at calls and syncfs the daemon's spool and output use. libfiu's POSIX preload (fiu-run -x)
+   does not wrap them, so in debug builds (FIU_ENABLE) each has a libfiu failure point of its own,
+   enabled like the preload's: fiu-run -x -c "enable_random name=newsinbox/io/*,probability=P".
+   An injected failure returns -1 with errno = the point's failinfo, or one of EIO, ENOSPC, EDQUOT.
+   Release builds have no failure points and do not link libfiu. */
+
 /// renameat2(2) with RENAME_NOREPLACE: fails with EEXIST instead of replacing the target.
+/// Failure point newsinbox/io/renameat2.
 int cshim_rename_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
 
+/// renameat(2), replacing the target. Failure point newsinbox/io/renameat.
+int cshim_renameat(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
+
 /// syncfs(2): commit every dirty page and inode of the filesystem holding `fd` (one round of syncs
-/// for a whole batch of outputs). Returns 0 or -1 with errno.
+/// for a whole batch of outputs). Returns 0 or -1 with errno. Failure point newsinbox/io/syncfs.
 int cshim_syncfs(int fd);
+
+/// openat(2). Failure point newsinbox/io/openat.
+int cshim_openat(int dirfd, const char *path, int flags, mode_t mode);
+
+/// mkdirat(2) (dirfd AT_FDCWD for mkdir). Failure point newsinbox/io/mkdirat.
+int cshim_mkdirat(int dirfd, const char *path, mode_t mode);
+
+/// unlinkat(2). Failure point newsinbox/io/unlinkat.
+int cshim_unlinkat(int dirfd, const char *path, int flags);
 
 /// fsetxattr(2) / fgetxattr(2) (<sys/xattr.h> is not imported by Glibc): the write stage names an
 /// output's source in `user.newsinbox.source`. Return 0 / the value's length, or -1 with errno.

@@ -24,6 +24,8 @@ public struct DaemonConfig: Sendable, Equatable {
     /// 0 disables the periodic safety rescan.
     public var rescanInterval: Double = 60
     public var shutdownTimeout: Double = 20
+    /// An item whose extraction was under way this many times when the daemon stopped is quarantined.
+    public var maxAttempts: Int = 3
     public var ignorePatterns: [String] = [".*", "*.tmp", "*.part", "*~"]
     public var onSuccess: OnSuccess = .move
     public var adminGroup: String? = nil

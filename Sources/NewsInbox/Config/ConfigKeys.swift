@@ -20,7 +20,7 @@ struct ConfigKey: Sendable {
     static let all: [ConfigKey] = [
         .path("inbox", \.inbox, "where producers drop files"),
         .path("output", \.output, "one <id>.json per article (default $STATE_DIRECTORY/out under systemd)"),
-        .path("state", \.state, "processing/, done/, failed/; same filesystem as the inbox"),
+        .path("state", \.state, "processing/, done/, failed/, attempts/; same filesystem as the inbox"),
         .path("control_socket", \.controlSocket, "the control socket (default $RUNTIME_DIRECTORY/control.sock under systemd)"),
         ConfigKey(name: "workers", doc: "articles read and extracted at once; 0 = one per CPU",
                   apply: { $0.workers = try ConfigValues.integer($1, in: 0...256) },
@@ -35,6 +35,7 @@ struct ConfigKey: Sendable {
         .duration("item_timeout", \.itemTimeout, allowZero: false, "per-article deadline"),
         .duration("rescan_interval", \.rescanInterval, allowZero: true, "periodic safety rescan; 0 disables"),
         .duration("shutdown_timeout", \.shutdownTimeout, allowZero: false, "how long SIGTERM waits for in-flight articles"),
+        .integer("max_attempts", \.maxAttempts, 1...1000, "stops of the daemon during an article's extraction before it is quarantined"),
         ConfigKey(name: "ignore_patterns", doc: "fnmatch(3) patterns on each path component, comma-separated",
                   apply: { $0.ignorePatterns = try ConfigValues.patterns($1) },
                   render: { $0.ignorePatterns.joined(separator: ", ") }),

@@ -11,11 +11,11 @@ public enum AtomicFile {
 
     public static func write(_ bytes: [UInt8], named name: String, in directory: Directory) throws {
         let temporary = try writeTemporary(bytes, for: name, in: directory)
-        let fd = openat(directory.fd, temporary, O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        let fd = cshim_openat(directory.fd, temporary, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0)
         guard fd >= 0, fsync(fd) == 0 else {
             let e = SystemError("fsync", "\(directory.path)/\(temporary)")
             if fd >= 0 { close(fd) }
-            unlinkat(directory.fd, temporary, 0)
+            cshim_unlinkat(directory.fd, temporary, 0)
             throw e
         }
         close(fd)
@@ -29,7 +29,7 @@ public enum AtomicFile {
                                attributes: [(name: String, value: [UInt8])] = []) throws -> String {
         let sequence = counter.withLock { value -> UInt64 in value += 1; return value }
         let temporary = ".tmp-\(getpid())-\(sequence)-\(name)"
-        let fd = openat(directory.fd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        let fd = cshim_openat(directory.fd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw SystemError("create", "\(directory.path)/\(temporary)") }
         do {
             for attribute in attributes {
@@ -49,7 +49,7 @@ public enum AtomicFile {
             guard close(fd) == 0 else { throw SystemError("close", "\(directory.path)/\(temporary)") }
         } catch {
             close(fd)
-            unlinkat(directory.fd, temporary, 0)
+            cshim_unlinkat(directory.fd, temporary, 0)
             throw error
         }
         return temporary
@@ -57,9 +57,9 @@ public enum AtomicFile {
 
     /// Renames a durable temporary to its final name (the directory still needs a sync).
     static func commit(_ temporary: String, as name: String, in directory: Directory) throws {
-        guard renameat(directory.fd, temporary, directory.fd, name) == 0 else {
+        guard cshim_renameat(directory.fd, temporary, directory.fd, name) == 0 else {
             let e = SystemError("rename", "\(directory.path)/\(temporary)")
-            unlinkat(directory.fd, temporary, 0)
+            cshim_unlinkat(directory.fd, temporary, 0)
             throw e
         }
     }
@@ -106,7 +106,7 @@ final class GroupCommit {
             var synced: Set<String> = []
             for s in staged where synced.insert(s.directory.path).inserted { try s.directory.sync() }
         } catch {
-            for s in staged { unlinkat(s.directory.fd, s.temporary, 0) }
+            for s in staged { cshim_unlinkat(s.directory.fd, s.temporary, 0) }
             throw error
         }
     }

@@ -38,7 +38,7 @@ final class OutputStore: @unchecked Sendable {  // immutable after init; Directo
 
     /// `user.newsinbox.source` of an existing output, if it has one.
     func sourceAttribute(of id: String) -> String? {
-        let fd = openat(directory.fd, fileName(for: id), O_RDONLY | O_CLOEXEC | O_NOFOLLOW)
+        let fd = cshim_openat(directory.fd, fileName(for: id), O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var buffer = [UInt8](repeating: 0, count: 4096)

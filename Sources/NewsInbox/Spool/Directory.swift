@@ -46,7 +46,7 @@ public final class Directory: @unchecked Sendable {
         var current = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {
             current += "/" + part
-            if mkdir(current, 0o775) != 0 && errno != EEXIST { throw SystemError("mkdir", current) }
+            if cshim_mkdirat(AT_FDCWD, current, 0o775) != 0 && errno != EEXIST { throw SystemError("mkdir", current) }
         }
     }
 
@@ -59,10 +59,10 @@ public final class Directory: @unchecked Sendable {
             let name = String(part)
             guard name != "..", name != "." else { close(fdNow); throw SystemError("open", walked + "/" + name, errno: EINVAL) }
             walked += "/" + name
-            if create && mkdirat(fdNow, name, 0o775) != 0 && errno != EEXIST {
+            if create && cshim_mkdirat(fdNow, name, 0o775) != 0 && errno != EEXIST {
                 let e = errno; close(fdNow); throw SystemError("mkdir", walked, errno: e)
             }
-            let next = openat(fdNow, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            let next = cshim_openat(fdNow, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, 0)
             let e = errno
             close(fdNow)
             guard next >= 0 else { throw SystemError("open", walked, errno: e) }
@@ -75,12 +75,12 @@ public final class Directory: @unchecked Sendable {
     public func rename(_ name: String, to target: Directory, as newName: String, noReplace: Bool) throws {
         let rc = noReplace
             ? cshim_rename_noreplace(fd, name, target.fd, newName)
-            : renameat(fd, name, target.fd, newName)
+            : cshim_renameat(fd, name, target.fd, newName)
         guard rc == 0 else { throw SystemError("rename", "\(path)/\(name) -> \(target.path)/\(newName)") }
     }
 
     public func unlink(_ name: String) throws {
-        guard unlinkat(fd, name, 0) == 0 else { throw SystemError("unlink", "\(path)/\(name)") }
+        guard cshim_unlinkat(fd, name, 0) == 0 else { throw SystemError("unlink", "\(path)/\(name)") }
     }
 
     public func sync() throws {

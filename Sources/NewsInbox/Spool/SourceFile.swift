@@ -1,3 +1,4 @@
+import CLinuxShim
 import Glibc
 
 /// Reads a claimed source safely: never follows a symlink, never blocks on a FIFO or device, never
@@ -22,7 +23,7 @@ enum SourceFile {
         } catch {
             throw Refusal(reason: "cannot open its directory: \(error)", errno: (error as? SystemError)?.errno)
         }
-        let fd = openat(parent.fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
+        let fd = cshim_openat(parent.fd, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0)
         if fd < 0 {
             let e = errno
             if e == ELOOP { throw Refusal(reason: "a symbolic link: links are never followed", errno: e) }

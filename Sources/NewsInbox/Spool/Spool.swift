@@ -1,4 +1,5 @@
 import Foundation
+import CLinuxShim
 import Glibc
 
 /// The state directory's spool: `processing/`, `done/`, `failed/`.
@@ -30,7 +31,7 @@ public final class Spool: @unchecked Sendable {
     /// Holds `state/lock` (flock) for the daemon's lifetime: two daemons on one spool would resume each
     /// other's items. The kernel releases the lock when the process dies, so a crash leaves nothing stale.
     public func lockExclusively() throws {
-        let fd = openat(processing.fd, "../lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        let fd = cshim_openat(processing.fd, "../lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw SystemError("open", "state/lock") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             let e = errno

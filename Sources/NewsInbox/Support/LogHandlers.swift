@@ -48,11 +48,11 @@ public struct DaemonLogHandler: LogHandler {
                 if !field.isEmpty { fields.append((field, "\(value)")) }
             }
             if Journal.send(fields) < 0 {
-                FileHandle.standardError.write(Data("newsinboxd: \(event.level): \(event.message)\(suffix)\n".utf8))
+                writeToStandardError("newsinboxd: \(event.level): \(event.message)\(suffix)\n")
             }
         case .stderr:
             let line = "newsinboxd: \(event.level): \(event.message)\(suffix)\n"
-            FileHandle.standardError.write(Data(line.utf8))
+            writeToStandardError(line)
         }
     }
 
@@ -76,4 +76,10 @@ public struct DaemonLogHandler: LogHandler {
         while out.hasPrefix("_") { out.removeFirst() }
         return String(out.prefix(64))
     }
+}
+
+/// One line to stderr, dropped if it cannot be written. `FileHandle.write(_: Data)` traps on an error
+/// (stderr on a full disk: ENOSPC), which must never stop the daemon.
+public func writeToStandardError(_ text: String) {
+    try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
 }
