@@ -52,6 +52,10 @@ let package = Package(
             name: "CLinuxShim",
             cSettings: [.define("FIU_ENABLE", .when(configuration: .debug))],
             linkerSettings: [.linkedLibrary("fiu", .when(configuration: .debug))]),
+        // libcrypto for SHA-256: a well-kept, assembly-optimised hash instead of a hand-written one.
+        .systemLibrary(
+            name: "CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
         // The three tools' shared exit statuses (usage errors exit 2).
         .target(
             name: "CommandLineSupport",
@@ -70,7 +74,7 @@ let package = Package(
         .target(
             name: "NewsInbox",
             dependencies: [
-                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim", "NewsIndex",
+                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim", "NewsIndex", "CCrypto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -118,7 +122,7 @@ let package = Package(
         .testTarget(name: "ControlTests", dependencies: ["Control", "TestSupport"]),
         .testTarget(
             name: "NewsInboxTests",
-            dependencies: ["NewsInbox", "Control", "Extraction", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["NewsInbox", "Control", "Extraction", "ArticleReaders", "TestSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "NewsIndexTests", dependencies: ["NewsIndex", "Control", "TestSupport"]),
     ]
 )

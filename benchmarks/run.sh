@@ -8,7 +8,8 @@
 # a dated copy too with --keep).
 # Environment: NEWSINBOX_CORPORA (default ../shared/corpora), PEER_VENV (default /tmp/newsinbox-peer-venv),
 # BENCH_WORKDIR (where the inbox workspaces go, default /tmp: a real disk, so fsync costs what it costs),
-# BENCH_SCALE (20000), BENCH_BIG_BACKLOG (100000), BENCH_REPEATS (3) for the tmpfs pass.
+# BENCH_SCALE (20000), BENCH_BIG_BACKLOG (100000), BENCH_REPEATS (3) for the tmpfs pass, BENCH_BIN (binaries
+# already built: no build step).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,15 +30,18 @@ if [ ! -d "$NEWSINBOX_CORPORA/bbc" ]; then
 fi
 workdir="${BENCH_WORKDIR:-/tmp}"
 scratch=.build-release
-bin="$scratch/release"
+bin="${BENCH_BIN:-$scratch/release}"
 results=benchmarks/results
 tmp="$(mktemp -d /tmp/newsinbox-bench-results.XXXXXX)"
 trap 'rm -rf "$tmp"' EXIT
 
 # Release build with debug info (the same binary callgrind profiles; -g does not change the code).
-echo "benchmarks: building (release)"
-swift build -c release --scratch-path "$scratch" -Xswiftc -g --product newsinboxd >/dev/null
-swift build -c release --scratch-path "$scratch" -Xswiftc -g --product newsinbox >/dev/null
+# BENCH_BIN=DIR measures release binaries already built there instead (e.g. .build/release).
+if [ -z "${BENCH_BIN:-}" ]; then
+    echo "benchmarks: building (release)"
+    swift build -c release --scratch-path "$scratch" -Xswiftc -g --product newsinboxd >/dev/null
+    swift build -c release --scratch-path "$scratch" -Xswiftc -g --product newsinbox >/dev/null
+fi
 
 # The peer: spaCy + watchdog in a virtual environment of its own.
 venv="${PEER_VENV:-/tmp/newsinbox-peer-venv}"
@@ -51,12 +55,14 @@ fi
 scripts/start-journald >/dev/null 2>&1 || echo "benchmarks: journald not running; the daemon writes no journal entries"
 
 "$bin/newsinbox" bench extract $quick --repeats "$([ -n "$quick" ] && echo 1 || echo 3)" --json "$tmp/extract.json"
+# One article from 1 KB to 2 MB: every stage's cost must grow linearly (flat CPU seconds per MB).
+"$bin/newsinbox" bench scaling $([ -n "$quick" ] && echo "--sizes 1,10,100,250") --json "$tmp/scaling.json"
 "$bin/newsinbox" bench readers $quick --json "$tmp/readers.json"
 "$bin/newsinbox" bench durability $quick --workdir "$workdir" --json "$tmp/durability.json"
 # On disk, side by side with the peer.
 "$bin/newsinbox" bench e2e $quick --daemon "$bin/newsinboxd" --peer-python "$venv/bin/python" \
     --workdir "$workdir" --json "$tmp/e2e.json"
-parts=("$tmp/extract.json" "$tmp/readers.json" "$tmp/durability.json" "$tmp/e2e.json")
+parts=("$tmp/extract.json" "$tmp/scaling.json" "$tmp/readers.json" "$tmp/durability.json" "$tmp/e2e.json")
 # The daemon alone with its files on tmpfs, where fsync costs nothing: the CPU-bound ceiling, the 20,000-file
 # backlog and the 100,000 files waiting at start-up (skipped by --quick).
 if [ -z "$quick" ]; then

@@ -33,7 +33,8 @@ enum AcronymStage {
                     // the bracket; a sentence that opens with "(ANSA)" has none.
                     let short = TextSpan(start: tokens[k + 1].start, end: tokens[k + 1].end)
                     let windowStart = windowBefore(text, k, sentenceStart: sentence.tokens.lowerBound, shortLength: short.length)
-                    if windowStart < k, let long = AcronymMatcher.longForm(s, short: short, in: TextSpan(start: tokens[windowStart].start, end: tokens[k - 1].end)) {
+                    // An opening bracket as the text's very first token has no window before it (index -1 trapped).
+                    if windowStart >= 0 && windowStart < k, let long = AcronymMatcher.longForm(s, short: short, in: TextSpan(start: tokens[windowStart].start, end: tokens[k - 1].end)) {
                         definition = Acronym(short: text.document[short], long: text.document[long], shortSpan: short, longSpan: long, uses: [], entityId: nil)
                     }
                 } else if k > sentence.tokens.lowerBound, close > k + 2, isShortForm(text, tokens[k - 1]) {

@@ -12,7 +12,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure extraction, the readers and the daemon end to end (see benchmarks/run.sh).",
-        subcommands: [BenchExtractCommand.self, BenchReadersCommand.self, BenchEndToEndCommand.self, BenchDurabilityCommand.self,
+        subcommands: [BenchExtractCommand.self, BenchScalingCommand.self, BenchReadersCommand.self, BenchEndToEndCommand.self, BenchDurabilityCommand.self,
                       BenchStoriesCommand.self])
 }
 
@@ -143,6 +143,7 @@ struct BenchTable {
     var rows: [[String]] = []
 
     init(_ header: String...) { self.header = header }
+    init(_ header: [String]) { self.header = header }
 
     mutating func add(_ cells: String...) { rows.append(cells) }
 

@@ -10,12 +10,23 @@ struct QuoteFinder {
     let s: [Unicode.Scalar]
     /// Lower-cased token words, computed once.
     let words: [String]
+    /// The mentions by position: speakers are looked up once per quote, and must not cost a scan each.
+    let mentions: MentionIndex
+    /// The first organisation or place (in entity order) whose name's initials spell each acronym.
+    let organisationByInitials: [String: Int]
 
     init(text: AnalysedText, entities: [Entity]) {
         self.text = text
         self.entities = entities
         self.s = text.document.scalars
         self.words = text.tokens.map { QuoteFinder.lower(text.document.scalars, $0.start, $0.end) }
+        self.mentions = MentionIndex(entities)
+        var byInitials: [String: Int] = [:]
+        for (k, entity) in entities.enumerated() where entity.type == .org || entity.type == .place {
+            let initials = QuoteFinder.initials(of: entity.name)
+            if byInitials[initials] == nil { byInitials[initials] = k }
+        }
+        self.organisationByInitials = byInitials
     }
 
     static func lower(_ s: [Unicode.Scalar], _ start: Int, _ end: Int) -> String {
@@ -331,13 +342,12 @@ struct QuoteFinder {
         // A mention inside the phrase: the last person, else the last entity ("a press release from the Foreign Office").
         // A place or nationality that only modifies the head ("the senior US diplomat") is not the speaker.
         var best: (entity: Entity, mention: TextSpan)?
-        for entity in entities {
-            for mention in entity.mentions where span.contains(mention) || span.overlaps(mention) {
-                if (entity.type == .place || entity.type == .norp) && mention.end < span.end { continue }
-                if best == nil || (entity.type == .person && best!.entity.type != .person)
-                    || (entity.type == best!.entity.type && mention.start > best!.mention.start) {
-                    best = (entity, mention)
-                }
+        for candidate in mentions.touching(span) {
+            let entity = entities[candidate.entity], mention = candidate.span
+            if (entity.type == .place || entity.type == .norp) && mention.end < span.end { continue }
+            if best == nil || (entity.type == .person && best!.entity.type != .person)
+                || (entity.type == best!.entity.type && mention.start > best!.mention.start) {
+                best = (entity, mention)
             }
         }
         if let best { return assign(best.entity, &quote) }
@@ -355,8 +365,8 @@ struct QuoteFinder {
         for k in phrase where k == phrase.upperBound - 1 && text.tokens[k].kind == .word && text.tokens[k].end - text.tokens[k].start >= 2 {
             let token = text.document.text(text.tokens[k].start, text.tokens[k].end)
             if token.unicodeScalars.allSatisfy({ Tokenizer.isUpper($0) }),
-               let org = entities.first(where: { ($0.type == .org || $0.type == .place) && QuoteFinder.initials(of: $0.name) == token }) {
-                return assign(org, &quote)
+               let org = organisationByInitials[token] {
+                return assign(entities[org], &quote)
             }
         }
         if QuoteFinder.personRoles.contains(head) {
@@ -371,15 +381,9 @@ struct QuoteFinder {
         quote.speaker = entity.name
     }
 
-    /// The entity of the given types mentioned last before `offset`, else the first one mentioned after it.
+    /// The entity of the given types mentioned last before `offset`.
     func nearest(before offset: Int, types: Set<Entity.Kind>) -> Entity? {
-        var best: (Entity, Int)?
-        for entity in entities where types.contains(entity.type) {
-            for mention in entity.mentions where mention.end <= offset {
-                if best == nil || mention.start > best!.1 { best = (entity, mention.start) }
-            }
-        }
-        return best?.0
+        mentions.lastEnding(atOrBefore: offset, types: types).map { entities[$0] }
     }
 
     static func initials(of name: String) -> String {

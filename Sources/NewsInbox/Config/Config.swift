@@ -43,8 +43,12 @@ public struct DaemonConfig: Sendable, Equatable {
     public static let logLevels = SharedNames.logLevels
 
     public var effectiveWorkers: Int {
-        workers > 0 ? workers : max(1, ProcessInfo.processInfo.activeProcessorCount)
+        workers > 0 ? workers : Self.processorCount
     }
+
+    /// Read once: `activeProcessorCount` reads the affinity mask and cgroup files on every call, and the
+    /// pipeline asks for the worker count at every dispatch (2% of the daemon's samples).
+    private static let processorCount = max(1, ProcessInfo.processInfo.activeProcessorCount)
 
     /// The built-in defaults with the directories systemd hands the service (`StateDirectory=` ->
     /// `$STATE_DIRECTORY`, `RuntimeDirectory=` -> `$RUNTIME_DIRECTORY`; the first entry of each) taking

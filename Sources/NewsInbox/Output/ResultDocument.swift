@@ -106,7 +106,7 @@ struct ResultDocument: Encodable {
         let (_, article, extraction) = processed.articles[item]
         let s = processed.source
         self.id = id
-        self.processedAt = ISO8601DateFormatter().string(from: processedAt)
+        self.processedAt = UTCTimestamp.string(from: processedAt)
         self.source = Source(
             file: s.file, feed: s.feed, format: s.format, sha256: s.sha256, bytes: s.bytes, encoding: s.encoding,
             encodingFallback: s.encodingFallback, item: item + 1, items: processed.articles.count)
@@ -121,7 +121,14 @@ struct ResultDocument: Encodable {
         self.extraction = extraction
     }
 
+    /// The output's bytes: the hand-written encoder (ResultDocument+JSON.swift); pretty-printed (the
+    /// offline tool's `--pretty`) through the reference encoder.
     func encoded(pretty: Bool = false) throws -> [UInt8] {
+        pretty ? try referenceEncoded(pretty: true) : fastEncoded()
+    }
+
+    /// Codable with sorted keys: the definition of the output's bytes that `fastEncoded()` must match.
+    func referenceEncoded(pretty: Bool = false) throws -> [UInt8] {
         let encoder = JSONEncoder()
         encoder.outputFormatting = pretty ? [.withoutEscapingSlashes, .prettyPrinted, .sortedKeys] : [.withoutEscapingSlashes, .sortedKeys]
         var bytes = [UInt8](try encoder.encode(self))

@@ -55,23 +55,32 @@ public enum Journal {
     /// Returns 0 or a negative errno.
     @discardableResult
     public static func send(_ fields: [(String, String)]) -> Int32 {
-        // One arena holds every "FIELD=value" so each iovec points at stable memory.
-        let encoded = fields.map { Array("\($0.0)=\($0.1)".utf8) }
-        let total = encoded.reduce(0) { $0 + $1.count }
+        // One arena holds every "FIELD=value" so each iovec points at stable memory; the fields are copied
+        // straight into it (no intermediate string or array per field: an entry has dozens).
+        let total = fields.reduce(0) { $0 + $1.0.utf8.count + 1 + $1.1.utf8.count }
         let arena = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: max(total, 1))
         defer { arena.deallocate() }
         var iov: [iovec] = []
-        iov.reserveCapacity(encoded.count)
+        iov.reserveCapacity(fields.count)
         var offset = 0
-        for field in encoded {
-            let slice = UnsafeMutableBufferPointer(rebasing: arena[offset..<offset + field.count])
-            _ = slice.initialize(from: field)
-            iov.append(iovec(iov_base: UnsafeMutableRawPointer(slice.baseAddress), iov_len: field.count))
-            offset += field.count
+        for (name, value) in fields {
+            let start = offset
+            offset = copyUTF8(name, into: arena, at: offset)
+            arena[offset] = UInt8(ascii: "=")
+            offset = copyUTF8(value, into: arena, at: offset + 1)
+            iov.append(iovec(iov_base: UnsafeMutableRawPointer(arena.baseAddress! + start), iov_len: offset - start))
         }
         let rc = sd_journal_sendv(&iov, Int32(iov.count))
         // sd_journal_sendv returns 0 and drops the entry when the socket is gone: say so.
         if rc == 0 && !isAvailable() { return -ENOENT }
         return rc
+    }
+
+    /// Copies `text`'s UTF-8 into `arena` at `offset`; returns the offset after it.
+    private static func copyUTF8(_ text: String, into arena: UnsafeMutableBufferPointer<UInt8>, at offset: Int) -> Int {
+        var text = text
+        return text.withUTF8 { utf8 in
+            UnsafeMutableBufferPointer(rebasing: arena[offset..<offset + utf8.count]).initialize(from: utf8).1 + offset
+        }
     }
 }

@@ -1,0 +1,150 @@
+#!/usr/bin/env python3
+"""Rewrites the README's benchmark figures from a results file, so they cannot drift from it.
+
+    benchmarks/render-readme.py [benchmarks/results/latest.json] [--readme README.md] [--check]
+
+Everything between `<!-- bench:begin -->` and `<!-- bench:end -->` is replaced. Every figure comes from
+the results file, and the text says which run it is (date, commit, machine, load). --check exits 1 when
+the README is not what the results file renders (CI or a reviewer can run it).
+"""
+import argparse
+import json
+import sys
+
+BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+
+
+def num(x, digits=0):
+    if x is None:
+        return "-"
+    return f"{x:,.{digits}f}"
+
+
+def ms(x):
+    if x is None:
+        return "-"
+    return f"{x:,.1f} ms" if x < 1000 else f"{x / 1000:,.1f} s"
+
+
+def ratio(x):
+    return "-" if x is None else (f"{x:,.0f}x" if x >= 10 else f"{x:,.1f}x")
+
+
+def get(d, *path):
+    for key in path:
+        if not isinstance(d, dict) or key not in d:
+            return None
+        d = d[key]
+    return d
+
+
+def render(r):
+    m = r.get("machine", {})
+    load = m.get("load_average_at_end")
+    n, p, q = get(r, "e2e", "newsinbox") or {}, get(r, "e2e", "peer") or {}, get(r, "e2e", "ratios") or {}
+    t = get(r, "e2e_tmpfs", "newsinbox") or {}
+    stages = {s["name"]: s for s in get(r, "extract", "stages") or []}
+    out = []
+    out.append(
+        f"Figures of the run of {r.get('measured_at', '?')} ({r.get('mode', '?')} suite), commit "
+        f"{m.get('commit', '?')}: {m.get('cpus', '?')} vCPUs ({m.get('cpu', '?')}), {m.get('memory_gb', '?')} GiB, "
+        f"kernel {m.get('kernel', '?')}, {m.get('swift', '?')}; load average at the end "
+        f"{' / '.join(f'{x:.1f}' for x in load) if load else '?'} (the machine is shared with other builds, so "
+        "absolute rates are what the process got; the ratios, measured side by side in the same run, are the "
+        "headline). Rendered from `benchmarks/results/latest.json` by `benchmarks/render-readme.py`.")
+    out.append("")
+    out.append("**End to end, newsinboxd and the spaCy peer in the same run** (`newsinbox bench e2e`; BBC files with "
+               "a `date` line renamed into the inbox; done = source in done/ after the output is durable and, for "
+               "newsinboxd, the journal entry sent)")
+    out.append("")
+    out.append("| measure | newsinboxd | spaCy peer | ratio |")
+    out.append("|---|---:|---:|---:|")
+    out.append(f"| BBC backlog, articles/s (peer: {get(p, 'backlog_bbc', 'files') or '-'} files) | "
+               f"{num(get(n, 'backlog_bbc', 'articles_per_second_median'))} | "
+               f"{num(get(p, 'backlog_bbc', 'articles_per_second_median'), 1)} | {ratio(q.get('backlog_articles_per_second'))} |")
+    out.append(f"| BBC backlog, articles per CPU-second | {num(get(n, 'backlog_bbc', 'articles_per_cpu_second_median'))} | "
+               f"{num(get(p, 'backlog_bbc', 'articles_per_cpu_second_median'), 1)} | {ratio(q.get('backlog_articles_per_cpu_second'))} |")
+    out.append(f"| start-up, exec to READY=1 | {ms(get(n, 'startup', 'median_ms'))} | {ms(get(p, 'startup', 'median_ms'))} | "
+               f"{ratio(q.get('startup'))} |")
+    s1n, s1p = n.get("seed_one_at_a_time") or {}, p.get("seed_one_at_a_time") or {}
+    out.append(f"| seed article one at a time, close-to-durable p50 / p99 | {ms(s1n.get('p50_ms'))} / {ms(s1n.get('p99_ms'))} | "
+               f"{ms(s1p.get('p50_ms'))} / {ms(s1p.get('p99_ms'))} | {ratio(q.get('seed_latency_p50'))} (p50) |")
+    s50n, s50p = n.get("steady_50_per_second") or {}, p.get("steady_50_per_second") or {}
+    behind = "" if s50p.get("kept_up", True) else " (falls behind)"
+    out.append(f"| steady 50 files/s: p50 / p99 / max | {ms(s50n.get('p50_ms'))} / {ms(s50n.get('p99_ms'))} / {ms(s50n.get('max_ms'))} | "
+               f"{ms(s50p.get('p50_ms'))} / {ms(s50p.get('p99_ms'))} / {ms(s50p.get('max_ms'))}{behind} | "
+               f"{ratio(q.get('steady50_latency_p99'))} (p99) |")
+    s80n = n.get("steady_80_percent_of_max") or {}
+    out.append(f"| steady at 80% of the backlog rate: files/s, p50 / p99 | {num(s80n.get('completion_rate'))}, "
+               f"{ms(s80n.get('p50_ms'))} / {ms(s80n.get('p99_ms'))} | - | {ratio(q.get('sustained_rate'))} (rate) |")
+    out.append(f"| RSS idle / peak | {num(n.get('rss_idle_mb'))} / {num(n.get('rss_peak_mb'))} MB | "
+               f"{num(p.get('rss_idle_mb'))} / {num(p.get('rss_peak_mb'))} MB | {ratio(q.get('rss_idle'))} / {ratio(q.get('rss_peak'))} |")
+    out.append("")
+    if t:
+        big = t.get("backlog_at_startup") or {}
+        scale = t.get("backlog_scale") or {}
+        out.append(f"**newsinboxd alone, files on tmpfs** (no fsync cost): BBC backlog "
+                   f"{num(get(t, 'backlog_bbc', 'articles_per_second_median'))} articles/s "
+                   f"({num(get(t, 'backlog_bbc', 'articles_per_cpu_second_median'))} per CPU-second); "
+                   f"{num(scale.get('files'))}-file backlog {num(scale.get('articles_per_second'))} articles/s; "
+                   f"at 50 files/s p50 / p99 {ms(get(t, 'steady_50_per_second', 'p50_ms'))} / {ms(get(t, 'steady_50_per_second', 'p99_ms'))}; "
+                   f"with {num(big.get('files'))} files waiting at start-up, READY=1 after {ms(big.get('startup_ms_with_backlog'))} "
+                   f"and RSS {num(big.get('rss_mb_at_10_percent'), 1)} MB after 10%, {num(big.get('rss_peak_mb'), 1)} MB at the peak.")
+        out.append("")
+    full = stages.get("document+extract") or {}
+    out.append(f"**Extraction alone, one core** (`newsinbox bench extract`: {num(get(r, 'extract', 'articles'))} BBC articles, per "
+               f"CPU-second of the thread): tokenizer {num(get(stages, 'tokenize', 'tokens_per_cpu_second'))} tokens/s; "
+               f"entity tagger {num(get(stages, 'tagger', 'tokens_per_cpu_second'))} tokens/s; full extraction "
+               f"{num(full.get('tokens_per_cpu_second'))} tokens/s, {num(full.get('mb_per_cpu_second'), 2)} MB/s, "
+               f"{num(full.get('articles_per_cpu_second'))} articles/s.")
+    points = get(r, "scaling", "points") or []
+    if points:
+        out.append("")
+        out.append("**One article as it grows** (`newsinbox bench scaling`: BBC bodies joined into one article; CPU "
+                   "seconds per MB should stay flat): " + "; ".join(
+                       f"{p_['bytes'] / 1000:,.0f} KB {p_['cpu_seconds']:.2f} s ({p_['cpu_seconds_per_mb']:.2f} s/MB)" for p_ in points) + ".")
+    out.append("")
+    targets = [
+        ("BBC backlog on disk, articles/s", get(n, "backlog_bbc", "articles_per_second_median"), 1000, ">="),
+        ("BBC backlog on tmpfs, articles/s", get(t, "backlog_bbc", "articles_per_second_median"), 1300, ">="),
+        ("p50 at 50 files/s, ms", s50n.get("p50_ms"), 10, "<="),
+        ("p99 at 50 files/s, ms", s50n.get("p99_ms"), 20, "<="),
+        ("RSS peak, MB", max([x for x in (n.get("rss_peak_mb"), t.get("rss_peak_mb")) if x] or [0]) or None, 100, "<="),
+        ("start-up to READY=1, ms", get(n, "startup", "median_ms"), 100, "<="),
+        ("full extraction, MB/s per core", full.get("mb_per_cpu_second"), 1.5, ">="),
+        ("entity tagger, tokens/s", get(stages, "tagger", "tokens_per_cpu_second"), 400000, ">="),
+    ]
+    out.append("| target (issue 15) | goal | this run | |")
+    out.append("|---|---:|---:|---|")
+    for name, value, goal, op in targets:
+        met = value is not None and (value >= goal if op == ">=" else value <= goal)
+        shown = "-" if value is None else (f"{value:,.2f}" if value < 10 else f"{value:,.0f}")
+        out.append(f"| {name} | {op} {goal:,} | {shown} | {'met' if met else 'not met'} |")
+    return "\n".join(out)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("results", nargs="?", default="benchmarks/results/latest.json")
+    parser.add_argument("--readme", default="README.md")
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args()
+    with open(args.results) as f:
+        results = json.load(f)
+    with open(args.readme) as f:
+        readme = f.read()
+    if BEGIN not in readme or END not in readme:
+        sys.exit(f"render-readme: {args.readme} has no {BEGIN} ... {END} section")
+    head, rest = readme.split(BEGIN, 1)
+    _, tail = rest.split(END, 1)
+    new = head + BEGIN + "\n" + render(results) + "\n" + END + tail
+    if args.check:
+        if new != readme:
+            sys.exit(f"render-readme: {args.readme} differs from what {args.results} renders")
+        return
+    with open(args.readme, "w") as f:
+        f.write(new)
+
+
+if __name__ == "__main__":
+    main()
