@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import TestSupport
 import Testing
 @testable import NewsInbox
 import ArticleReaders
@@ -93,7 +94,7 @@ import Extraction
                 validator.validate(json.loads(line))
                 n += 1
             print(n, "valid")
-            """, SchemaTests.schemaPath, lines.path]
+            """, SchemaCheck.article, lines.path]
         let pipe = Pipe()
         validate.standardOutput = pipe
         validate.standardError = pipe
