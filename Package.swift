@@ -46,16 +46,16 @@ let package = Package(
         .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
+        // libcrypto for SHA-256: a well-kept, assembly-optimised hash instead of a hand-written one.
+        .systemLibrary(
+            name: "CCrypto", pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]),
         // libfiu failure points around the calls its POSIX preload does not wrap, in debug builds only:
         // release builds (and the .deb) neither define FIU_ENABLE nor link libfiu.
         .target(
             name: "CLinuxShim",
             cSettings: [.define("FIU_ENABLE", .when(configuration: .debug))],
             linkerSettings: [.linkedLibrary("fiu", .when(configuration: .debug))]),
-        // libcrypto for SHA-256: a well-kept, assembly-optimised hash instead of a hand-written one.
-        .systemLibrary(
-            name: "CCrypto", pkgConfig: "libcrypto",
-            providers: [.apt(["libssl-dev"])]),
         // The three tools' shared exit statuses (usage errors exit 2).
         .target(
             name: "CommandLineSupport",

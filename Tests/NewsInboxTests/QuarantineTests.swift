@@ -56,8 +56,14 @@ import Testing
         try d.writeConfig("max_in_flight = 1000\nrescan_interval = 0\n")
         try d.start()
         let tag = String(UUID().uuidString.prefix(6))
-        let count = 150
-        for n in 0..<count { try d.dropByRename("f\(n % 3)/r\(n).txt", Self.small(n, tag: tag, phase: "before the crash")) }
+        // Articles that take a while to extract (a few tenths of a second each in a debug build, two workers),
+        // so that processing/ still holds most of them once the inbox is empty, however fast the daemon
+        // claims and however slowly this process drops. Small articles raced the drops: on an idle
+        // machine the daemon finished each one before the next arrived and processing/ never filled.
+        let count = 30
+        for n in 0..<count {
+            try d.dropByRename("f\(n % 3)/r\(n).txt", Self.longArticle(paragraphs: 100, tag: "\(tag)-\(n)"))
+        }
         // Killed once everything is claimed and some of it is still in processing/.
         try d.waitUntil("all are claimed, some still in processing/", timeout: 120) {
             d.files(in: d.inbox).isEmpty && d.files(in: d.processing).count >= 10
@@ -67,7 +73,7 @@ import Testing
         #expect(left >= 10)
         #expect(d.files(in: d.inbox).isEmpty, "nothing waits in the inbox: nothing new will arrive")
         try d.start()
-        try d.waitUntil("all \(count) are done after the restart", timeout: 120) { d.files(in: d.done).count == count }
+        try d.waitUntil("all \(count) are done after the restart", timeout: 300) { d.files(in: d.done).count == count }
         #expect(d.files(in: d.processing).isEmpty)
         #expect(d.files(in: d.failed).isEmpty)
         #expect(Set(d.outputs().map { $0.lastPathComponent }).count == count)
