@@ -47,6 +47,9 @@ let package = Package(
         .systemLibrary(
             name: "CNats", pkgConfig: "libnats",
             providers: [.apt(["libnats-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
         // libcrypto for SHA-256: a well-kept, assembly-optimised hash instead of a hand-written one.
         .systemLibrary(
             name: "CCrypto", pkgConfig: "libcrypto",
@@ -72,10 +75,12 @@ let package = Package(
             swiftSettings: strictModules),
         // NATS JetStream through nats.c: connection, stream set-up, batch publishing, pull consumers.
         .target(name: "JetStream", dependencies: ["CNats"]),
+        // The embedded index (state/index.sqlite) and stories; knows the output JSON, not the daemon.
+        .target(name: "NewsIndex", dependencies: ["CSQLite", "Control"]),
         .target(
             name: "NewsInbox",
             dependencies: [
-                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim", "CCrypto", "JetStream",
+                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim", "NewsIndex", "CCrypto", "JetStream",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -103,7 +108,7 @@ let package = Package(
         .target(
             name: "NewsinboxToolCommand",
             dependencies: [
-                "NewsInbox", "ArticleReaders", "Extraction", "Control", "CommandLineSupport",
+                "NewsInbox", "ArticleReaders", "Extraction", "Control", "CommandLineSupport", "NewsIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/newsinbox"),
@@ -124,5 +129,6 @@ let package = Package(
         .testTarget(
             name: "NewsInboxTests",
             dependencies: ["NewsInbox", "Control", "Extraction", "ArticleReaders", "TestSupport", "JetStream", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "NewsIndexTests", dependencies: ["NewsIndex", "Control", "TestSupport"]),
     ]
 )

@@ -57,15 +57,24 @@ public final class Daemon: @unchecked Sendable {
             if !journalEnabled { logger.notice("no journald socket: per-article journal entries are off") }
         }
         let processor = ArticleProcessor(extractor: Extractor(models: models))
-        // Each batch reaches these before any of its sources moves (docs/scaling.md for the stream).
-        let sinks: [any BatchSink] = config.natsEnabled ? [ResultsStream(config: config)] : []
+        let index: IndexSink
+        do {
+            index = try IndexSink(statePath: config.state, outputPath: config.output, logger: logger)
+        } catch {
+            throw ConfigError("cannot open the index in \(config.state): \(error)")
+        }
+        let followers = FollowHub()
+        // Each batch reaches these, in order, before any of its sources moves (docs/scaling.md for the stream).
+        let sinks: [any BatchSink] = [index] + (config.natsEnabled ? [ResultsStream(config: config)] : [])
         pipeline = Pipeline(config: config, spool: spool, outputs: outputs, versions: versions,
                             journal: JournalSink(enabled: journalEnabled, logger: logger), processor: processor,
-                            sinks: sinks, logger: logger)
-        commands = ControlCommands(daemon: self, logger: logger)
+                            index: index.index, sinks: sinks, followers: followers, logger: logger)
+        index.followers = followers
+        commands = ControlCommands(daemon: self, indexPath: index.path, logger: logger)
         control = ControlServer(path: config.controlSocket, logger: logger) { [commands] request, peer, reply in
             commands!.handle(request, peer: peer, reply: reply)
         }
+        control.streamHandler = { [commands] request, peer, fd in commands!.follow(request, peer: peer, fd: fd) }
         // Socket activation passes the control socket and, with newsinboxd-metrics.socket, the metrics one.
         let passed = ServiceManager.listenFileDescriptors()
         try control.bindAndListen(activatedFD: passed.first { $0.name != "metrics" }?.fd)
