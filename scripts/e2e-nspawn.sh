@@ -366,14 +366,23 @@ if as_user reader cat "/var/lib/newsinbox/out/$seed_id.json" | grep -q '"headlin
 else
     fail "members of group newsinbox read the results; others cannot" "$(inside stat -c '%A %U:%G' "/var/lib/newsinbox/out/$seed_id.json")"
 fi
-inside journalctl --sync
-if inside journalctl -u newsinboxd ARTICLE_ID="$seed_id" -o cat --no-pager | grep -q .; then
+# An output is visible before its batch's journal entries are sent (outputs, journal, then the move to
+# done/), so both lookups wait for the entry rather than read once.
+seed_entry_found() {
+    inside journalctl --sync
+    inside journalctl -u newsinboxd ARTICLE_ID="$seed_id" -o cat --no-pager | grep -q .
+}
+seed_found_by_person() {
+    inside journalctl --sync
+    inside journalctl -u newsinboxd ENTITY_PERSON="Derek Chollet" -o json --no-pager | jq -r '.ARTICLE_ID' 2>/dev/null \
+        | sort -u | grep -qx "$seed_id"
+}
+if wait_for 30 seed_entry_found; then
     pass "journalctl -u newsinboxd ARTICLE_ID=<seed> finds the seed's entry"
 else
     fail "journalctl -u newsinboxd ARTICLE_ID=<seed> finds the seed's entry"
 fi
-hits=$(inside journalctl -u newsinboxd ENTITY_PERSON="Derek Chollet" -o json --no-pager | jq -r '.ARTICLE_ID' 2>/dev/null | sort -u)
-if echo "$hits" | grep -qx "$seed_id"; then
+if wait_for 30 seed_found_by_person; then
     pass "journalctl -u newsinboxd ENTITY_PERSON=\"Derek Chollet\" finds the seed"
 else
     fail "journalctl -u newsinboxd ENTITY_PERSON=\"Derek Chollet\" finds the seed" "no such entry"
