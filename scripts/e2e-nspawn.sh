@@ -137,8 +137,8 @@ fi
 
 # libxml2 (which brings libicu72), libsqlite3-0 (the index), libssl3 (SHA-256 from libcrypto) and procps: the package's dependencies beyond minbase; socat: a raw
 # Unix-socket client for poking at the control socket by hand when a check fails. libnats3.4: the
-# package links nats.c.
-include=systemd,systemd-sysv,dbus,libxml2,libsqlite3-0,libssl3,libnats3.4,procps,socat
+# package links nats.c; nats-server: the results stream check runs a local JetStream server inside.
+include=systemd,systemd-sysv,dbus,libxml2,libsqlite3-0,libssl3,libnats3.4,procps,socat,nats-server
 rootfs=$cache/rootfs-bookworm-$(printf '%s' "$include" | sha256sum | cut -c1-12)
 mirror=${E2E_MIRROR:-$(sed -n 's/^URIs: *\(http[^ ]*debian\)\/*$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)}
 mirror=${mirror:-http://deb.debian.org/debian}
@@ -572,6 +572,56 @@ fi
 
 failed_units=$(inside systemctl --failed --no-legend --plain | awk '{print $1}' | grep newsinbox)
 [ -z "$failed_units" ] && pass "no newsinbox unit is failed at the end" || fail "no newsinbox unit is failed at the end" "$failed_units"
+
+# --- Results to a local JetStream stream ---------------------------------------------------------
+
+# Debian's nats-server unit with JetStream on; newsinboxd gets loopback TCP through a drop-in (its
+# unit allows only AF_UNIX by default) and nats_url in its config.
+cat > "$rootdir/etc/nats-server.conf" <<'NATS'
+host: 127.0.0.1
+port: 14222
+jetstream { store_dir: "/var/lib/nats-server" }
+NATS
+mkdir -p "$rootdir/etc/systemd/system/nats-server.service.d" "$rootdir/etc/systemd/system/newsinboxd.service.d"
+printf '[Service]\nStateDirectory=nats-server\n' > "$rootdir/etc/systemd/system/nats-server.service.d/jetstream.conf"
+printf '[Service]\nPrivateNetwork=no\nRestrictAddressFamilies=AF_UNIX AF_INET AF_INET6\nIPAddressAllow=localhost\n' \
+    > "$rootdir/etc/systemd/system/newsinboxd.service.d/nats-network.conf"
+cp "$conf" "$work/newsinboxd.conf.orig"
+echo 'nats_url = nats://127.0.0.1:14222' >> "$conf"
+inside systemctl daemon-reload
+if inside systemctl restart nats-server.service && inside systemctl restart newsinboxd.service; then
+    mkdir -p "$work/share/stream"
+    printf 'date 2005-01-04 Stream check %s\n\nThe results of this article go to a JetStream stream on the container'"'"'s loopback.\n' "$(date +%s%N)" \
+        > "$work/share/stream/stream-check.txt"
+    dropped_sets+=(stream)
+    drop stream
+    stream_id=$(sha256sum "$work/share/stream/stream-check.txt" | cut -c1-24)
+    if wait_for 60 spool_settled "$(dropped_count)"; then
+        # The JetStream API over the NATS text protocol: ask for the last message on the subject. socat
+        # reads replies for 2 s after the request; a slow reply is asked for again, up to the deadline.
+        stream_result_matches() {
+            reply=$(inside sh -c 'printf "CONNECT {\"verbose\":false,\"headers\":true}\r\nSUB _INBOX.e2e 1\r\nPUB \$JS.API.STREAM.MSG.GET.NEWSINBOX_RESULTS _INBOX.e2e 36\r\n{\"last_by_subj\":\"newsinbox.results\"}\r\n"; sleep 2' \
+                | inside socat -t 3 - TCP:127.0.0.1:14222 | grep -a '^{')
+            got=$(echo "$reply" | jq -r '.message.data' 2>/dev/null | base64 -d 2>/dev/null)
+            headers=$(echo "$reply" | jq -r '.message.hdrs' 2>/dev/null | base64 -d 2>/dev/null)
+            [ -n "$got" ] && [ "$got" = "$(cat "$rootdir/var/lib/newsinbox/out/$stream_id.json")" ] && echo "$headers" | grep -q "Nats-Msg-Id: $stream_id"
+        }
+        if wait_for 60 stream_result_matches; then
+            pass "with nats_url set, a dropped article's result is in the JetStream stream" "NEWSINBOX_RESULTS seq $(echo "$reply" | jq -r .message.seq), Nats-Msg-Id $stream_id, the bytes of out/$stream_id.json"
+        else
+            fail "with nats_url set, a dropped article's result is in the JetStream stream" "reply: $(echo "$reply" | head -c 300)"
+        fi
+    else
+        fail "with nats_url set, a dropped article's result is in the JetStream stream" "the source did not reach done/: $(inside newsinboxctl status 2>&1 | head -3 | paste -sd' ')"
+    fi
+else
+    fail "with nats_url set, a dropped article's result is in the JetStream stream" "nats-server or newsinboxd did not restart"
+fi
+cp "$work/newsinboxd.conf.orig" "$conf"
+rm -f "$rootdir/etc/systemd/system/newsinboxd.service.d/nats-network.conf"
+inside systemctl daemon-reload
+inside systemctl restart newsinboxd.service || fail "restart without NATS" "failed"
+inside systemctl stop nats-server.service
 
 # --- Removal --------------------------------------------------------------------------------------
 
