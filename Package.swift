@@ -43,6 +43,9 @@ let package = Package(
         .systemLibrary(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(
+            name: "CSQLite", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
         // libcrypto for SHA-256: a well-kept, assembly-optimised hash instead of a hand-written one.
         .systemLibrary(
             name: "CCrypto", pkgConfig: "libcrypto",
@@ -66,10 +69,12 @@ let package = Package(
             name: "Control",
             dependencies: ["CLinuxShim"],
             swiftSettings: strictModules),
+        // The embedded index (state/index.sqlite) and stories; knows the output JSON, not the daemon.
+        .target(name: "NewsIndex", dependencies: ["CSQLite", "Control"]),
         .target(
             name: "NewsInbox",
             dependencies: [
-                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim", "CCrypto",
+                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim", "NewsIndex", "CCrypto",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -97,7 +102,7 @@ let package = Package(
         .target(
             name: "NewsinboxToolCommand",
             dependencies: [
-                "NewsInbox", "ArticleReaders", "Extraction", "Control", "CommandLineSupport",
+                "NewsInbox", "ArticleReaders", "Extraction", "Control", "CommandLineSupport", "NewsIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/newsinbox"),
@@ -118,5 +123,6 @@ let package = Package(
         .testTarget(
             name: "NewsInboxTests",
             dependencies: ["NewsInbox", "Control", "Extraction", "ArticleReaders", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+        .testTarget(name: "NewsIndexTests", dependencies: ["NewsIndex", "Control", "TestSupport"]),
     ]
 )

@@ -6,7 +6,7 @@
 # The binary is a release build of newsinbox-multicall (newsinboxd, newsinboxctl and newsinbox in one,
 # chosen by the name it runs as) with the Swift standard library and Foundation linked in
 # statically (--static-swift-stdlib), in its own scratch path .build-release, so the package
-# needs no /opt/swift. The shared libraries that remain (libsystemd, libxml2, zlib ...) become
+# needs no /opt/swift. The shared libraries that remain (libsystemd, libxml2, zlib, libsqlite3 ...) become
 # Depends:, found by dpkg-shlibdeps. SKIP_BUILD=1 packages what .build-release already
 # holds; BUILD_DIR=DIR packages the binaries in DIR instead (newsinbox-multicall, or the three).
 set -euo pipefail

@@ -135,9 +135,9 @@ fi
 
 # --- The rootfs, cached ---------------------------------------------------------------------------
 
-# libxml2 (which brings libicu72), libssl3 (SHA-256 from libcrypto) and procps: the package's dependencies beyond minbase; socat: a raw
+# libxml2 (which brings libicu72), libsqlite3-0 (the index) and procps: the package's dependencies beyond minbase; socat: a raw
 # Unix-socket client for poking at the control socket by hand when a check fails.
-include=systemd,systemd-sysv,dbus,libxml2,libssl3,procps,socat
+include=systemd,systemd-sysv,dbus,libxml2,libsqlite3-0,libssl3,procps,socat
 rootfs=$cache/rootfs-bookworm-$(printf '%s' "$include" | sha256sum | cut -c1-12)
 mirror=${E2E_MIRROR:-$(sed -n 's/^URIs: *\(http[^ ]*debian\)\/*$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)}
 mirror=${mirror:-http://deb.debian.org/debian}

@@ -80,6 +80,54 @@ public struct ControlClient: Sendable {
         }
     }
 
+    /// Sends a streaming request (`follow`): `onLine` gets the answer line (a `ControlResponse`), then
+    /// each streamed line, until the daemon closes the connection or `onLine` returns false. Only the
+    /// answer is bound by `timeoutSeconds`; the stream may be quiet for as long as it likes.
+    public func stream(_ request: ControlRequest, onLine: ([UInt8]) -> Bool) throws {
+        let fd = try connectSocket()
+        defer { close(fd) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes]
+        var line = try [UInt8](encoder.encode(request))
+        line.append(0x0A)
+        var offset = 0
+        while offset < line.count {
+            let n = line.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw Failure.io("send to \(socketPath): \(String(cString: strerror(errno)))")
+            }
+            offset += n
+        }
+        var buffer: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
+        var answered = false
+        while true {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == EAGAIN && !answered { throw Failure.io("no answer from the daemon at \(socketPath) within \(timeoutSeconds)s") }
+                if errno == EAGAIN { continue }
+                throw Failure.io("receive from \(socketPath): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 {
+                if !answered { throw Failure.badResponse("the connection closed without an answer") }
+                return
+            }
+            buffer.append(contentsOf: chunk[0..<n])
+            while let newline = buffer.firstIndex(of: 0x0A) {
+                let line = Array(buffer[..<newline])
+                buffer.removeSubrange(...newline)
+                if !answered {
+                    answered = true
+                    var none = timeval(tv_sec: 0, tv_usec: 0)  // no receive timeout for the stream
+                    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &none, socklen_t(MemoryLayout<timeval>.size))
+                }
+                if !onLine(line) { return }
+            }
+        }
+    }
+
     private func connectSocket() throws -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw Failure.io("socket: \(String(cString: strerror(errno)))") }

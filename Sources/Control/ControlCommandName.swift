@@ -16,12 +16,15 @@ public enum ControlCommandName: String, CaseIterable, Codable, Sendable {
     case pause, resume, rescan, retry, reprocess, reload
     case logLevel = "log-level"
     case drain
+    /// The index (read-only): questions, and the live feed (a stream, not one answer).
+    case search, story, trending, quotes, follow
 
     /// Changes the daemon: needs root, the daemon's user or `admin_group`. `reload` with `check: true`
     /// only validates and is read-only (see `mutates(args:)`).
     public var mutates: Bool {
         switch self {
         case .ping, .status, .stats, .metrics, .queue, .recent, .failed, .show, .why: return false
+        case .search, .story, .trending, .quotes, .follow: return false
         case .pause, .resume, .rescan, .retry, .reprocess, .reload, .logLevel, .drain: return true
         }
     }

@@ -55,12 +55,22 @@ public final class Daemon: @unchecked Sendable {
             if !journalEnabled { logger.notice("no journald socket: per-article journal entries are off") }
         }
         let processor = ArticleProcessor(extractor: Extractor(models: models))
+        let index: IndexSink
+        do {
+            index = try IndexSink(statePath: config.state, outputPath: config.output, logger: logger)
+        } catch {
+            throw ConfigError("cannot open the index in \(config.state): \(error)")
+        }
+        let followers = FollowHub()
         pipeline = Pipeline(config: config, spool: spool, outputs: outputs, versions: versions,
-                            journal: JournalSink(enabled: journalEnabled, logger: logger), processor: processor, logger: logger)
-        commands = ControlCommands(daemon: self, logger: logger)
+                            journal: JournalSink(enabled: journalEnabled, logger: logger), processor: processor,
+                            index: index.index, sinks: [index], followers: followers, logger: logger)
+        index.followers = followers
+        commands = ControlCommands(daemon: self, indexPath: index.path, logger: logger)
         control = ControlServer(path: config.controlSocket, logger: logger) { [commands] request, peer, reply in
             commands!.handle(request, peer: peer, reply: reply)
         }
+        control.streamHandler = { [commands] request, peer, fd in commands!.follow(request, peer: peer, fd: fd) }
         // Socket activation passes the control socket and, with newsinboxd-metrics.socket, the metrics one.
         let passed = ServiceManager.listenFileDescriptors()
         try control.bindAndListen(activatedFD: passed.first { $0.name != "metrics" }?.fd)

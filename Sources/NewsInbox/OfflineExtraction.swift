@@ -1,6 +1,7 @@
 import ArticleReaders
 public import Extraction
 public import Foundation
+public import NewsIndex
 
 /// The daemon's read + extract + encode path without the spool, for `newsinbox extract`.
 public enum OfflineExtraction {
@@ -16,5 +17,19 @@ public enum OfflineExtraction {
 
     public static func utcDate(_ date: Date) -> ArticleDate? {
         Worker.utcDate(seconds: Int(date.timeIntervalSince1970))
+    }
+}
+
+/// The daemon's read + extract path down to the index rows, for `newsinbox bench stories|index`.
+public enum OfflineIndexing {
+    public static func entries(bytes: [UInt8], file: String, models: ExtractionModels, timeout: Double = 30) throws -> [(IndexRecord, StorySignature)] {
+        ArticleReading.prepare()
+        let processor = ArticleProcessor(extractor: Extractor(models: models))
+        let processed = try processor.process(bytes: bytes, file: file, fileDate: nil, deadline: .after(seconds: timeout))
+        return processed.articles.indices.map { index in
+            let entry = IndexSink.Entry(ResultDocument(id: processed.articles[index].id, item: index, processed: processed,
+                                                       supersedes: nil, processedAt: Date()))
+            return (entry.record, entry.signature)
+        }
     }
 }

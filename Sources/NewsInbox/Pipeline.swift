@@ -4,6 +4,7 @@ import DequeModule
 import Dispatch
 import Foundation
 import Logging
+import NewsIndex
 
 /// The whole flow on one screen:
 ///
@@ -75,8 +76,13 @@ public final class Pipeline: @unchecked Sendable {
 
     struct PendingFile { var file: String; var arrived: DispatchTime }
 
+    /// Live feed of finished articles for `newsinboxctl follow` (published by the index sink).
+    let followers: FollowHub
+
     init(config: DaemonConfig, spool: Spool, outputs: OutputStore, versions: StoryVersions, journal: JournalSink,
-         processor: ArticleProcessor, sinks: [any BatchSink] = [], logger: Logger) {
+         processor: ArticleProcessor, index: ArticleIndex? = nil, sinks: [any BatchSink] = [], followers: FollowHub = FollowHub(),
+         logger: Logger) {
+        self.followers = followers
         self.config = config
         self.spool = spool
         self.outputs = outputs
@@ -84,7 +90,7 @@ public final class Pipeline: @unchecked Sendable {
         self.processor = processor
         self.logger = logger
         worker = Worker(processor: processor, spool: spool)
-        writeStage = WriteStage(outputs: outputs, spool: spool, journal: journal, annotator: Annotator(versions: versions),
+        writeStage = WriteStage(outputs: outputs, spool: spool, journal: journal, annotator: Annotator(versions: versions, index: index),
                                 sinks: sinks, logger: logger)
     }
 

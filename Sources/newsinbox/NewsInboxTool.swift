@@ -6,10 +6,10 @@ import Control
 struct NewsInboxTool: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "newsinbox",
-        abstract: "Offline NewsInbox tool: extract, evaluate, train, benchmark.",
+        abstract: "Offline NewsInbox tool: extract, evaluate, train, benchmark, reindex.",
         discussion: "Exit status: 0 ok, 1 failed (an unreadable file, an article that cannot be read), 2 usage error.",
         version: NewsInboxVersion.string,
-        subcommands: [ExtractCommand.self, EvalCommand.self, TrainCommand.self, BenchCommand.self])
+        subcommands: [ExtractCommand.self, EvalCommand.self, TrainCommand.self, BenchCommand.self, ReindexCommand.self])
 
 }
 

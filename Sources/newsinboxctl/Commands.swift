@@ -18,6 +18,7 @@ struct Newsinboxctl: ParsableCommand {
         version: NewsInboxVersion.string,
         subcommands: [
             Status.self, Stats.self, Queue.self, Failed.self, Recent.self, Show.self, Why.self,
+            Search.self, Story.self, Trending.self, Quotes.self, Follow.self,
             Pause.self, Resume.self, Retry.self, Reprocess.self, Rescan.self, Reload.self, LogLevel.self, Drain.self,
         ])
 

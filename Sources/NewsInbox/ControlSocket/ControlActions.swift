@@ -4,6 +4,7 @@ import Dispatch
 import Extraction
 import Foundation
 import Glibc
+import NewsIndex
 
 /// Commands that redo work: `retry` (failed/ back into processing) and `reprocess` (a finished article
 /// extracted again, its output replaced atomically).

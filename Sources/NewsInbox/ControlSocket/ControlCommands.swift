@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Glibc
 import Logging
+import NewsIndex
 
 /// What each control command does, and who may run it.
 ///
@@ -44,6 +45,11 @@ final class ControlCommands: @unchecked Sendable {
         .failed: Command { c, r, _, reply in c.failed(limit: c.limit(r), reply) },
         .show: Command { c, r, _, reply in c.show(r.args["target"]?.stringValue, reply) },
         .why: Command { c, r, _, reply in c.why(r.args["target"]?.stringValue, reply) },
+        // The index: read-only, on their own queue and connection (ControlIndexQueries).
+        .search: Command { c, r, _, reply in c.indexQueries.run(r, reply) },
+        .story: Command { c, r, _, reply in c.indexQueries.run(r, reply) },
+        .trending: Command { c, r, _, reply in c.indexQueries.run(r, reply) },
+        .quotes: Command { c, r, _, reply in c.indexQueries.run(r, reply) },
         .pause: Command { c, _, peer, reply in
             c.pipeline.perform(.pause) { result in
                 guard case .mode(let before, let after, let inFlight, _) = result else { return reply(c.refusal(result)) }
@@ -91,9 +97,26 @@ final class ControlCommands: @unchecked Sendable {
         },
     ]
 
-    init(daemon: Daemon, logger: Logger) {
+    let indexQueries: ControlIndexQueries
+
+    init(daemon: Daemon, indexPath: String, logger: Logger) {
         self.daemon = daemon
         self.logger = logger
+        self.indexQueries = ControlIndexQueries(path: indexPath)
+    }
+
+    /// `follow [--entity NAME] [--feed FEED]`: hands the socket to the follow hub (read-only, for anyone).
+    func follow(_ request: ControlRequest, peer: PeerCredentials, fd: Int32) -> ControlResponse? {
+        let filter = FollowHub.Filter(entity: request.string("entity").map(EntityKey.fold), feed: request.string("feed"))
+        let greeting = ControlResponse.success(.object([
+            "following": .bool(true), "entity": request.string("entity").map { .string($0) } ?? .null,
+            "feed": request.string("feed").map { .string($0) } ?? .null,
+        ])).encodedLine()
+        guard pipeline.followers.add(fd: fd, filter: filter, greeting: greeting) else {
+            return .failure(.busy, "too many followers (at most \(FollowHub.maxFollowers))")
+        }
+        logger.debug("control: follow from uid \(peer.uid) pid \(peer.pid)")
+        return nil
     }
 
     /// Called on the control server's queue: authorise, then run the command where it belongs.

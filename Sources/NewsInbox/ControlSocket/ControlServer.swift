@@ -12,11 +12,16 @@ import Logging
 /// make room, or else the new one is answered `busy` at once (the client retries).
 final class ControlServer: @unchecked Sendable {
     typealias Handler = (_ request: ControlRequest, _ peer: PeerCredentials, _ reply: @escaping @Sendable (ControlResponse) -> Void) -> Void
+    /// Takes over the connection's socket for a command that streams (`follow`); returns the answer
+    /// to send instead when it will not (bad arguments, too many followers).
+    typealias StreamHandler = (_ request: ControlRequest, _ peer: PeerCredentials, _ fd: Int32) -> ControlResponse?
+    static let streamingCommands: Set<String> = ["follow"]
 
     let path: String
     private let queue = DispatchQueue(label: "newsinbox.control")
     private let logger: Logger
     private let handler: Handler
+    var streamHandler: StreamHandler?
     private var listenFD: Int32 = -1
     private var acceptSource: (any DispatchSourceRead)?
     private var connections: [ObjectIdentifier: Connection] = [:]
@@ -140,6 +145,19 @@ final class ControlServer: @unchecked Sendable {
         switch ControlRequest.decode(line: line) {
         case .success(let decoded): request = decoded
         case .failure(let response): connection.reply(response); return
+        }
+        if Self.streamingCommands.contains(request.command), let streamHandler {
+            // The stream gets its own descriptor for the socket; this connection's sources and timers go.
+            let fd = dup(connection.fd)
+            guard fd >= 0 else { connection.reply(.failure(.failed, "dup: \(String(cString: strerror(errno)))")); return }
+            if let refusal = streamHandler(request, connection.peer, fd) {
+                Glibc.close(fd)
+                connection.reply(refusal)
+            } else {
+                controlCounters.withLock { $0.answers["ok", default: 0] += 1 }
+                connection.close()
+            }
+            return
         }
         handler(request, connection.peer) { [weak connection] response in
             connection?.replyFromAnyQueue(response)

@@ -1,6 +1,7 @@
 import ArticleReaders
 import Extraction
 import Foundation
+import NewsIndex
 
 /// The fields of an output that depend on other articles (today `supersedes`; `story_id` next).
 /// They are decided on the writer queue, serially, by `Annotator`, before the document is written.
@@ -19,27 +20,56 @@ import Foundation
 struct Annotations: Equatable, Sendable {
     /// The id of the earlier version of the same story (same guid, lower version).
     var supersedes: String?
+    /// The id of the story's first article (`ArticleIndex.storyID`); nil: the article's own id.
+    var storyID: String?
 }
 
 /// Per-article values computed by a worker for the writer's decisions.
 struct ArticleFeatures: Sendable {
     /// The story-version index's key (the guid's SHA-256), for articles that carry a guid.
     var storyKey: String?
+    /// For the story decision: the MinHash of the text and the entities (their keys, by type).
+    var signature: StorySignature
+    var entities: [IndexRecord.Entity]
 
     init(article: Article, extraction: Extraction?) {
         storyKey = article.guid.map(StoryVersions.key(guid:))
+        signature = StorySignature.compute(text: article.text)
+        entities = (extraction?.entities ?? []).map {
+            .init(localID: $0.id, type: $0.type.rawValue, name: $0.name, code: $0.code,
+                  forms: IndexRecord.forms(name: $0.name, aliases: $0.aliases), mentions: $0.mentions.count, salience: $0.salience)
+        }
     }
 }
 
 /// Decides the annotations of each output on the writer queue (owned by `WriteStage`).
 final class Annotator {
     let versions: StoryVersions
+    /// Decides `story_id` (nil: every article starts its own story, e.g. in tools without an index).
+    let index: ArticleIndex?
 
-    init(versions: StoryVersions) { self.versions = versions }
+    init(versions: StoryVersions, index: ArticleIndex? = nil) {
+        self.versions = versions
+        self.index = index
+    }
 
     func annotate(id: String, article: Article, features: ArticleFeatures) -> Annotations {
-        guard let key = features.storyKey else { return Annotations() }
-        return Annotations(supersedes: versions.superseded(key: key, id: id, version: article.version ?? 1))
+        var annotations = Annotations()
+        if let key = features.storyKey {
+            annotations.supersedes = versions.superseded(key: key, id: id, version: article.version ?? 1)
+        }
+        if let index {
+            // Only what the decision reads: guid, supersedes, date, entities and the signature.
+            let probe = IndexRecord(
+                id: id, file: "", feed: nil, format: "", guid: article.guid ?? "urn:id:\(id)", version: article.version ?? 1,
+                tombstone: article.status != .usable, supersedes: annotations.supersedes, storyID: id, date: article.date?.iso,
+                timestamp: nil, processedAt: "", headline: "", text: "", entities: features.entities, quotes: [], times: [])
+            // An index that cannot answer leaves the article its own story; the sink's commit then
+            // stalls the batch if the index is really unusable.
+            let story = (try? index.storyID(for: probe, signature: features.signature)) ?? id
+            annotations.storyID = story == id ? nil : story
+        }
+        return annotations
     }
 
     /// The output with these annotations is staged in the batch's commit.
@@ -49,13 +79,18 @@ final class Annotator {
     }
 
     func stage(into commit: GroupCommit) throws { try versions.stage(into: commit) }
-    func endBatch() { versions.endBatch() }
+    func endBatch() {
+        versions.endBatch()
+        index?.forgetBatch()
+    }
 }
 
 extension ResultDocument {
     /// The document of the `index`th article of `processed`, with these annotations, encoded.
     static func encoded(_ index: Int, of processed: ArticleProcessor.Processed, annotations: Annotations) throws -> [UInt8] {
-        try ResultDocument(id: processed.articles[index].id, item: index, processed: processed,
-                           supersedes: annotations.supersedes, processedAt: Date()).encoded()
+        var document = ResultDocument(id: processed.articles[index].id, item: index, processed: processed,
+                                      supersedes: annotations.supersedes, processedAt: Date())
+        document.storyID = annotations.storyID ?? document.id
+        return try document.encoded()
     }
 }

@@ -20,6 +20,7 @@ extension ResultDocument {
         w.key("processed_at"); w.string(processedAt)
         w.key("schema"); w.string(schema)
         w.key("source"); source.write(to: &w)
+        w.key("story_id"); w.string(storyID)
         if let supersedes { w.key("supersedes"); w.string(supersedes) }
         w.key("tombstone"); w.bool(tombstone)
         w.endObject()

@@ -89,6 +89,9 @@ struct ResultDocument: Encodable {
     var generator = Generator()
     var source: Source
     var article: ArticlePart
+    /// The id of the story's first article (see `StoryMatcher`): decided on the writer, which rewrites
+    /// it in the encoded bytes (`IndexSink.setStoryID`); the worker encodes the article's own id.
+    var storyID: String
     /// The id of the earlier version of the same story (same guid, lower version) this one replaces.
     var supersedes: String?
     /// A provider's withdrawal (pubStatus canceled/withheld): no extraction, consumers drop the story.
@@ -96,7 +99,7 @@ struct ResultDocument: Encodable {
     var extraction: Extraction?
 
     enum CodingKeys: String, CodingKey {
-        case schema, id, processedAt = "processed_at", generator, source, article, supersedes, tombstone, extraction
+        case schema, id, processedAt = "processed_at", generator, source, article, storyID = "story_id", supersedes, tombstone, extraction
     }
 
     init(id: String, item: Int, processed: ArticleProcessor.Processed, supersedes: String?, processedAt: Date) {
@@ -112,6 +115,7 @@ struct ResultDocument: Encodable {
             date: article.date?.iso, dateSource: article.dateSource, timestamp: article.timestamp,
             headline: article.headline, byline: article.byline, dateline: article.dateline, language: article.language,
             urgency: article.urgency, subjects: article.subjects, keywords: article.keywords, text: article.text)
+        self.storyID = id
         self.supersedes = supersedes
         self.tombstone = article.status != .usable
         self.extraction = extraction

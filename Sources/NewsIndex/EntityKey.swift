@@ -1,0 +1,30 @@
+import Foundation
+
+/// How entities from different articles are recognised as the same: a place by its ISO 3166 code,
+/// anything else by its type and its name folded (case, diacritics, white space).
+public enum EntityKey {
+    public static func make(type: String, name: String, code: String?) -> String {
+        if let code, !code.isEmpty { return type + ":" + code.uppercased() }
+        return type + ":" + fold(name)
+    }
+
+    /// Lower case, no diacritics, single spaces: the form names are looked up by.
+    public static func fold(_ s: String) -> String {
+        s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
+            .split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    /// The keys a surface form can be asked for by: the form itself, a person's surname ("Chollet"
+    /// for "Derek Chollet"), a place's ISO code ("us" for "United States").
+    public static func lookupKeys(type: String, forms: [String], code: String?) -> Set<String> {
+        var keys: Set<String> = []
+        for form in forms {
+            let folded = fold(form)
+            guard !folded.isEmpty else { continue }
+            keys.insert(folded)
+            if type == "PERSON", let last = folded.split(separator: " ").last, last.count > 1 { keys.insert(String(last)) }
+        }
+        if let code, !code.isEmpty { keys.insert(fold(code)) }
+        return keys
+    }
+}

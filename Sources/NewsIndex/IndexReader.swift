@@ -1,0 +1,156 @@
+import Control
+import Foundation
+
+/// The index, read side: the questions `newsinboxctl search|story|trending|quotes` ask. One read-only
+/// connection per reader, used from one queue at a time; WAL lets it read while the writer commits.
+public final class IndexReader {
+    let db: SQLiteConnection
+
+    public init(path: String) throws {
+        db = try SQLiteConnection(path: path, readOnly: true)
+    }
+
+    // The answers are the control socket's reply types.
+    public typealias ArticleRow = IndexedArticle
+    public typealias SearchResult = SearchReply
+    public typealias Story = StoryReply
+    public typealias Trending = TrendingReply
+    public typealias TrendingEntity = TrendingReply.Entity
+    public typealias Quotes = QuotesReply
+
+    public struct SearchQuery: Sendable {
+        public var entity: String?
+        public var type: String?
+        public var feed: String?
+        public var since: String?
+        public var until: String?
+        public var text: String?
+        public var limit = 20
+        public init(entity: String? = nil, type: String? = nil, feed: String? = nil, since: String? = nil, until: String? = nil,
+                    text: String? = nil, limit: Int = 20) {
+            self.entity = entity
+            self.type = type
+            self.feed = feed
+            self.since = since
+            self.until = until
+            self.text = text
+            self.limit = limit
+        }
+    }
+
+    static let articleColumns = """
+        a.id, a.headline, a.date, a.feed, a.file, a.story_id,
+        CASE WHEN a.tombstone THEN 'withdrawn' WHEN a.current THEN 'current' ELSE 'superseded' END
+        """
+
+    static func articleRow(_ s: Statement) -> ArticleRow {
+        ArticleRow(id: s.text(0) ?? "", headline: s.text(1) ?? "", date: s.text(2), feed: s.text(3), file: s.text(4) ?? "",
+                   storyID: s.text(5) ?? "", status: s.text(6) ?? "")
+    }
+
+    /// Searchable: the current version of its story, not withdrawn (a tombstone as the latest version
+    /// withdraws the guid). Newest first by article time.
+    public func search(_ q: SearchQuery) throws -> SearchResult {
+        defer { db.finish() }
+        var conditions = ["a.current = 1", "a.tombstone = 0"]
+        var values: [Statement.Value] = []
+        if let name = q.entity {
+            var entityFilter = "SELECT n.entity FROM entity_names n"
+            if q.type != nil { entityFilter += " JOIN entities e ON e.rowid = n.entity AND e.type = ?" }
+            entityFilter += " WHERE n.name = ?"
+            if let type = q.type { values.append(.text(type.uppercased())) }
+            values.append(.text(EntityKey.fold(name)))
+            conditions.append("a.rowid IN (SELECT m.article FROM mentions m WHERE m.entity IN (\(entityFilter)))")
+        } else if let type = q.type {
+            conditions.append("a.rowid IN (SELECT m.article FROM mentions m JOIN entities e ON e.rowid = m.entity WHERE e.type = ?)")
+            values.append(.text(type.uppercased()))
+        }
+        if let feed = q.feed { conditions.append("a.feed = ?"); values.append(.text(feed)) }
+        if let since = q.since { conditions.append("a.date >= ?"); values.append(.text(since)) }
+        if let until = q.until { conditions.append("a.date <= ?"); values.append(.text(until)) }
+        if let text = q.text, let match = Self.ftsQuery(text) {
+            conditions.append("a.rowid IN (SELECT rowid FROM fulltext WHERE fulltext MATCH ?)")
+            values.append(.text(match))
+        }
+        let whereClause = conditions.joined(separator: " AND ")
+        let count = try db.statement("SELECT count(*) FROM articles a WHERE \(whereClause)").bind(values)
+        let total = try count.step() ? Int(count.int(0)) : 0
+        let rows = try db.statement("SELECT \(Self.articleColumns) FROM articles a WHERE \(whereClause) ORDER BY a.time DESC, a.id LIMIT ?")
+            .bind(values + [.int(Int64(max(0, q.limit)))]).rows(Self.articleRow)
+        return SearchResult(articles: rows, total: total)
+    }
+
+    /// Every word as a quoted FTS5 term, all required: no query syntax reaches FTS5 from the caller.
+    static func ftsQuery(_ words: String) -> String? {
+        let terms = words.split(whereSeparator: { !$0.isLetter && !$0.isNumber }).map { "\"\($0)\"" }
+        return terms.isEmpty ? nil : terms.joined(separator: " AND ")
+    }
+
+    /// A story by its id or the id of any of its articles, oldest first; nil when neither is indexed.
+    public func story(_ id: String) throws -> Story? {
+        defer { db.finish() }
+        let find = try db.statement("SELECT story_id FROM articles WHERE id = ?1 OR story_id = ?1 LIMIT 1").bind(.text(id))
+        guard try find.step(), let story = find.text(0) else { return nil }
+        let rows = try db.statement("SELECT \(Self.articleColumns) FROM articles a WHERE a.story_id = ? ORDER BY a.time, a.processed_at, a.id")
+            .bind(.text(story)).rows(Self.articleRow)
+        return Story(storyID: story, articles: rows)
+    }
+
+    /// Entities by how many more articles named them in (now - window, now] than in the window
+    /// before it; ties by count, then name.
+    public func trending(window seconds: Int64, type: String?, limit: Int, now: Int64 = Int64(Date().timeIntervalSince1970)) throws -> Trending {
+        defer { db.finish() }
+        let start = now - seconds
+        let before = start - seconds
+        var values: [Statement.Value] = [.int(start), .int(now), .int(before), .int(start)]
+        var typeFilter = ""
+        if let type { typeFilter = "AND e.type = ?"; values.append(.text(type.uppercased())) }
+        let s = try db.statement("""
+            SELECT name, type, now, before FROM (
+                SELECT e.name AS name, e.type AS type,
+                       sum(a.time > ?1 AND a.time <= ?2) AS now, sum(a.time > ?3 AND a.time <= ?4) AS before
+                FROM articles a JOIN mentions m ON m.article = a.rowid JOIN entities e ON e.rowid = m.entity
+                WHERE a.current = 1 AND a.tombstone = 0 AND a.time > ?3 AND a.time <= ?2 \(typeFilter.replacingOccurrences(of: "?", with: "?5"))
+                GROUP BY e.rowid)
+            WHERE now > 0
+            ORDER BY now - before DESC, now DESC, name LIMIT \(max(0, limit))
+            """).bind(values)
+        let rows = try s.rows { TrendingEntity(name: $0.text(0) ?? "", type: $0.text(1) ?? "", count: Int($0.int(2)), previous: Int($0.int(3))) }
+        let f = ISO8601DateFormatter()
+        return Trending(entities: rows, since: f.string(from: Date(timeIntervalSince1970: TimeInterval(start))),
+                        until: f.string(from: Date(timeIntervalSince1970: TimeInterval(now))))
+    }
+
+    /// Quotes from searchable articles, newest first; `speaker` matches the speaker entity's surface
+    /// forms (as `search --entity` does) or the speaker as written.
+    public func quotes(speaker: String?, since: String?, limit: Int) throws -> Quotes {
+        defer { db.finish() }
+        var conditions = ["a.current = 1", "a.tombstone = 0"]
+        var values: [Statement.Value] = []
+        if let speaker {
+            conditions.append("(q.speaker_entity IN (SELECT entity FROM entity_names WHERE name = ?) OR q.speaker = ? COLLATE NOCASE)")
+            values.append(.text(EntityKey.fold(speaker)))
+            values.append(.text(speaker))
+        }
+        if let since { conditions.append("a.date >= ?"); values.append(.text(since)) }
+        let s = try db.statement("""
+            SELECT a.id, coalesce(e.name, q.speaker), q.text, q.cue, a.date
+            FROM quotes q JOIN articles a ON a.rowid = q.article LEFT JOIN entities e ON e.rowid = q.speaker_entity
+            WHERE \(conditions.joined(separator: " AND ")) ORDER BY a.time DESC, a.id, q.rowid LIMIT ?
+            """).bind(values + [.int(Int64(max(0, limit)))])
+        return Quotes(quotes: try s.rows { QuotesReply.Quote(articleID: $0.text(0) ?? "", speaker: $0.text(1), text: $0.text(2) ?? "", cue: $0.text(3), date: $0.text(4)) })
+    }
+
+    /// Rows per table and the database's size, for `status` and the benchmark.
+    public func sizes() throws -> [String: Int] {
+        defer { db.finish() }
+        var out: [String: Int] = [:]
+        for table in ["articles", "entities", "mentions", "quotes", "times", "story_bands"] {
+            let s = try db.statement("SELECT count(*) FROM \(table)")
+            out[table] = try s.step() ? Int(s.int(0)) : 0
+        }
+        let pages = try db.statement("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()")
+        out["bytes"] = try pages.step() ? Int(pages.int(0)) : 0
+        return out
+    }
+}

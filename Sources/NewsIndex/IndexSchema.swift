@@ -1,0 +1,39 @@
+/// The index's tables (`state/index.sqlite`). `schemaVersion` is kept in `meta`; an index with another
+/// version, or one that cannot be opened, is rebuilt from out/.
+enum IndexSchema {
+    static let version = 1
+
+    static let statements = [
+        "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+        // `current`: the latest version of its guid; `time`: article.timestamp, else its date, else
+        // processed_at, in seconds since 1970 (the clock of `trending`).
+        """
+        CREATE TABLE articles(
+            rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, file TEXT NOT NULL, feed TEXT, format TEXT NOT NULL,
+            guid TEXT NOT NULL, version INTEGER NOT NULL, tombstone INTEGER NOT NULL, supersedes TEXT,
+            story_id TEXT NOT NULL, date TEXT, timestamp TEXT, processed_at TEXT NOT NULL, time INTEGER NOT NULL,
+            headline TEXT NOT NULL, current INTEGER NOT NULL DEFAULT 1, signature BLOB)
+        """,
+        "CREATE INDEX articles_story ON articles(story_id)",
+        "CREATE INDEX articles_guid ON articles(guid)",
+        "CREATE INDEX articles_time ON articles(time)",
+        "CREATE INDEX articles_feed ON articles(feed, time)",
+        // One row per normalised entity (EntityKey), every surface form, and the keys it is looked up by.
+        "CREATE TABLE entities(rowid INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, type TEXT NOT NULL, name TEXT NOT NULL, code TEXT)",
+        "CREATE TABLE entity_forms(entity INTEGER NOT NULL, form TEXT NOT NULL, PRIMARY KEY(entity, form)) WITHOUT ROWID",
+        "CREATE TABLE entity_names(name TEXT NOT NULL, entity INTEGER NOT NULL, PRIMARY KEY(name, entity)) WITHOUT ROWID",
+        "CREATE TABLE mentions(article INTEGER NOT NULL, entity INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(article, entity)) WITHOUT ROWID",
+        "CREATE INDEX mentions_entity ON mentions(entity, article)",
+        "CREATE TABLE quotes(article INTEGER NOT NULL, speaker_entity INTEGER, speaker TEXT, text TEXT NOT NULL, cue TEXT)",
+        "CREATE INDEX quotes_article ON quotes(article)",
+        "CREATE INDEX quotes_speaker ON quotes(speaker_entity)",
+        "CREATE TABLE times(article INTEGER NOT NULL, type TEXT NOT NULL, value TEXT NOT NULL, text TEXT NOT NULL)",
+        "CREATE INDEX times_article ON times(article)",
+        "CREATE VIRTUAL TABLE fulltext USING fts5(headline, text, tokenize = 'unicode61 remove_diacritics 2')",
+        // LSH buckets of the story signatures: kept in the index, so they survive restarts at no memory cost.
+        "CREATE TABLE story_bands(key INTEGER NOT NULL, article INTEGER NOT NULL, PRIMARY KEY(key, article)) WITHOUT ROWID",
+        // What finished without an output of its own (reflected, not searchable).
+        "CREATE TABLE duplicates(file TEXT NOT NULL, article_id TEXT NOT NULL, time TEXT NOT NULL, PRIMARY KEY(file, article_id)) WITHOUT ROWID",
+        "CREATE TABLE failures(file TEXT NOT NULL PRIMARY KEY, stage TEXT NOT NULL, reason TEXT NOT NULL, time TEXT NOT NULL) WITHOUT ROWID",
+    ]
+}

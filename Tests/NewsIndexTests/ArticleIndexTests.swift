@@ -1,0 +1,142 @@
+import Foundation
+import XCTest
+import Control
+@testable import NewsIndex
+
+/// The index against a real SQLite file: upserts, lookups by surface form, versions, tombstones,
+/// stories, and reconciling with a directory of outputs.
+final class ArticleIndexTests: XCTestCase {
+    var dir = ""
+
+    override func setUpWithError() throws {
+        dir = NSTemporaryDirectory() + "newsindex-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+    }
+
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: dir) }
+
+    static let body = """
+        The US State Department Counsellor Derek Chollet arrived in Islamabad on Monday for talks on security.
+
+        Chollet said the two countries would work together against the Tehreek-i-Taliban Pakistan, which has claimed a string of attacks.
+
+        Officials in the Foreign Office said the visit would cover trade, energy and the fight against militant groups in the north west.
+
+        The FO also said a new round of the Trade and Investment Framework Agreement talks would be held in Washington later this year.
+        """
+
+    static func record(_ id: String, text: String = body, guid: String? = nil, version: Int = 1, tombstone: Bool = false,
+                       date: String? = "2023-02-12", feed: String? = "wire", supersedes: String? = nil) -> IndexRecord {
+        IndexRecord(
+            id: id, file: "\(feed ?? "")/\(id).txt", feed: feed, format: "plain", guid: guid ?? "urn:sha256:\(id)", version: version,
+            tombstone: tombstone, supersedes: supersedes, storyID: id, date: date, timestamp: nil,
+            processedAt: "2023-02-12T10:00:00Z", headline: "Headline \(id)", text: tombstone ? "" : text,
+            entities: tombstone ? [] : [
+                .init(localID: "e1", type: "PERSON", name: "Derek Chollet", code: nil, forms: ["Derek Chollet", "Chollet"], mentions: 2, salience: 1),
+                .init(localID: "e2", type: "PLACE", name: "United States", code: "US", forms: ["United States"], mentions: 1, salience: 0.5),
+                .init(localID: "e3", type: "ORG", name: "Foreign Office", code: nil, forms: ["Foreign Office", "FO"], mentions: 2, salience: 0.4),
+            ],
+            quotes: tombstone ? [] : [.init(speakerLocalID: "e1", speaker: "Chollet", text: "we will work together", cue: "said")],
+            times: [.init(type: "DATE", value: "2023-02-13", text: "Monday")])
+    }
+
+    func add(_ index: ArticleIndex, _ records: IndexRecord...) throws -> [String] {
+        var batch = ArticleIndex.Batch()
+        var stories: [String] = []
+        for var r in records {
+            let signature = StorySignature.compute(text: r.text)
+            r.storyID = try index.storyID(for: r, signature: signature)
+            stories.append(r.storyID)
+            batch.records.append((r, signature))
+        }
+        try index.apply(batch)
+        return stories
+    }
+
+    func testEntitySearchMatchesAnySurfaceFormAndTheISOCode() throws {
+        let index = try ArticleIndex(path: dir + "/index.sqlite")
+        XCTAssertEqual(index.createdBecause, "there was no index")
+        _ = try add(index, Self.record("a1"))
+        let reader = try IndexReader(path: index.path)
+        XCTAssertEqual(try reader.search(.init(entity: "chollet")).articles.map(\.id), ["a1"])
+        XCTAssertEqual(try reader.search(.init(entity: "US")).articles.map(\.id), ["a1"])
+        XCTAssertEqual(try reader.search(.init(entity: "the fo")).total, 0)
+        XCTAssertEqual(try reader.search(.init(entity: "FO", type: "ORG")).total, 1)
+        XCTAssertEqual(try reader.search(.init(entity: "FO", type: "PERSON")).total, 0)
+        XCTAssertEqual(try reader.search(.init(text: "islamabad security")).total, 1)
+        XCTAssertEqual(try reader.search(.init(text: "\"; DROP TABLE articles; --")).total, 0)
+        XCTAssertEqual(try reader.search(.init(since: "2023-02-13")).total, 0)
+        XCTAssertEqual(try reader.quotes(speaker: "derek chollet", since: nil, limit: 5).quotes.map(\.text), ["we will work together"])
+    }
+
+    func testApplyingTheSameBatchTwiceLeavesTheSameRows() throws {
+        let index = try ArticleIndex(path: dir + "/index.sqlite")
+        _ = try add(index, Self.record("a1"), Self.record("b1", text: "Something else entirely about football and a match in Leeds."))
+        let reader = try IndexReader(path: index.path)
+        let before = try reader.sizes()
+        _ = try add(index, Self.record("a1"), Self.record("b1", text: "Something else entirely about football and a match in Leeds."))
+        var after = try reader.sizes()
+        after["bytes"] = before["bytes"]
+        XCTAssertEqual(before, after)
+        XCTAssertEqual(try reader.search(.init(entity: "Chollet")).total, 2)
+    }
+
+    func testANewVersionReplacesTheOldAndATombstoneWithdrawsTheStory() throws {
+        let index = try ArticleIndex(path: dir + "/index.sqlite")
+        let reader = try IndexReader(path: index.path)
+        _ = try add(index, Self.record("v1", guid: "urn:x:1", version: 1))
+        let stories = try add(index, Self.record("v2", text: Self.body + "\n\nA late paragraph.", guid: "urn:x:1", version: 2, supersedes: "v1"))
+        XCTAssertEqual(stories, ["v1"])
+        XCTAssertEqual(try reader.search(.init(entity: "Chollet")).articles.map(\.id), ["v2"])
+        XCTAssertEqual(try reader.story("v2")?.articles.map(\.status), ["current", "superseded"].reversed())
+        _ = try add(index, Self.record("v3", guid: "urn:x:1", version: 3, tombstone: true))
+        XCTAssertEqual(try reader.search(.init()).total, 0)
+        XCTAssertEqual(try reader.story("v1")?.articles.count, 3)
+    }
+
+    func testATrimmedCopyJoinsTheStoryAndAnotherStoryOnTheSameTopicDoesNot() throws {
+        let index = try ArticleIndex(path: dir + "/index.sqlite")
+        let paragraphs = Self.body.components(separatedBy: "\n\n")
+        let trimmed = "Washington's envoy began a visit to Pakistan on Monday.\n\n" + paragraphs.dropLast().joined(separator: "\n\n")
+        let other = """
+            The US State Department said on Monday that Derek Chollet would not travel to Kabul this month.
+
+            A spokesman said the decision had been taken for reasons of scheduling and that no new date had been set for the trip.
+            """
+        let stories = try add(index, Self.record("orig"), Self.record("copy", text: trimmed, feed: "agency"), Self.record("other", text: other))
+        XCTAssertEqual(stories, ["orig", "orig", "other"])
+        // Across batches, from the LSH buckets in the tables.
+        XCTAssertEqual(try add(index, Self.record("copy2", text: trimmed + "\n\nAn added line.")), ["orig"])
+        XCTAssertEqual(try add(index, Self.record("late", date: "2023-03-30")), ["late"], "a copy three weeks later is another story")
+    }
+
+    func testAnIndexOfAnotherSchemaIsMovedAsideAndCreatedAgain() throws {
+        let path = dir + "/index.sqlite"
+        _ = try add(try ArticleIndex(path: path), Self.record("a1"))
+        let sqlite = try SQLiteConnection(path: path)
+        try sqlite.execute("UPDATE meta SET value = '0' WHERE key = 'schema_version'")
+        let reopened = try ArticleIndex(path: path)
+        XCTAssertEqual(reopened.createdBecause, "the index has schema version 0, this build needs \(IndexSchema.version)")
+        XCTAssertEqual(try reopened.count(), 0)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: path + ".broken"))
+        try Data("not a database at all, just text".utf8).write(to: URL(fileURLWithPath: path + ".2"))
+        XCTAssertNotNil(try ArticleIndex(path: path + ".2").createdBecause)
+    }
+
+    func testTrendingComparesTheWindowWithTheOneBefore() throws {
+        let index = try ArticleIndex(path: dir + "/index.sqlite")
+        _ = try add(index, Self.record("old", date: "2023-02-01"), Self.record("new1", date: "2023-02-12"),
+                    Self.record("new2", text: "Derek Chollet met officials in the United States capital.", date: "2023-02-11"))
+        let now = IndexTime.parseDate("2023-02-13")!
+        let t = try IndexReader(path: index.path).trending(window: 7 * 86_400, type: "PERSON", limit: 5, now: now)
+        XCTAssertEqual(t.entities, [.init(name: "Derek Chollet", type: "PERSON", count: 2, previous: 1)])
+    }
+
+    func testSignatureStorageRoundTripsAndIsDeterministic() {
+        let s = StorySignature.compute(text: Self.body)
+        XCTAssertEqual(StorySignature(blob: s.blob), s)
+        XCTAssertEqual(s.minimums.first, StorySignature.compute(text: Self.body).minimums.first)
+        XCTAssertEqual(s.jaccard(s), 1)
+        XCTAssertTrue(StorySignature.compute(text: "").isEmpty)
+    }
+}
