@@ -6,6 +6,7 @@ import PackageDescription
 //   Extraction      text  -> Extraction       (tokens, entities, time, quotes, figures, summary)
 //   Control         the control plane's shared half: wire protocol, command names, typed replies
 //                   (Codable), client, peer credentials; FoundationEssentials only (newsinboxctl's side)
+//   JetStream       NATS JetStream over nats.c: results out, a shared work queue in
 //   NewsInbox       the daemon's engine: watch, spool, pipeline, output, journal, config, model search;
 //                   the control commands see the pipeline only through snapshot() and perform(_:)
 /// Imports are internal unless a file says `public import`, and existentials are spelled `any`. On for
@@ -44,6 +45,9 @@ let package = Package(
             name: "CZlib", pkgConfig: "zlib",
             providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(
+            name: "CNats", pkgConfig: "libnats",
+            providers: [.apt(["libnats-dev"])]),
+        .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
         // libcrypto for SHA-256: a well-kept, assembly-optimised hash instead of a hand-written one.
@@ -69,12 +73,14 @@ let package = Package(
             name: "Control",
             dependencies: ["CLinuxShim"],
             swiftSettings: strictModules),
+        // NATS JetStream through nats.c: connection, stream set-up, batch publishing, pull consumers.
+        .target(name: "JetStream", dependencies: ["CNats"]),
         // The embedded index (state/index.sqlite) and stories; knows the output JSON, not the daemon.
         .target(name: "NewsIndex", dependencies: ["CSQLite", "Control"]),
         .target(
             name: "NewsInbox",
             dependencies: [
-                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim", "NewsIndex", "CCrypto",
+                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim", "NewsIndex", "CCrypto", "JetStream",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -122,7 +128,7 @@ let package = Package(
         .testTarget(name: "ControlTests", dependencies: ["Control", "TestSupport"]),
         .testTarget(
             name: "NewsInboxTests",
-            dependencies: ["NewsInbox", "Control", "Extraction", "ArticleReaders", "TestSupport", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["NewsInbox", "Control", "Extraction", "ArticleReaders", "TestSupport", "JetStream", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "NewsIndexTests", dependencies: ["NewsIndex", "Control", "TestSupport"]),
     ]
 )

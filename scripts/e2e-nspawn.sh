@@ -135,9 +135,10 @@ fi
 
 # --- The rootfs, cached ---------------------------------------------------------------------------
 
-# libxml2 (which brings libicu72), libsqlite3-0 (the index) and procps: the package's dependencies beyond minbase; socat: a raw
-# Unix-socket client for poking at the control socket by hand when a check fails.
-include=systemd,systemd-sysv,dbus,libxml2,libsqlite3-0,libssl3,procps,socat
+# libxml2 (which brings libicu72), libsqlite3-0 (the index), libssl3 (SHA-256 from libcrypto) and procps: the package's dependencies beyond minbase; socat: a raw
+# Unix-socket client for poking at the control socket by hand when a check fails. libnats3.4: the
+# package links nats.c.
+include=systemd,systemd-sysv,dbus,libxml2,libsqlite3-0,libssl3,libnats3.4,procps,socat
 rootfs=$cache/rootfs-bookworm-$(printf '%s' "$include" | sha256sum | cut -c1-12)
 mirror=${E2E_MIRROR:-$(sed -n 's/^URIs: *\(http[^ ]*debian\)\/*$/\1/p' /etc/apt/sources.list.d/*.sources 2>/dev/null | head -1)}
 mirror=${mirror:-http://deb.debian.org/debian}
@@ -261,7 +262,9 @@ status_line=$(inside systemctl status newsinboxd.service --no-pager 2>/dev/null 
 [ -n "$status_line" ] && pass "systemctl status shows the STATUS= line" "$(echo "$status_line" | sed 's/^ *//')" \
     || fail "systemctl status shows the STATUS= line" "no Status: line"
 # Asked of the kernel, not the log: exactly one listening socket is bound at the control path, and both
-# systemd (PID 1, newsinboxd.socket) and the daemon's fd 3 (SD_LISTEN_FDS_START) hold it.
+# systemd (PID 1, newsinboxd.socket) and the daemon hold it. Not necessarily at fd 3: with
+# newsinboxd-metrics.socket running too, the order of the passed fds is systemd's, and the daemon finds
+# the control socket by its FileDescriptorName.
 listening_inode() {
     inside awk '$4 == "00010000" && $8 == "/run/newsinbox/control.sock" { print $7 }' /proc/net/unix
 }
@@ -269,13 +272,17 @@ socket_passed() {
     local inodes main
     inodes=$(listening_inode); main=$(svc MainPID)
     [ "$(echo "$inodes" | grep -c .)" = 1 ] || return 1
-    [ "$(inside readlink "/proc/$main/fd/3")" = "socket:[$inodes]" ] || return 1
+    inside sh -c "ls -l /proc/$main/fd" | grep -q "socket:\[$inodes\]" || return 1
     inside sh -c 'ls -l /proc/1/fd' | grep -q "socket:\[$inodes\]"
 }
+# The daemon's descriptors that are sockets: "fd -> socket:[inode]", one per line.
+daemon_sockets() {
+    inside sh -c "ls -l /proc/$(svc MainPID)/fd" | awk '/socket:/ { print $(NF-2) " -> " $NF }' | paste -sd' '
+}
 if wait_for 10 socket_passed; then
-    pass "the control socket comes from newsinboxd.socket" "one listener at /run/newsinbox/control.sock, inode $(listening_inode), held by systemd and the daemon's fd 3"
+    pass "the control socket comes from newsinboxd.socket" "one listener at /run/newsinbox/control.sock, inode $(listening_inode), held by systemd and the daemon ($(daemon_sockets))"
 else
-    fail "the control socket comes from newsinboxd.socket" "listeners: '$(listening_inode | paste -sd' ')', daemon fd 3: $(inside readlink "/proc/$(svc MainPID)/fd/3")"
+    fail "the control socket comes from newsinboxd.socket" "listeners: '$(listening_inode | paste -sd' ')', the daemon's sockets: $(daemon_sockets)"
 fi
 
 # --- Producers drop files: the seed and 500 BBC articles -------------------------------------------
@@ -360,14 +367,23 @@ if as_user reader cat "/var/lib/newsinbox/out/$seed_id.json" | grep -q '"headlin
 else
     fail "members of group newsinbox read the results; others cannot" "$(inside stat -c '%A %U:%G' "/var/lib/newsinbox/out/$seed_id.json")"
 fi
-inside journalctl --sync
-if inside journalctl -u newsinboxd ARTICLE_ID="$seed_id" -o cat --no-pager | grep -q .; then
+# An output is visible before its batch's journal entries are sent (outputs, journal, then the move to
+# done/), so both lookups wait for the entry rather than read once.
+seed_entry_found() {
+    inside journalctl --sync
+    inside journalctl -u newsinboxd ARTICLE_ID="$seed_id" -o cat --no-pager | grep -q .
+}
+seed_found_by_person() {
+    inside journalctl --sync
+    inside journalctl -u newsinboxd ENTITY_PERSON="Derek Chollet" -o json --no-pager | jq -r '.ARTICLE_ID' 2>/dev/null \
+        | sort -u | grep -qx "$seed_id"
+}
+if wait_for 30 seed_entry_found; then
     pass "journalctl -u newsinboxd ARTICLE_ID=<seed> finds the seed's entry"
 else
     fail "journalctl -u newsinboxd ARTICLE_ID=<seed> finds the seed's entry"
 fi
-hits=$(inside journalctl -u newsinboxd ENTITY_PERSON="Derek Chollet" -o json --no-pager | jq -r '.ARTICLE_ID' 2>/dev/null | sort -u)
-if echo "$hits" | grep -qx "$seed_id"; then
+if wait_for 30 seed_found_by_person; then
     pass "journalctl -u newsinboxd ENTITY_PERSON=\"Derek Chollet\" finds the seed"
 else
     fail "journalctl -u newsinboxd ENTITY_PERSON=\"Derek Chollet\" finds the seed" "no such entry"

@@ -13,6 +13,8 @@ public final class Daemon: @unchecked Sendable {
     private let logger: Logger
     private(set) var pipeline: Pipeline!
     private var control: ControlServer!
+    /// Pulls from the shared input stream into the inbox (nats_input_stream set).
+    private var puller: InboxPuller?
     private var commands: ControlCommands!
     private var signalSources: [any DispatchSourceSignal] = []
     private var statusTimer: (any DispatchSourceTimer)?
@@ -62,9 +64,11 @@ public final class Daemon: @unchecked Sendable {
             throw ConfigError("cannot open the index in \(config.state): \(error)")
         }
         let followers = FollowHub()
+        // Each batch reaches these, in order, before any of its sources moves (docs/scaling.md for the stream).
+        let sinks: [any BatchSink] = [index] + (config.natsEnabled ? [ResultsStream(config: config)] : [])
         pipeline = Pipeline(config: config, spool: spool, outputs: outputs, versions: versions,
                             journal: JournalSink(enabled: journalEnabled, logger: logger), processor: processor,
-                            index: index.index, sinks: [index], followers: followers, logger: logger)
+                            index: index.index, sinks: sinks, followers: followers, logger: logger)
         index.followers = followers
         commands = ControlCommands(daemon: self, indexPath: index.path, logger: logger)
         control = ControlServer(path: config.controlSocket, logger: logger) { [commands] request, peer, reply in
@@ -76,6 +80,11 @@ public final class Daemon: @unchecked Sendable {
         try control.bindAndListen(activatedFD: passed.first { $0.name != "metrics" }?.fd)
         try startMetrics(activatedFD: passed.first { $0.name == "metrics" }?.fd, listen: config.metricsListen)
         try pipeline.start()
+        if !config.natsInputStream.isEmpty {
+            let pipeline = pipeline!
+            puller = InboxPuller(config: config, logger: logger) { pipeline.intake.sync { pipeline.inputRoom() } }
+            puller?.start()
+        }
         // After the pipeline's start-up work is queued on intake, so requests (handled on intake) see it done.
         control.acceptConnections()
         installSignalHandlers()

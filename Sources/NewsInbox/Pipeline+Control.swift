@@ -7,7 +7,10 @@ extension Pipeline {
     /// The one-line `STATUS=` text: "idle, 1,234 processed, 2 failed" / "processing 12, 345 waiting".
     func statusLine() -> String {
         if let problem = inboxProblem { return "stopped: \(problem)" }
-        if let problem = outputProblem { return "output full or unwritable, holding \(stalled.count) articles: \(problem)" }
+        if let problem = outputProblem {
+            if problem.contains(ResultsStream.unavailable) { return "\(ResultsStream.unavailable), holding \(stalled.count) articles: \(problem)" }
+            return "output full or unwritable, holding \(stalled.count) articles: \(problem)"
+        }
         var counts = "\(Self.grouped(stats.processed)) processed, \(Self.grouped(stats.failed)) failed"
         if !unclaimable.isEmpty { counts += ", \(Self.grouped(unclaimable.count)) not claimable (permissions)" }
         switch mode {
@@ -54,7 +57,8 @@ extension Pipeline {
         var notes: [String] = []
         for (name, old, updated) in [("inbox", config.inbox, new.inbox), ("output", config.output, new.output),
                                      ("state", config.state, new.state), ("control_socket", config.controlSocket, new.controlSocket),
-                                     ("model_dir", config.modelDir ?? "", new.modelDir ?? "")] where old != updated {
+                                     ("model_dir", config.modelDir ?? "", new.modelDir ?? ""),
+                                     ("nats_*", config.natsSettings, new.natsSettings)] where old != updated {
             notes.append("\(name) changes only on restart (keeping \(old))")
         }
         var applied = new
@@ -63,6 +67,7 @@ extension Pipeline {
         applied.state = config.state
         applied.controlSocket = config.controlSocket
         applied.modelDir = config.modelDir
+        applied.keepNatsSettings(of: config)
         let rescanChanged = applied.rescanInterval != config.rescanInterval
         config = applied
         if rescanChanged { notes.append("rescan_interval takes effect after the next scheduled rescan") }
@@ -117,3 +122,16 @@ extension Pipeline {
         pump()
     }
 }
+
+// MARK: - Flow control for the input stream
+
+extension Pipeline {
+    /// How many more files the inbox puller may write: claimed plus waiting stays below twice
+    /// `max_in_flight`; none while the inbox already holds more than the intake remembers, while the
+    /// output or the results stream is stuck, or while paused or draining. Call on intake.
+    func inputRoom() -> Int {
+        guard mode == .running, outputProblem == nil, inboxProblem == nil, !inboxHasMore else { return 0 }
+        return max(0, 2 * config.maxInFlight - inFlight.count - pending.count - blockedByName.count)
+    }
+}
+

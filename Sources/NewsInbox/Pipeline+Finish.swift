@@ -43,11 +43,15 @@ extension Pipeline {
         }
     }
 
-    /// The output could not be written (or a sink refused it): keep the item, retry every 2 s.
+    /// The output could not be written (or a sink refused it): keep the item and retry (`scheduleStalledRetry`).
     private func stall(_ left: WorkItem, _ reason: String) {
         if outputProblem == nil {
             // Once per outage, not once per article.
-            logger.error("output is stuck, holding articles until it can be written: \(reason)")
+            if reason.contains(ResultsStream.unavailable) {
+                logger.error("\(reason): holding articles in processing/ until the stream acknowledges them")
+            } else {
+                logger.error("output is stuck, holding articles until it can be written: \(reason)")
+            }
         }
         outputProblem = reason
         if !stalledRetryScheduled { scheduleStalledRetry() }
@@ -63,9 +67,10 @@ extension Pipeline {
 
     /// Back on intake: account for the item and let the next one in.
     private func complete(_ finished: WorkItem, _ done: WriteResult.Finished, writeMicroseconds: UInt64) {
-        if outputProblem != nil && stalled.isEmpty {
-            logger.notice("output can be written again")
+        if let problem = outputProblem, stalled.isEmpty {
+            logger.notice(problem.contains(ResultsStream.unavailable) ? "results stream available again" : "output can be written again")
             outputProblem = nil
+            stalledRetryDelay = nil
         }
         var item = finished
         inFlight[item.file] = nil
@@ -130,9 +135,18 @@ extension Pipeline {
         return dir.exists(name)
     }
 
+    /// A full disk is retried every 2 s; the results stream with backoff (0.5 s doubling to 8 s), so a
+    /// fleet of daemons does not hammer a server that is coming back.
     private func scheduleStalledRetry() {
         stalledRetryScheduled = true
-        intake.asyncAfter(deadline: .now() + 2) { [self] in
+        let delay: Double
+        if outputProblem?.contains(ResultsStream.unavailable) == true {
+            delay = min((stalledRetryDelay ?? 0.25) * 2, 8)
+            stalledRetryDelay = delay
+        } else {
+            delay = 2
+        }
+        intake.asyncAfter(deadline: .now() + delay) { [self] in
             stalledRetryScheduled = false
             let retry = stalled
             stalled.removeAll()

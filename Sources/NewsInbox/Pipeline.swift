@@ -65,6 +65,8 @@ public final class Pipeline: @unchecked Sendable {
     var stalled: [WorkItem] = []
     var outputProblem: String?
     var stalledRetryScheduled = false
+    /// The results stream's current retry delay while it is unavailable (backoff); nil otherwise.
+    var stalledRetryDelay: Double?
     var inboxProblem: String?
     var stats = Stats()
     var history = History()

@@ -311,7 +311,8 @@ struct EntityResolver {
                 j += 1
                 if j < text.tokens.count && word(j) == "and" { j += 1 }
                 if j < text.tokens.count && word(j).lowercased() == "the" { j += 1 }
-                guard mentions[last + 1].tokens.lowerBound == j else { break }
+                // The bracketed acronym may have been the last mention: then no name follows the comma.
+                guard last + 1 < mentions.count, mentions[last + 1].tokens.lowerBound == j else { break }
                 last += 1
                 mentions[last].type = type
             }

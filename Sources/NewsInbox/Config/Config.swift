@@ -34,6 +34,17 @@ public struct DaemonConfig: Sendable, Equatable {
     public var journal: JournalMode = .auto
     /// `host:port` for GET /metrics when systemd does not pass a metrics socket; nil: off.
     public var metricsListen: String? = nil
+    /// NATS JetStream (docs/scaling.md): empty URL = off.
+    public var natsURL: String = ""
+    public var natsResultsSubject: String = "newsinbox.results"
+    public var natsResultsStream: String = "NEWSINBOX_RESULTS"
+    /// Empty = no input from a stream.
+    public var natsInputStream: String = ""
+    public var natsInputConsumer: String = "newsinboxd"
+    public var natsCredentials: String? = nil
+    public var natsTLSCA: String? = nil
+    public var natsTLSCertificate: String? = nil
+    public var natsTLSKey: String? = nil
 
     public enum OnSuccess: String, Sendable, CaseIterable { case move, delete }
     public enum JournalMode: String, Sendable, CaseIterable { case auto, on, off }
@@ -158,6 +169,8 @@ extension DaemonConfig {
     public func validate() throws {
         let paths = [("inbox", inbox), ("output", output), ("state", state)]
         for (name, p) in paths where p.isEmpty { throw ConfigError("\(name): must not be empty") }
+        if !natsInputStream.isEmpty && natsURL.isEmpty { throw ConfigError("nats_input_stream needs nats_url") }
+        if (natsTLSCertificate == nil) != (natsTLSKey == nil) { throw ConfigError("nats_tls_cert and nats_tls_key go together") }
         let resolved = paths.map { ($0.0, Self.absolute($0.1)) }
         for (a, pa) in resolved {
             for (b, pb) in resolved where a != b {

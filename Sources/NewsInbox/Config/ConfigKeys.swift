@@ -59,7 +59,39 @@ struct ConfigKey: Sendable {
                       config.metricsListen = value.isEmpty ? nil : value
                   },
                   render: { $0.metricsListen ?? "" }),
+        ConfigKey(name: "nats_url", doc: "NATS server for the results and input streams; empty = off",
+                  apply: { config, value in
+                      guard value.isEmpty || value.contains("://") else {
+                          throw ConfigValueError(expected: "expected a URL such as nats://127.0.0.1:4222, or empty for off")
+                      }
+                      config.natsURL = value
+                  },
+                  render: { $0.natsURL }),
+        ConfigKey(name: "nats_results_subject", doc: "subject of the results; failures go to <subject>.failed",
+                  apply: { $0.natsResultsSubject = try ConfigValues.natsSubject($1) },
+                  render: { $0.natsResultsSubject }),
+        .natsName("nats_results_stream", \.natsResultsStream, allowEmpty: false, "the stream holding the results (created if missing)"),
+        .natsName("nats_input_stream", \.natsInputStream, allowEmpty: true, "a stream to take articles from; empty = off"),
+        .natsName("nats_input_consumer", \.natsInputConsumer, allowEmpty: false, "the durable pull consumer the daemons share"),
+        .optionalString("nats_credentials", \.natsCredentials, "a NATS .creds file"),
+        .optionalString("nats_tls_ca", \.natsTLSCA, "PEM file of the CA to trust for tls:// servers"),
+        .optionalString("nats_tls_cert", \.natsTLSCertificate, "PEM client certificate for mutual TLS (with nats_tls_key)"),
+        .optionalString("nats_tls_key", \.natsTLSKey, "PEM key of nats_tls_cert"),
     ]
+
+    /// A stream or consumer name: letters, digits, '_' and '-'.
+    static func natsName(_ name: String, _ field: WritableKeyPath<DaemonConfig, String> & Sendable,
+                         allowEmpty: Bool, _ doc: String) -> ConfigKey {
+        ConfigKey(name: name, doc: doc,
+                  apply: { config, value in
+                      guard (value.isEmpty && allowEmpty)
+                              || (!value.isEmpty && value.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "-") })) else {
+                          throw ConfigValueError(expected: "expected a name of letters, digits, '_' and '-'")
+                      }
+                      config[keyPath: field] = value
+                  },
+                  render: { $0[keyPath: field] })
+    }
 
     // MARK: - Kinds of key
 
@@ -118,6 +150,15 @@ private enum SharedLogLevelsDoc {
 
 /// Value syntaxes shared by the keys.
 enum ConfigValues {
+    /// Dot-separated tokens without spaces or wildcards (a subject to publish to).
+    static func natsSubject(_ text: String) throws -> String {
+        let tokens = text.split(separator: ".", omittingEmptySubsequences: false)
+        guard !text.isEmpty, tokens.allSatisfy({ !$0.isEmpty && !$0.contains(where: { " *>\t".contains($0) }) }) else {
+            throw ConfigValueError(expected: "expected a NATS subject of dot-separated tokens without spaces or wildcards")
+        }
+        return text
+    }
+
     static func integer(_ text: String, in range: ClosedRange<Int>) throws -> Int {
         guard let n = Int(text), range.contains(n) else {
             throw ConfigValueError(expected: "expected a whole number in \(range.lowerBound)...\(range.upperBound)")
