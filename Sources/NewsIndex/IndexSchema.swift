@@ -1,7 +1,8 @@
 /// The index's tables (`state/index.sqlite`). `schemaVersion` is kept in `meta`; an index with another
 /// version, or one that cannot be opened, is rebuilt from out/.
 enum IndexSchema {
-    static let version = 1
+    // 2: 32 LSH bands of one minimum (the band keys of 1 are not comparable).
+    static let version = 2
 
     static let statements = [
         "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",

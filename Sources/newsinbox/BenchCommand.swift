@@ -12,7 +12,7 @@ struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure extraction, the readers and the daemon end to end (see benchmarks/run.sh).",
-        subcommands: [BenchExtractCommand.self, BenchScalingCommand.self, BenchReadersCommand.self, BenchEndToEndCommand.self, BenchDurabilityCommand.self,
+        subcommands: [BenchExtractCommand.self, BenchScalingCommand.self, BenchReadersCommand.self, BenchEndToEndCommand.self, BenchDurabilityCommand.self, BenchIndexCommand.self,
                       BenchStoriesCommand.self])
 }
 

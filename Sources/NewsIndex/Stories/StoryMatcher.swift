@@ -1,9 +1,11 @@
 /// Decides an article's `story_id`: the story of an earlier version of the same guid, else of the
 /// closest earlier near-duplicate, else its own id.
 ///
-/// Candidates come from the LSH buckets (`story_bands`: 16 bands of 2 minimums; a pair sharing half
-/// its shingles collides in some band with probability 1 - (1 - 0.5²)¹⁶ ≈ 0.99, an unrelated pair
-/// almost never), so the cost does not grow with the index. A candidate joins when
+/// Candidates come from the LSH buckets (`story_bands`: 32 bands of one minimum each), so the cost
+/// does not grow with the index. One minimum per band because a trimmed copy shares most of the
+/// shorter text but a small Jaccard: a copy cut to a quarter (J ≈ 0.25) collides with probability
+/// 1 - 0.75³² ≈ 0.9999 (16 bands of 2 gave 0.62 and missed such copies); an unrelated pair collides only
+/// through a shared minimum shingle, and the checks below turn it away. A candidate joins when
 ///   - the containment estimate (how much of the shorter text the other has) is at least
 ///     `minContainment`;
 ///   - their entities agree: of the smaller set of named people, organisations and places, at least
