@@ -39,7 +39,7 @@ final class DaemonHarness: @unchecked Sendable {
     deinit {
         stop(signal: SIGKILL)
         SchemaCheck.recordProblems(output: output.path, failed: failed.path)
-        try? FileManager.default.removeItem(at: root)
+        if ProcessInfo.processInfo.environment["NEWSINBOX_KEEP_TEST_DIRS"] == nil { try? FileManager.default.removeItem(at: root) }
     }
 
     func writeConfig(_ text: String) throws {
