@@ -22,7 +22,8 @@ struct BenchIndexCommand: ParsableCommand {
     @Option(help: "How many articles the generated index holds.") var articles = 100_000
     @Option(help: "Articles per write batch (the writer's group commit).") var batch = 64
     @Option(help: "Queries of each kind timed on the full index.") var queries = 200
-    @Option(help: "Where the index is built (removed afterwards).") var workdir = NSTemporaryDirectory()
+    @Option(help: "Where the index is built (removed afterwards unless --keep).") var workdir = NSTemporaryDirectory()
+    @Flag(help: "Keep the generated index (to read its query plans with sqlite3).") var keep = false
     @Option(name: .customLong("model-dir"), help: "Where the models are.") var modelDir: String?
     @OptionGroup var output: BenchOutputOptions
 
@@ -45,8 +46,9 @@ struct BenchIndexCommand: ParsableCommand {
         let dir = workdir + "/newsinbox-bench-index-\(getpid())"
         try? FileManager.default.removeItem(atPath: dir)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { if !keep { try? FileManager.default.removeItem(atPath: dir) } }
         let path = dir + "/index.sqlite"
+        if keep { print("bench index: the index is kept at \(path)") }
         let index = try ArticleIndex(path: path)
 
         // Write: storyID + apply per article (CPU ms), recorded per decade of index size.
