@@ -2,7 +2,7 @@
 /// version, or one that cannot be opened, is rebuilt from out/.
 enum IndexSchema {
     // 2: 32 LSH bands of one minimum (the band keys of 1 are not comparable).
-    // 3: the searchable articles newest first as partial covering indexes; quotes by speaker as written.
+    // 3: the searchable articles as partial covering indexes; quotes by speaker as written.
     static let version = 3
 
     static let statements = [
@@ -18,11 +18,14 @@ enum IndexSchema {
         """,
         "CREATE INDEX articles_story ON articles(story_id)",
         "CREATE INDEX articles_guid ON articles(guid)",
-        // Searchable (current, not withdrawn) articles newest first, the order every listing uses: "newest N"
-        // reads N entries, and `total` counts index entries without touching the table (date is for
-        // --since/--until, feed for --feed).
-        "CREATE INDEX articles_newest ON articles(time DESC, id, date) WHERE current = 1 AND tombstone = 0",
-        "CREATE INDEX articles_feed_newest ON articles(feed, time DESC, id, date) WHERE current = 1 AND tombstone = 0",
+        // The searchable (current, not withdrawn) articles, with every column a listing filters or sorts
+        // on, so a query reads these small entries and only the rows it returns (current and tombstone
+        // are columns too: SQLite counts an index as covering only then). Newest first, the order every
+        // listing uses, so "the newest N" reads N entries; by feed; and by rowid, to test a candidate
+        // from mentions, the full text or quotes without reading its row (`IndexReader` names it).
+        "CREATE INDEX articles_newest ON articles(time DESC, id, date, feed, current, tombstone) WHERE current = 1 AND tombstone = 0",
+        "CREATE INDEX articles_feed_newest ON articles(feed, time DESC, id, date, current, tombstone) WHERE current = 1 AND tombstone = 0",
+        "CREATE INDEX articles_searchable ON articles(rowid, time, id, date, feed, current, tombstone) WHERE current = 1 AND tombstone = 0",
         // One row per normalised entity (EntityKey), every surface form, and the keys it is looked up by.
         "CREATE TABLE entities(rowid INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, type TEXT NOT NULL, name TEXT NOT NULL, code TEXT)",
         "CREATE TABLE entity_forms(entity INTEGER NOT NULL, form TEXT NOT NULL, PRIMARY KEY(entity, form)) WITHOUT ROWID",

@@ -94,6 +94,7 @@ struct BenchIndexCommand: ParsableCommand {
         var rng = SystemRandomNumberGenerator()
         let kinds: [(String, (Int) throws -> Void)] = [
             ("search_all", { _ in _ = try reader.search(.init(limit: 20)) }),
+            ("search_type", { _ in _ = try reader.search(.init(type: "PERSON", limit: 20)) }),
             ("search_entity", { i in _ = try reader.search(.init(entity: names[(i * 31) % names.count], limit: 20)) }),
             ("search_entity_type_since", { i in _ = try reader.search(.init(entity: names[(i * 17) % names.count], type: "PERSON", since: "2005-02-01", limit: 20)) }),
             ("search_text", { i in _ = try reader.search(.init(text: words[i % words.count], limit: 20)) }),
