@@ -2,6 +2,8 @@
 import PackageDescription
 
 // Module layout (see README "Source layout"):
+//   POSIXSupport    the one POSIX layer: SystemError, Directory (openat/O_NOFOLLOW), EINTR retry,
+//                   whole writes, a socket listener and a non-blocking connection writer
 //   ArticleReaders  bytes -> [Article]        (format sniffing, one reader per format)
 //   Extraction      text  -> Extraction       (tokens, entities, time, quotes, figures, summary)
 //   Control         the control plane's shared half: wire protocol, command names, typed replies
@@ -60,10 +62,13 @@ let package = Package(
             name: "CLinuxShim",
             cSettings: [.define("FIU_ENABLE", .when(configuration: .debug))],
             linkerSettings: [.linkedLibrary("fiu", .when(configuration: .debug))]),
+        // SystemError, Directory, EINTR retry, whole writes, SocketListener, SocketConnection: what every
+        // module that makes system calls shares.
+        .target(name: "POSIXSupport", dependencies: ["CLinuxShim"], swiftSettings: strictModules),
         // The three tools' shared exit statuses (usage errors exit 2).
         .target(
             name: "CommandLineSupport",
-            dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["POSIXSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
         .target(
             name: "ArticleReaders",
@@ -71,7 +76,7 @@ let package = Package(
         .target(name: "Extraction"),
         .target(
             name: "Control",
-            dependencies: ["CLinuxShim"],
+            dependencies: ["CLinuxShim", "POSIXSupport"],
             swiftSettings: strictModules),
         // NATS JetStream through nats.c: connection, stream set-up, batch publishing, pull consumers.
         .target(name: "JetStream", dependencies: ["CNats"]),
@@ -80,7 +85,7 @@ let package = Package(
         .target(
             name: "NewsInbox",
             dependencies: [
-                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim", "NewsIndex", "CCrypto", "JetStream",
+                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim", "POSIXSupport", "NewsIndex", "CCrypto", "JetStream",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -100,7 +105,7 @@ let package = Package(
         .target(
             name: "NewsinboxctlCommand",
             dependencies: [
-                "Control", "CommandLineSupport",
+                "Control", "CommandLineSupport", "POSIXSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/newsinboxctl",
@@ -128,7 +133,7 @@ let package = Package(
         .testTarget(name: "ControlTests", dependencies: ["Control", "TestSupport"]),
         .testTarget(
             name: "NewsInboxTests",
-            dependencies: ["NewsInbox", "Control", "Extraction", "ArticleReaders", "TestSupport", "JetStream", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["NewsInbox", "Control", "Extraction", "ArticleReaders", "TestSupport", "JetStream", "POSIXSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "NewsIndexTests", dependencies: ["NewsIndex", "Control", "TestSupport"]),
     ]
 )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Glibc
+import POSIXSupport
 
 /// The exit statuses the three tools share (README, "SYNOPSIS"): 0 ok, 1 failed (an I/O error names
 /// the file and strerror), 2 usage error. ArgumentParser's own usage status (64, EX_USAGE) becomes 2.
@@ -27,12 +28,5 @@ public func ioErrorMessage(_ path: String, errno code: Int32) -> String {
 
 /// One line on stderr (fd 2 directly: the C `stderr` global is not concurrency-safe in Swift 6).
 public func printToStandardError(_ message: String) {
-    let line = Array((message + "\n").utf8)
-    var offset = 0
-    while offset < line.count {
-        let n = line[offset...].withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
-        if n < 0 && errno == EINTR { continue }
-        if n <= 0 { return }
-        offset += n
-    }
+    DescriptorIO.writeAll(2, Array((message + "\n").utf8))
 }

@@ -1,6 +1,7 @@
 import CLinuxShim
 import FoundationEssentials
 public import Glibc
+import POSIXSupport
 
 /// A thin client: connect, send one request line, read one response line.
 public struct ControlClient: Sendable {
@@ -50,22 +51,16 @@ public struct ControlClient: Sendable {
     public func exchange(_ bytes: [UInt8]) throws -> ControlResponse {
         let fd = try connectSocket()
         defer { close(fd) }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                if errno == EPIPE || errno == ECONNRESET { break }  // the server may answer and close early
-                throw Failure.io("send to \(socketPath): \(String(cString: strerror(errno)))")
-            }
-            offset += n
+        let sendFailure = DescriptorIO.writeAll(fd, bytes, socket: true)
+        // EPIPE/ECONNRESET: the server may answer and close early (a request too large), so read on.
+        if sendFailure != 0 && sendFailure != EPIPE && sendFailure != ECONNRESET {
+            throw Failure.io("send to \(socketPath): \(String(cString: strerror(sendFailure)))")
         }
         var response: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while response.last != 0x0A {
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
+            let n = chunk.withUnsafeMutableBytes { buffer in retryingOnInterrupt { recv(fd, buffer.baseAddress!, buffer.count, 0) } }
             if n < 0 {
-                if errno == EINTR { continue }
                 if errno == EAGAIN { throw Failure.io("no answer from the daemon at \(socketPath) within \(timeoutSeconds)s") }
                 throw Failure.io("receive from \(socketPath): \(String(cString: strerror(errno)))")
             }
@@ -90,22 +85,14 @@ public struct ControlClient: Sendable {
         encoder.outputFormatting = [.withoutEscapingSlashes]
         var line = try [UInt8](encoder.encode(request))
         line.append(0x0A)
-        var offset = 0
-        while offset < line.count {
-            let n = line.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure.io("send to \(socketPath): \(String(cString: strerror(errno)))")
-            }
-            offset += n
-        }
+        let sendFailure = DescriptorIO.writeAll(fd, line, socket: true)
+        if sendFailure != 0 { throw Failure.io("send to \(socketPath): \(String(cString: strerror(sendFailure)))") }
         var buffer: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         var answered = false
         while true {
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
+            let n = chunk.withUnsafeMutableBytes { buffer in retryingOnInterrupt { recv(fd, buffer.baseAddress!, buffer.count, 0) } }
             if n < 0 {
-                if errno == EINTR { continue }
                 if errno == EAGAIN && !answered { throw Failure.io("no answer from the daemon at \(socketPath) within \(timeoutSeconds)s") }
                 if errno == EAGAIN { continue }
                 throw Failure.io("receive from \(socketPath): \(String(cString: strerror(errno)))")

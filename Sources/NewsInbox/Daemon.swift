@@ -5,6 +5,7 @@ import Extraction
 import Foundation
 import Glibc
 public import Logging
+import POSIXSupport
 
 /// newsinboxd's life cycle: start-up, signals, systemd notifications, reload and shutdown.
 public final class Daemon: @unchecked Sendable {

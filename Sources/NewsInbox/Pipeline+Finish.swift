@@ -1,6 +1,7 @@
 import Control
 import Dispatch
 import Foundation
+import POSIXSupport
 
 /// Intake's side of the write stage: batches for the writer (group commit), and what a result means
 /// for the item, the stats and the history.

@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import Glibc
+import POSIXSupport
 
 /// Scans: the directory is the truth, inotify only a hint.
 extension Pipeline {

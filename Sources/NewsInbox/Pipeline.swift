@@ -5,6 +5,7 @@ import Dispatch
 import Foundation
 import Logging
 import NewsIndex
+import POSIXSupport
 
 /// The whole flow on one screen:
 ///

@@ -2,6 +2,7 @@ import ArgumentParser
 import Control
 import FoundationEssentials
 import Glibc
+import POSIXSupport
 
 // MARK: - Questions to the index (read-only)
 
@@ -157,13 +158,7 @@ struct Follow: ParsableCommand {
 enum IndexRender {
     /// Straight to the descriptor, unbuffered.
     static func write(_ fd: Int32, _ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + offset, $0.count - offset) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }
-            offset += n
-        }
+        DescriptorIO.writeAll(fd, bytes)
     }
 
     static func articles(_ articles: [IndexedArticle], status: Bool = false) {

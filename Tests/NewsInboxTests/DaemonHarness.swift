@@ -3,6 +3,7 @@ import Glibc
 import Testing
 @testable import NewsInbox
 import TestSupport
+import POSIXSupport
 
 /// Runs the real `newsinboxd` binary against a temporary inbox, output and state directory.
 /// Process handling and the control socket are `DaemonProcess`'s (TestSupport), shared with ControlTests.

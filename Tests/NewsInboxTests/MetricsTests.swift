@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import Testing
 @testable import NewsInbox
+import POSIXSupport
 
 /// GET /metrics, scraped over a real TCP socket while files are processed; the exposition parsed.
 @Suite(.serialized) struct MetricsTests {

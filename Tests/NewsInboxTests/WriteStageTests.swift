@@ -5,6 +5,7 @@ import Glibc
 import Logging
 import Testing
 @testable import NewsInbox
+import POSIXSupport
 
 /// The write stage in-process, against a real spool on disk: sinks, stalls, resumed items, reprocess.
 @Suite(.serialized) struct WriteStageTests {

@@ -5,6 +5,7 @@ import Extraction
 import Foundation
 import Glibc
 import NewsIndex
+import POSIXSupport
 
 /// Commands that redo work: `retry` (failed/ back into processing) and `reprocess` (a finished article
 /// extracted again, its output replaced atomically).

@@ -3,6 +3,7 @@ import Control
 import Dispatch
 import Foundation
 import Glibc
+import POSIXSupport
 
 /// Commands that read the disk as well as memory: `failed`, `show`, `why`.
 /// The pipeline's state is copied on `intake`; files are read on the control's `work` queue.

@@ -1,9 +1,9 @@
-import CLinuxShim
 import Control
 import Dispatch
 import Foundation
 import Glibc
 import Logging
+import POSIXSupport
 
 /// The control socket's server side: accept, read one bounded request line, answer, close.
 ///
@@ -22,8 +22,7 @@ final class ControlServer: @unchecked Sendable {
     private let logger: Logger
     private let handler: Handler
     var streamHandler: StreamHandler?
-    private var listenFD: Int32 = -1
-    private var acceptSource: (any DispatchSourceRead)?
+    private var listener: SocketListener?
     private var connections: [ObjectIdentifier: Connection] = [:]
     private var ownsSocketFile = false
     let maxConnections = 64
@@ -42,29 +41,24 @@ final class ControlServer: @unchecked Sendable {
     /// pipeline has started.
     func bindAndListen(activatedFD: Int32?) throws {
         if let fd = activatedFD {
-            listenFD = fd
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            listener = SocketListener(fd: fd, queue: queue)
             logger.info("control socket from systemd (socket activation)")
         } else {
-            listenFD = try bindSocket()
+            listener = SocketListener(fd: try bindSocket(), queue: queue)
             ownsSocketFile = true
         }
     }
 
     func acceptConnections() {
-        let source = DispatchSource.makeReadSource(fileDescriptor: listenFD, queue: queue)
-        source.setEventHandler { [weak self] in self?.acceptAll() }
-        source.resume()
-        acceptSource = source
+        listener?.start { [weak self] fd in self?.accepted(fd) }
     }
 
     func stop() {
         queue.sync {
-            acceptSource?.cancel()
-            acceptSource = nil
+            listener?.stop(closing: true)
+            listener = nil
             for connection in connections.values { connection.close() }
             connections.removeAll()
-            if listenFD >= 0 { Glibc.close(listenFD); listenFD = -1 }
             if ownsSocketFile { unlink(path) }
         }
     }
@@ -102,25 +96,20 @@ final class ControlServer: @unchecked Sendable {
         return fd
     }
 
-    private func acceptAll() {
-        while true {
-            let fd = cshim_accept_nonblocking(listenFD)
-            if fd < 0 { return }  // EAGAIN: no more for now
-            guard let peer = PeerCredentials.of(fd) else { Glibc.close(fd); continue }
-            if connections.count >= maxConnections && !evictOldestSilent() {
-                // Every slot is busy with a real request: refuse at once, never wait.
-                logger.debug("control: refusing uid \(peer.uid) pid \(peer.pid): \(maxConnections) connections open")
-                controlCounters.withLock { $0.refused += 1 }
-                let line = ControlResponse.failure(.busy, "too many control connections (\(maxConnections)); try again").encodedLine()
-                _ = line.withUnsafeBytes { send(fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
-                Glibc.close(fd)
-                continue
-            }
-            let connection = Connection(fd: fd, peer: peer, queue: queue, timeout: connectionTimeout, server: self)
-            connections[ObjectIdentifier(connection)] = connection
-            controlCounters.withLock { $0.accepted += 1; $0.open = connections.count }
-            connection.start()
+    private func accepted(_ fd: Int32) {
+        guard let peer = PeerCredentials.of(fd) else { Glibc.close(fd); return }
+        if connections.count >= maxConnections && !evictOldestSilent() {
+            // Every slot is busy with a real request: refuse at once, never wait (the socket is non-blocking).
+            logger.debug("control: refusing uid \(peer.uid) pid \(peer.pid): \(maxConnections) connections open")
+            controlCounters.withLock { $0.refused += 1 }
+            DescriptorIO.writeAll(fd, ControlResponse.failure(.busy, "too many control connections (\(maxConnections)); try again").encodedLine(), socket: true)
+            Glibc.close(fd)
+            return
         }
+        let connection = Connection(fd: fd, peer: peer, queue: queue, timeout: connectionTimeout, server: self)
+        connections[ObjectIdentifier(connection)] = connection
+        controlCounters.withLock { $0.accepted += 1; $0.open = connections.count }
+        connection.start()
     }
 
     /// At the cap, a client that has been connected for `silentGrace` without sending a complete request
@@ -180,39 +169,36 @@ let controlCounters = Locked(ControlCounters())
 
 /// One client connection: read until a newline (bounded), answer once, close.
 private final class Connection: @unchecked Sendable {
-    let fd: Int32
     let peer: PeerCredentials
     private let queue: DispatchQueue
     private weak var server: ControlServer?
-    private var readSource: (any DispatchSourceRead)?
-    private var writeSource: (any DispatchSourceWrite)?
+    private let socket: SocketConnection
     private var timer: (any DispatchSourceTimer)?
     private var input: [UInt8] = []
-    private var output: [UInt8] = []
     private var answered = false
-    private var isClosed = false
+    private var replied = false
     let opened = DispatchTime.now()
+    var fd: Int32 { socket.fd }
     /// Still waiting for the request line (not yet handed to a command).
-    var isReading: Bool { !answered && !isClosed }
+    var isReading: Bool { !answered && !socket.isClosed }
     private let timeout: Double
-    /// Dispatch sources still registered on `fd`: it is closed only after the last one is cancelled,
-    /// so a reused descriptor number is never unregistered by mistake.
-    private var liveSources = 0
 
     init(fd: Int32, peer: PeerCredentials, queue: DispatchQueue, timeout: Double, server: ControlServer) {
-        self.fd = fd
         self.peer = peer
         self.queue = queue
         self.timeout = timeout
         self.server = server
+        socket = SocketConnection(fd: fd, queue: queue)
     }
 
     func start() {
-        let read = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-        read.setEventHandler { [self] in readAvailable() }
-        track(read)
-        read.resume()
-        readSource = read
+        socket.onClose = { [self] in
+            timer?.cancel()
+            timer = nil
+            server?.closed(self)
+        }
+        socket.onDrained = { [self] in close() }  // the answer is out: done
+        socket.startReading { [self] in readAvailable() }
         armTimer()
     }
 
@@ -241,9 +227,8 @@ private final class Connection: @unchecked Sendable {
     private func readAvailable() {
         var chunk = [UInt8](repeating: 0, count: 16 * 1024)
         while !answered {
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, Int32(MSG_DONTWAIT)) }
+            let n = chunk.withUnsafeMutableBytes { socket.receive(into: $0) }
             if n < 0 {
-                if errno == EINTR { continue }
                 if errno == EAGAIN { return }
                 close(); return
             }
@@ -270,8 +255,7 @@ private final class Connection: @unchecked Sendable {
             return
         }
         answered = true
-        readSource?.cancel()
-        readSource = nil
+        socket.stopReading()
         armTimer(serving: true)
         server?.dispatch(line, from: self)
     }
@@ -281,56 +265,14 @@ private final class Connection: @unchecked Sendable {
     }
 
     func reply(_ response: ControlResponse) {
-        guard !isClosed, output.isEmpty else { return }
+        guard !socket.isClosed, !replied else { return }
+        replied = true
         controlCounters.withLock { $0.answers[response.ok ? "ok" : response.code?.rawValue ?? "failed", default: 0] += 1 }
         answered = true
-        readSource?.cancel()
-        readSource = nil
-        output = response.encodedLine()
+        socket.stopReading()
         armTimer()
-        flush()
+        socket.send(response.encodedLine())
     }
 
-    private func flush() {
-        while !output.isEmpty {
-            let n = output.withUnsafeBytes { send(fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                if errno == EAGAIN {
-                    if writeSource == nil {
-                        let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
-                        source.setEventHandler { [self] in flush() }
-                        track(source)
-                        source.resume()
-                        writeSource = source
-                    }
-                    return
-                }
-                close(); return
-            }
-            output.removeFirst(n)
-        }
-        close()
-    }
-
-    func close() {
-        guard !isClosed else { return }
-        isClosed = true
-        readSource?.cancel()
-        writeSource?.cancel()
-        timer?.cancel()
-        readSource = nil
-        writeSource = nil
-        timer = nil
-        if liveSources == 0 { Glibc.close(fd) }
-        server?.closed(self)
-    }
-
-    private func track(_ source: any DispatchSourceProtocol) {
-        liveSources += 1
-        source.setCancelHandler { [self] in
-            liveSources -= 1
-            if liveSources == 0 && isClosed { Glibc.close(fd) }
-        }
-    }
+    func close() { socket.close() }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import POSIXSupport
 
 /// The story-version index: `state/versions/<sha256 of the guid>` holds `ID VERSION [SUPERSEDES]` for
 /// the latest version recorded of each story (guids are arbitrary text, hence the hash as the name).

@@ -4,6 +4,7 @@ import Dispatch
 import Foundation
 import Glibc
 import Logging
+import POSIXSupport
 
 /// What the write stage made of one item, handed back to intake.
 enum WriteResult: Sendable {

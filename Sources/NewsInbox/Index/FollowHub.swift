@@ -2,6 +2,7 @@ import Dispatch
 import Foundation
 import Glibc
 import NewsIndex
+import POSIXSupport
 
 /// `newsinboxctl follow`: every finished article (processed, failed, duplicate, tombstone) as one JSON
 /// line to each follower whose filter it passes, as it happens.
@@ -54,7 +55,7 @@ final class FollowHub: @unchecked Sendable {
     func add(fd: Int32, filter: Filter, greeting: [UInt8]) -> Bool {
         queue.sync {
             guard followers.count < Self.maxFollowers else { return false }
-            _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+            DescriptorIO.setNonBlocking(fd)
             let follower = Follower(fd: fd, filter: filter, queue: queue) { [weak self] fd in self?.remove(fd) }
             followers[fd] = follower
             count.withLock { $0 = followers.count }
@@ -84,19 +85,13 @@ final class FollowHub: @unchecked Sendable {
     private final class Follower {
         let fd: Int32
         let filter: Filter
-        private let queue: DispatchQueue
-        private let onClose: (Int32) -> Void
-        private var pending: [UInt8] = []
-        private var readSource: (any DispatchSourceRead)?
-        private var writeSource: (any DispatchSourceWrite)?
-        private var closed = false
-        private var liveSources = 0
+        private let socket: SocketConnection
 
         init(fd: Int32, filter: Filter, queue: DispatchQueue, onClose: @escaping (Int32) -> Void) {
             self.fd = fd
             self.filter = filter
-            self.queue = queue
-            self.onClose = onClose
+            socket = SocketConnection(fd: fd, queue: queue)
+            socket.onClose = { onClose(fd) }
         }
 
         func wants(_ event: Event) -> Bool {
@@ -107,66 +102,17 @@ final class FollowHub: @unchecked Sendable {
 
         /// Reads only to notice the client going away (it sends nothing after its request).
         func start() {
-            let source = DispatchSource.makeReadSource(fileDescriptor: fd, queue: queue)
-            source.setEventHandler { [self] in
+            socket.startReading { [socket] in
                 var buffer = [UInt8](repeating: 0, count: 512)
-                let n = buffer.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, Int32(MSG_DONTWAIT)) }
-                if n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR) { close() }
+                let n = buffer.withUnsafeMutableBytes { socket.receive(into: $0) }
+                if n == 0 || (n < 0 && errno != EAGAIN) { socket.close() }
             }
-            track(source)
-            source.resume()
-            readSource = source
         }
 
         func enqueue(_ line: [UInt8]) {
-            guard !closed else { return }
-            if pending.count + line.count > FollowHub.bufferLimit { close(); return }  // too slow: dropped
-            pending.append(contentsOf: line)
-            flush()
-        }
-
-        private func flush() {
-            while !pending.isEmpty {
-                let n = pending.withUnsafeBytes { send(fd, $0.baseAddress!, $0.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    if errno == EAGAIN {
-                        if writeSource == nil {
-                            let source = DispatchSource.makeWriteSource(fileDescriptor: fd, queue: queue)
-                            source.setEventHandler { [self] in flush() }
-                            track(source)
-                            source.resume()
-                            writeSource = source
-                        }
-                        return
-                    }
-                    close(); return
-                }
-                pending.removeFirst(n)
-            }
-            writeSource?.cancel()
-            writeSource = nil
-        }
-
-        func close() {
-            guard !closed else { return }
-            closed = true
-            pending = []
-            readSource?.cancel()
-            writeSource?.cancel()
-            readSource = nil
-            writeSource = nil
-            if liveSources == 0 { Glibc.close(fd) }
-            onClose(fd)
-        }
-
-        /// The descriptor is closed only after its last Dispatch source is cancelled.
-        private func track(_ source: any DispatchSourceProtocol) {
-            liveSources += 1
-            source.setCancelHandler { [self] in
-                liveSources -= 1
-                if liveSources == 0 && closed { Glibc.close(fd) }
-            }
+            guard !socket.isClosed else { return }
+            if socket.pendingByteCount + line.count > FollowHub.bufferLimit { socket.close(); return }  // too slow: dropped
+            socket.send(line)
         }
     }
 }

@@ -1,7 +1,7 @@
-import CLinuxShim
 import Dispatch
 import Glibc
 import Logging
+import POSIXSupport
 
 /// A minimal HTTP/1.1 responder for Prometheus: `GET /metrics` (and `HEAD`), one request per
 /// connection, then close. It runs on its own serial queue, never on the pipeline's: each
@@ -16,17 +16,15 @@ final class MetricsServer: @unchecked Sendable {
     static let ioTimeoutSeconds = 5
 
     private let queue = DispatchQueue(label: "newsinboxd.metrics")
-    private let listenFD: Int32
+    private let listener: SocketListener
     private let logger: Logger
     /// Brings the gauges up to date (on the pipeline's queue), then calls back; the text is rendered after.
     private let prepare: @Sendable (@escaping @Sendable () -> Void) -> Void
-    private var acceptSource: (any DispatchSourceRead)?
 
     init(listenFD: Int32, logger: Logger, prepare: @escaping @Sendable (@escaping @Sendable () -> Void) -> Void) {
-        self.listenFD = listenFD
+        self.listener = SocketListener(fd: listenFD, queue: queue)
         self.logger = logger
         self.prepare = prepare
-        _ = fcntl(listenFD, F_SETFL, fcntl(listenFD, F_GETFL) | O_NONBLOCK)
     }
 
     /// Binds and listens on `host:port` (IPv4 or IPv6 literal; `[::1]:9470`), for running without systemd.
@@ -54,32 +52,19 @@ final class MetricsServer: @unchecked Sendable {
     }
 
     func start() {
-        let source = DispatchSource.makeReadSource(fileDescriptor: listenFD, queue: queue)
-        source.setEventHandler { [weak self] in self?.acceptAll() }
-        source.resume()
-        acceptSource = source
+        listener.start { [weak self] fd in self?.serve(fd) }
     }
 
+    /// Stops accepting; the listening socket stays open (systemd may hold it for the next start).
     func stop() {
-        queue.sync {
-            acceptSource?.cancel()
-            acceptSource = nil
-        }
-    }
-
-    private func acceptAll() {
-        while true {
-            let fd = cshim_accept_nonblocking(listenFD)
-            if fd < 0 { return }
-            serve(fd)
-        }
+        queue.sync { listener.stop(closing: false) }
     }
 
     /// Reads one request with a deadline and answers it; the answer is rendered off this queue and
     /// written back on it.
     private func serve(_ fd: Int32) {
         // Blocking I/O with timeouts on this queue only: simpler than a state machine, and bounded.
-        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        DescriptorIO.setNonBlocking(fd, false)
         var timeout = timeval(tv_sec: Self.ioTimeoutSeconds, tv_usec: 0)
         _ = setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         _ = setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -87,8 +72,7 @@ final class MetricsServer: @unchecked Sendable {
         var chunk = [UInt8](repeating: 0, count: 2048)
         let end: [UInt8] = Array("\r\n\r\n".utf8)
         while request.count < Self.maxRequestBytes && !request.contains(subsequence: end) {
-            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress, $0.count, 0) }
-            if n < 0 && errno == EINTR { continue }
+            let n = chunk.withUnsafeMutableBytes { buffer in retryingOnInterrupt { recv(fd, buffer.baseAddress, buffer.count, 0) } }
             if n <= 0 { close(fd); return }  // timeout, reset or EOF before a whole request: nothing to answer
             request += chunk[..<n]
         }
@@ -108,14 +92,9 @@ final class MetricsServer: @unchecked Sendable {
         }
     }
 
+    /// A client that left or did not read within the timeout just misses the answer.
     private static func write(_ fd: Int32, _ bytes: [UInt8]) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { return }  // the client left or did not read within the timeout
-            offset += n
-        }
+        DescriptorIO.writeAll(fd, bytes, socket: true)
     }
 }
 

@@ -1,5 +1,6 @@
 import CLinuxShim
 import Glibc
+import POSIXSupport
 
 /// Writes files so that they exist only complete: a dot-temporary, made durable, then renamed.
 ///
@@ -35,17 +36,8 @@ public enum AtomicFile {
             for attribute in attributes {
                 _ = attribute.value.withUnsafeBytes { cshim_fsetxattr(fd, attribute.name, $0.baseAddress, $0.count) }
             }
-            try bytes.withUnsafeBytes { buffer in
-                var offset = 0
-                while offset < buffer.count {
-                    let n = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                    if n < 0 {
-                        if errno == EINTR { continue }
-                        throw SystemError("write", "\(directory.path)/\(temporary)")
-                    }
-                    offset += n
-                }
-            }
+            let failure = DescriptorIO.writeAll(fd, bytes)
+            if failure != 0 { throw SystemError("write", "\(directory.path)/\(temporary)", errno: failure) }
             guard close(fd) == 0 else { throw SystemError("close", "\(directory.path)/\(temporary)") }
         } catch {
             close(fd)

@@ -1,6 +1,7 @@
 import CLinuxShim
 import Foundation
 import Glibc
+import POSIXSupport
 
 /// The output directory: one `<id>.json` per article, written atomically, and nothing else ending in
 /// `.json` (temporaries are dot-files).

@@ -2,6 +2,7 @@ import Foundation
 import CLinuxShim
 import Glibc
 import Logging
+import POSIXSupport
 
 /// Extraction attempts that survive a crash of the process: `state/attempts/<file>` (the item's name
 /// as dropped, feed directories included), one line per attempt, written just before the item is read
@@ -69,8 +70,7 @@ final class Attempts: @unchecked Sendable {
         var count = 0
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 && errno == EINTR { continue }
+            let n = buffer.withUnsafeMutableBytes { b in retryingOnInterrupt { Glibc.read(fd, b.baseAddress!, b.count) } }
             if n <= 0 { break }
             count += buffer[0..<n].reduce(0) { $0 + ($1 == UInt8(ascii: "\n") ? 1 : 0) }
         }

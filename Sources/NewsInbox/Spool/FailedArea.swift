@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import POSIXSupport
 
 /// `failed/<name>.error.json`: why a source failed (schema `newsinbox.failure/1`).
 struct FailureSidecar: Encodable, Sendable {

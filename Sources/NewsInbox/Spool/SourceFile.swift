@@ -1,5 +1,6 @@
 import CLinuxShim
 import Glibc
+import POSIXSupport
 
 /// Reads a claimed source safely: never follows a symlink, never blocks on a FIFO or device, never
 /// reads more than the size limit.
@@ -52,9 +53,8 @@ enum SourceFile {
                 if count > limit { break }
                 bytes.append(contentsOf: repeatElement(0, count: min(max(count, 4096), limit + 1 - count)))
             }
-            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + count, $0.count - count) }
+            let n = bytes.withUnsafeMutableBytes { b in retryingOnInterrupt { Glibc.read(fd, b.baseAddress! + count, b.count - count) } }
             if n < 0 {
-                if errno == EINTR { continue }
                 throw Refusal(reason: "read error: \(String(cString: strerror(errno)))", errno: errno)
             }
             if n == 0 { break }

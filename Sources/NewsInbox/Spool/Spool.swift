@@ -1,6 +1,7 @@
 import Foundation
 import CLinuxShim
 import Glibc
+import POSIXSupport
 
 /// The state directory's spool: `processing/`, `done/`, `failed/`.
 ///

@@ -2,6 +2,7 @@ import Foundation
 import Glibc
 import JetStream
 import Logging
+import POSIXSupport
 
 /// The shared work queue in: pulls from `nats_input_stream` through the durable consumer
 /// `nats_input_consumer` (every daemon binding the same name takes its share) and writes each message

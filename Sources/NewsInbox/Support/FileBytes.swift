@@ -1,4 +1,5 @@
 import Glibc
+import POSIXSupport
 
 /// A whole file read with open(2)/read(2), so a failure carries errno ("PATH: No such file or directory")
 /// for the operator, not Foundation's generic wording.
@@ -10,11 +11,8 @@ public enum FileBytes {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {
-            let n = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SystemError("read", path)
-            }
+            let n = chunk.withUnsafeMutableBytes { buffer in retryingOnInterrupt { Glibc.read(fd, buffer.baseAddress, buffer.count) } }
+            if n < 0 { throw SystemError("read", path) }
             if n == 0 { return bytes }
             bytes += chunk[..<n]
         }

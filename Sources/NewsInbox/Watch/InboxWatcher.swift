@@ -1,6 +1,7 @@
 import Dispatch
 import Glibc
 import Logging
+import POSIXSupport
 
 /// Watches the inbox and its subdirectories with inotify and reports file names as hints.
 ///

@@ -1,4 +1,5 @@
 import Glibc
+import POSIXSupport
 
 /// inotify(7), as thin wrappers. Events are read from a non-blocking descriptor until EAGAIN.
 enum Inotify {
@@ -36,11 +37,8 @@ enum Inotify {
     static func readEvents(_ fd: Int32, buffer: inout [UInt8]) -> [Event] {
         var events: [Event] = []
         while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-            if n <= 0 {
-                if n < 0 && errno == EINTR { continue }
-                return events
-            }
+            let n = buffer.withUnsafeMutableBytes { b in retryingOnInterrupt { Glibc.read(fd, b.baseAddress!, b.count) } }
+            if n <= 0 { return events }
             buffer.withUnsafeBytes { raw in
                 var offset = 0
                 let header = MemoryLayout<inotify_event>.size

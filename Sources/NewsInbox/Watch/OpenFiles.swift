@@ -1,4 +1,5 @@
 import Glibc
+import POSIXSupport
 
 /// Files some process holds open for writing, from /proc (best effort: without the right to read
 /// another user's /proc/PID/fd, those files are not seen).

@@ -1,21 +1,5 @@
-import Glibc
+public import Glibc
 import CLinuxShim
-
-/// A system call failed: which call, on what, and errno.
-public struct SystemError: Error, CustomStringConvertible, Sendable {
-    public var call: String
-    public var path: String
-    public var errno: Int32
-
-    public init(_ call: String, _ path: String, errno: Int32 = Glibc.errno) {
-        self.call = call
-        self.path = path
-        self.errno = errno
-    }
-
-    public var description: String { "\(call) \(path): \(String(cString: strerror(errno)))" }
-    public var isNoSpace: Bool { errno == ENOSPC || errno == EDQUOT }
-}
 
 /// An open directory, so that every path below it is resolved without following symlinks.
 ///
@@ -42,7 +26,8 @@ public final class Directory: @unchecked Sendable {
         return Directory(fd: fd, path: path)
     }
 
-    static func makeDirectories(_ path: String) throws {
+    /// mkdir -p: every missing component of `path`, mode 0775.
+    public static func makeDirectories(_ path: String) throws {
         var current = path.hasPrefix("/") ? "" : "."
         for part in path.split(separator: "/") {
             current += "/" + part
@@ -127,7 +112,7 @@ public final class Directory: @unchecked Sendable {
     /// A file name as a String. A name that is not valid UTF-8 can't be carried through the pipeline
     /// (or JSON) unchanged: it is renamed in place to a percent-escaped form (`caf%E9.txt`), which
     /// arrives as a new name and is processed like any other.
-    func usableName(_ raw: [UInt8]) -> String? {
+    private func usableName(_ raw: [UInt8]) -> String? {
         if let name = String(validating: raw, as: UTF8.self) { return name }
         var escaped = ""
         for b in raw {
@@ -163,21 +148,21 @@ public final class Directory: @unchecked Sendable {
 }
 
 /// Splits `feed/sub/name.xml` into its directory part (`feed/sub`, or "" at the top) and the name.
-func splitRelative(_ relative: String) -> (directory: String, name: String) {
+public func splitRelative(_ relative: String) -> (directory: String, name: String) {
     guard let slash = relative.lastIndex(of: "/") else { return ("", relative) }
     return (String(relative[..<slash]), String(relative[relative.index(after: slash)...]))
 }
 
 extension Directory {
     /// The directory holding `relative`, made if needed (`create`), or self for a top-level name.
-    func parent(of relative: String, create: Bool) throws -> (Directory, String) {
+    public func parent(of relative: String, create: Bool) throws -> (Directory, String) {
         let (dir, name) = splitRelative(relative)
         return (dir.isEmpty ? self : try subdirectory(dir, create: create), name)
     }
 }
 
 extension String {
-    func leftPadded(_ width: Int, with pad: Character = "0") -> String {
+    fileprivate func leftPadded(_ width: Int, with pad: Character = "0") -> String {
         count >= width ? self : String(repeating: pad, count: width - count) + self
     }
 }
