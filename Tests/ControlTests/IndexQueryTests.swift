@@ -267,6 +267,9 @@ struct IndexQueryTests {
         let dump = try IndexDump.take(d.state + "/index.sqlite")
         #expect(dump.articleRows == dump.articleIDs.count, "every output in the index exactly once")
         #expect(d.ctl(["--json", "search"]).json?["total"]?.intValue == d.outputs().count)
+        let done = (try? FileManager.default.contentsOfDirectory(atPath: d.state + "/done/soak"))?.count ?? 0
+        let failed = (try? FileManager.default.contentsOfDirectory(atPath: d.state + "/failed/soak"))?.filter { !$0.hasSuffix(".error.json") }.count ?? 0
+        print("index soak: \(kills) SIGKILLs, \(next - 1) files dropped, \(done) in done/, \(failed) in failed/, \(d.outputs().count) outputs, \(dump.articleRows) index rows for \(dump.articleIDs.count) distinct ids, indexed without an output: \(dump.articleIDs.subtracting(Set(d.outputs().map { String($0.dropLast(5)) })).count)")
     }
 }
 
