@@ -8,9 +8,12 @@ import PackageDescription
 //   Extraction      text  -> Extraction       (tokens, entities, time, quotes, figures, summary)
 //   Control         the control plane's shared half: wire protocol, command names, typed replies
 //                   (Codable), client, peer credentials; FoundationEssentials only (newsinboxctl's side)
+//   ControlServer   the control socket's server side: listen, accept, bounded request line, connection
+//                   cap, answers; NewsInbox's commands answer through ControlRequestHandler
 //   JetStream       NATS JetStream over nats.c: results out, a shared work queue in
 //   NewsInbox       the daemon's engine: watch, spool, pipeline, output, journal, config, model search;
-//                   the control commands see the pipeline only through snapshot() and perform(_:)
+//                   the control commands (ControlServer's handler) see the pipeline only through
+//                   snapshot() and perform(_:)
 /// Imports are internal unless a file says `public import`, and existentials are spelled `any`. On for
 /// the control plane's modules so far; the others follow as their files settle.
 let strictModules: [SwiftSetting] = [.enableUpcomingFeature("InternalImportsByDefault"), .enableUpcomingFeature("ExistentialAny")]
@@ -78,6 +81,11 @@ let package = Package(
             name: "Control",
             dependencies: ["CLinuxShim", "POSIXSupport"],
             swiftSettings: strictModules),
+        // The control socket's server; the daemon's commands answer through ControlRequestHandler.
+        .target(
+            name: "ControlServer",
+            dependencies: ["Control", "POSIXSupport", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strictModules),
         // NATS JetStream through nats.c: connection, stream set-up, batch publishing, pull consumers.
         .target(name: "JetStream", dependencies: ["CNats"]),
         // The embedded index (state/index.sqlite) and stories; knows the output JSON, not the daemon.
@@ -85,7 +93,7 @@ let package = Package(
         .target(
             name: "NewsInbox",
             dependencies: [
-                "ArticleReaders", "Extraction", "Control", "CSystemd", "CLinuxShim", "POSIXSupport", "NewsIndex", "CCrypto", "JetStream",
+                "ArticleReaders", "Extraction", "Control", "ControlServer", "CSystemd", "CLinuxShim", "POSIXSupport", "NewsIndex", "CCrypto", "JetStream",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),

@@ -1,5 +1,6 @@
 import ArticleReaders
 import Control
+import ControlServer
 import Dispatch
 import Extraction
 import Foundation
@@ -13,7 +14,8 @@ public final class Daemon: @unchecked Sendable {
     private let overrides: (inout DaemonConfig) -> Void
     private let logger: Logger
     private(set) var pipeline: Pipeline!
-    private var control: ControlServer!
+    /// The control socket; `stats` reads its counters.
+    private(set) var control: ControlServer!
     /// Pulls from the shared input stream into the inbox (nats_input_stream set).
     private var puller: InboxPuller?
     private var commands: ControlCommands!
@@ -72,10 +74,7 @@ public final class Daemon: @unchecked Sendable {
                             index: index.index, sinks: sinks, followers: followers, logger: logger)
         index.followers = followers
         commands = ControlCommands(daemon: self, indexPath: index.path, logger: logger)
-        control = ControlServer(path: config.controlSocket, logger: logger) { [commands] request, peer, reply in
-            commands!.handle(request, peer: peer, reply: reply)
-        }
-        control.streamHandler = { [commands] request, peer, fd in commands!.follow(request, peer: peer, fd: fd) }
+        control = ControlServer(path: config.controlSocket, logger: logger, handler: commands)
         // Socket activation passes the control socket and, with newsinboxd-metrics.socket, the metrics one.
         let passed = ServiceManager.listenFileDescriptors()
         try control.bindAndListen(activatedFD: passed.first { $0.name != "metrics" }?.fd)

@@ -1,4 +1,5 @@
 import Control
+import ControlServer
 import Dispatch
 import Foundation
 import Glibc
@@ -13,7 +14,7 @@ import NewsIndex
 /// Commands that only look at pipeline state run on `intake` and copy what they need; anything that
 /// touches the disk (failed/, sidecars, hashing a file for `why`, re-extracting for `reprocess`) runs on
 /// the control's own `work` queue, so the pipeline never waits for an operator.
-final class ControlCommands: @unchecked Sendable {
+final class ControlCommands: ControlRequestHandler, @unchecked Sendable {
     typealias Reply = @Sendable (ControlResponse) -> Void
 
     unowned let daemon: Daemon
@@ -103,6 +104,11 @@ final class ControlCommands: @unchecked Sendable {
         self.daemon = daemon
         self.logger = logger
         self.indexQueries = ControlIndexQueries(path: indexPath)
+    }
+
+    /// The server's streaming commands: `follow` is the one.
+    func stream(_ request: ControlRequest, peer: PeerCredentials, fd: Int32) -> ControlResponse? {
+        follow(request, peer: peer, fd: fd)
     }
 
     /// `follow [--entity NAME] [--feed FEED]`: hands the socket to the follow hub (read-only, for anyone).

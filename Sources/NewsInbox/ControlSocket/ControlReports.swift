@@ -21,7 +21,7 @@ extension ControlCommands {
 
     func stats(_ snapshot: Pipeline.Snapshot) -> StatsReply {
         let s = snapshot.stats
-        let control = controlCounters.current
+        let control = daemon.control.counters
         return StatsReply(
             startedAt: Self.iso(s.startedAt), uptimeSeconds: Date().timeIntervalSince(s.startedAt), seen: s.seen,
             processed: s.processed, tombstones: s.tombstones, duplicates: s.duplicates, failed: s.failed,

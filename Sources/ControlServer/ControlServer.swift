@@ -1,27 +1,25 @@
 import Control
 import Dispatch
-import Foundation
 import Glibc
-import Logging
+public import Logging
 import POSIXSupport
+import Synchronization
 
 /// The control socket's server side: accept, read one bounded request line, answer, close.
 ///
 /// Runs on its own queue so a slow or silent client never stalls the pipeline; each connection has a
 /// deadline, the request size is bounded, and at `maxConnections` a long-silent client is dropped to
-/// make room, or else the new one is answered `busy` at once (the client retries).
-final class ControlServer: @unchecked Sendable {
-    typealias Handler = (_ request: ControlRequest, _ peer: PeerCredentials, _ reply: @escaping @Sendable (ControlResponse) -> Void) -> Void
-    /// Takes over the connection's socket for a command that streams (`follow`); returns the answer
-    /// to send instead when it will not (bad arguments, too many followers).
-    typealias StreamHandler = (_ request: ControlRequest, _ peer: PeerCredentials, _ fd: Int32) -> ControlResponse?
-    static let streamingCommands: Set<String> = ["follow"]
+/// make room, or else the new one is answered `busy` at once (the client retries). What a request
+/// does is the handler's business (newsinboxd's commands, which know the pipeline).
+public final class ControlServer: @unchecked Sendable {
+    static let streamingCommands: Set<String> = [ControlCommandName.follow.rawValue]
 
-    let path: String
+    public let path: String
     private let queue = DispatchQueue(label: "newsinbox.control")
     private let logger: Logger
-    private let handler: Handler
-    var streamHandler: StreamHandler?
+    private let handler: any ControlRequestHandler
+    /// Counted on the server's queue, read by `stats` from any queue.
+    private let countersState = Mutex(ControlCounters())
     private var listener: SocketListener?
     private var connections: [ObjectIdentifier: Connection] = [:]
     private var ownsSocketFile = false
@@ -30,7 +28,7 @@ final class ControlServer: @unchecked Sendable {
     /// How long a connection may stay silent before it can be dropped to make room at the cap.
     let silentGrace = 0.5
 
-    init(path: String, logger: Logger, handler: @escaping Handler) {
+    public init(path: String, logger: Logger, handler: any ControlRequestHandler) {
         self.path = path
         self.logger = logger
         self.handler = handler
@@ -39,7 +37,7 @@ final class ControlServer: @unchecked Sendable {
     /// Listens on the socket systemd passed (socket activation), else binds `path` itself. Connections
     /// wait in the listen backlog until `acceptConnections()`, so no request is answered before the
     /// pipeline has started.
-    func bindAndListen(activatedFD: Int32?) throws {
+    public func bindAndListen(activatedFD: Int32?) throws {
         if let fd = activatedFD {
             listener = SocketListener(fd: fd, queue: queue)
             logger.info("control socket from systemd (socket activation)")
@@ -49,11 +47,11 @@ final class ControlServer: @unchecked Sendable {
         }
     }
 
-    func acceptConnections() {
+    public func acceptConnections() {
         listener?.start { [weak self] fd in self?.accepted(fd) }
     }
 
-    func stop() {
+    public func stop() {
         queue.sync {
             listener?.stop(closing: true)
             listener = nil
@@ -65,22 +63,22 @@ final class ControlServer: @unchecked Sendable {
 
     /// unlink a stale socket, refuse one a running daemon answers on, umask around bind, 0660.
     private func bindSocket() throws -> Int32 {
-        try Directory.makeDirectories((path as NSString).deletingLastPathComponent)
+        try Directory.makeDirectories(splitRelative(path).directory)
         var st = stat()
         if lstat(path, &st) == 0 {
             guard (st.st_mode & S_IFMT) == S_IFSOCK else {
-                throw ConfigError("control_socket \(path) exists and is not a socket; refusing to replace it")
+                throw ControlSocketError("control_socket \(path) exists and is not a socket; refusing to replace it")
             }
             do {
                 _ = try ControlClient(socketPath: path, timeoutSeconds: 2).send(ControlRequest(command: "ping"), busyRetries: 0)
-                throw ConfigError("another newsinboxd is already listening on \(path)")
+                throw ControlSocketError("another newsinboxd is already listening on \(path)")
             } catch ControlClient.Failure.notRunning {
                 // Nobody listens: a socket left by a daemon that was killed. Safe to replace.
                 logger.info("removing stale control socket \(path)")
                 unlink(path)
             } catch let error as ControlClient.Failure {
                 // Something accepts connections there but does not answer like newsinboxd: leave it alone.
-                throw ConfigError("control_socket \(path) is in use by another process (\(error)); refusing to replace it")
+                throw ControlSocketError("control_socket \(path) is in use by another process (\(error)); refusing to replace it")
             }
         }
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
@@ -101,14 +99,14 @@ final class ControlServer: @unchecked Sendable {
         if connections.count >= maxConnections && !evictOldestSilent() {
             // Every slot is busy with a real request: refuse at once, never wait (the socket is non-blocking).
             logger.debug("control: refusing uid \(peer.uid) pid \(peer.pid): \(maxConnections) connections open")
-            controlCounters.withLock { $0.refused += 1 }
+            countersState.withLock { $0.refused += 1 }
             DescriptorIO.writeAll(fd, ControlResponse.failure(.busy, "too many control connections (\(maxConnections)); try again").encodedLine(), socket: true)
             Glibc.close(fd)
             return
         }
         let connection = Connection(fd: fd, peer: peer, queue: queue, timeout: connectionTimeout, server: self)
         connections[ObjectIdentifier(connection)] = connection
-        controlCounters.withLock { $0.accepted += 1; $0.open = connections.count }
+        countersState.withLock { $0.accepted += 1; $0.open = connections.count }
         connection.start()
     }
 
@@ -124,9 +122,16 @@ final class ControlServer: @unchecked Sendable {
         return true
     }
 
+    /// What the socket has seen since start (`newsinboxctl stats`).
+    public var counters: ControlCounters { countersState.withLock { $0 } }
+
+    fileprivate func count(answer response: ControlResponse) {
+        countersState.withLock { $0.answers[response.ok ? "ok" : response.code?.rawValue ?? "failed", default: 0] += 1 }
+    }
+
     fileprivate func closed(_ connection: Connection) {
         connections[ObjectIdentifier(connection)] = nil
-        controlCounters.withLock { $0.open = connections.count }
+        countersState.withLock { $0.open = connections.count }
     }
 
     fileprivate func dispatch(_ line: [UInt8], from connection: Connection) {
@@ -135,37 +140,24 @@ final class ControlServer: @unchecked Sendable {
         case .success(let decoded): request = decoded
         case .failure(let response): connection.reply(response); return
         }
-        if Self.streamingCommands.contains(request.command), let streamHandler {
+        if Self.streamingCommands.contains(request.command) {
             // The stream gets its own descriptor for the socket; this connection's sources and timers go.
             let fd = dup(connection.fd)
             guard fd >= 0 else { connection.reply(.failure(.failed, "dup: \(String(cString: strerror(errno)))")); return }
-            if let refusal = streamHandler(request, connection.peer, fd) {
+            if let refusal = handler.stream(request, peer: connection.peer, fd: fd) {
                 Glibc.close(fd)
                 connection.reply(refusal)
             } else {
-                controlCounters.withLock { $0.answers["ok", default: 0] += 1 }
+                countersState.withLock { $0.answers["ok", default: 0] += 1 }
                 connection.close()
             }
             return
         }
-        handler(request, connection.peer) { [weak connection] response in
+        handler.handle(request, peer: connection.peer) { [weak connection] response in
             connection?.replyFromAnyQueue(response)
         }
     }
 }
-
-/// What the control socket has seen since start, for `newsinboxctl stats` (like HAProxy's own counters).
-struct ControlCounters: Sendable {
-    var accepted = 0
-    /// Refused at once at the connection cap (answered `busy` without reading).
-    var refused = 0
-    var open = 0
-    /// Answers by outcome: "ok" or the error code.
-    var answers: [String: Int] = [:]
-}
-
-/// Shared by the server's queue (which counts) and the stats command (which reads).
-let controlCounters = Locked(ControlCounters())
 
 /// One client connection: read until a newline (bounded), answer once, close.
 private final class Connection: @unchecked Sendable {
@@ -267,7 +259,7 @@ private final class Connection: @unchecked Sendable {
     func reply(_ response: ControlResponse) {
         guard !socket.isClosed, !replied else { return }
         replied = true
-        controlCounters.withLock { $0.answers[response.ok ? "ok" : response.code?.rawValue ?? "failed", default: 0] += 1 }
+        server?.count(answer: response)
         answered = true
         socket.stopReading()
         armTimer()
