@@ -4,6 +4,7 @@ import PackageDescription
 // Module layout (see README "Source layout"):
 //   POSIXSupport    the one POSIX layer: SystemError, Directory (openat/O_NOFOLLOW), EINTR retry,
 //                   whole writes, a socket listener and a non-blocking connection writer
+//   NewsCore        the value types readers and extraction share: ArticleDate, Deadline
 //   ArticleReaders  bytes -> [Article]        (format sniffing, one reader per format)
 //   Extraction      text  -> Extraction       (tokens, entities, time, quotes, figures, summary)
 //   Control         the control plane's shared half: wire protocol, command names, typed replies
@@ -27,6 +28,7 @@ let package = Package(
         // The package's one binary: newsinboxd, newsinboxctl and newsinbox by the name it is run as.
         .executable(name: "newsinbox-multicall", targets: ["newsinbox-multicall"]),
         // For the fuzz package in fuzz/ (built only by scripts/fuzz).
+        .library(name: "NewsCore", targets: ["NewsCore"]),
         .library(name: "ArticleReaders", targets: ["ArticleReaders"]),
         .library(name: "Extraction", targets: ["Extraction"]),
         .library(name: "Control", targets: ["Control"]),
@@ -73,10 +75,14 @@ let package = Package(
             name: "CommandLineSupport",
             dependencies: ["POSIXSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
 
+        // ArticleDate and Deadline: what a reader and the extractor both speak, and nothing else.
+        .target(name: "NewsCore", swiftSettings: strictModules),
+        // Extraction only for the sentence splitter behind a headline-less article's first-sentence headline
+        // (an internal import: the readers' API names NewsCore's types, never Extraction's).
         .target(
             name: "ArticleReaders",
-            dependencies: ["CLibXML2", "CZlib", "Extraction"]),
-        .target(name: "Extraction"),
+            dependencies: ["CLibXML2", "CZlib", "NewsCore", "Extraction"]),
+        .target(name: "Extraction", dependencies: ["NewsCore"]),
         .target(
             name: "Control",
             dependencies: ["CLinuxShim", "POSIXSupport"],
@@ -93,7 +99,7 @@ let package = Package(
         .target(
             name: "NewsInbox",
             dependencies: [
-                "ArticleReaders", "Extraction", "Control", "ControlServer", "CSystemd", "CLinuxShim", "POSIXSupport", "NewsIndex", "CCrypto", "JetStream",
+                "NewsCore", "ArticleReaders", "Extraction", "Control", "ControlServer", "CSystemd", "CLinuxShim", "POSIXSupport", "NewsIndex", "CCrypto", "JetStream",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -121,7 +127,7 @@ let package = Package(
         .target(
             name: "NewsinboxToolCommand",
             dependencies: [
-                "NewsInbox", "ArticleReaders", "Extraction", "Control", "CommandLineSupport", "NewsIndex",
+                "NewsInbox", "NewsCore", "ArticleReaders", "Extraction", "Control", "CommandLineSupport", "NewsIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/newsinbox"),
@@ -136,12 +142,12 @@ let package = Package(
         // What every test target shares: the daemon launcher (over ControlClient), the shared corpora,
         // skip-or-fail requirements (CI=true fails), schema validation.
         .target(name: "TestSupport", dependencies: ["Control"], path: "Tests/TestSupport"),
-        .testTarget(name: "ArticleReadersTests", dependencies: ["ArticleReaders", "Extraction", "TestSupport"]),
-        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "TestSupport"]),
+        .testTarget(name: "ArticleReadersTests", dependencies: ["NewsCore", "ArticleReaders", "Extraction", "TestSupport"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["NewsCore", "Extraction", "TestSupport"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "TestSupport"]),
         .testTarget(
             name: "NewsInboxTests",
-            dependencies: ["NewsInbox", "Control", "Extraction", "ArticleReaders", "TestSupport", "JetStream", "POSIXSupport", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["NewsInbox", "Control", "NewsCore", "Extraction", "ArticleReaders", "TestSupport", "JetStream", "POSIXSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "NewsIndexTests", dependencies: ["NewsIndex", "Control", "TestSupport"]),
     ]
 )
