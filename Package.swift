@@ -73,7 +73,8 @@ let package = Package(
         // The three tools' shared exit statuses (usage errors exit 2).
         .target(
             name: "CommandLineSupport",
-            dependencies: ["POSIXSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["POSIXSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictModules),
 
         // ArticleDate and Deadline: what a reader and the extractor both speak, and nothing else.
         .target(name: "NewsCore", swiftSettings: strictModules),
@@ -93,7 +94,7 @@ let package = Package(
             dependencies: ["Control", "POSIXSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictModules),
         // NATS JetStream through nats.c: connection, stream set-up, batch publishing, pull consumers.
-        .target(name: "JetStream", dependencies: ["CNats"]),
+        .target(name: "JetStream", dependencies: ["CNats"], swiftSettings: strictModules),
         // The embedded index (state/index.sqlite) and stories; knows the output JSON, not the daemon.
         .target(name: "NewsIndex", dependencies: ["CSQLite", "Control"]),
         .target(
@@ -115,7 +116,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Sources/newsinboxd"),
+            path: "Sources/newsinboxd",
+            swiftSettings: strictModules),
         .target(
             name: "NewsinboxctlCommand",
             dependencies: [
@@ -131,13 +133,14 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/newsinbox"),
-        .executableTarget(name: "newsinboxd", dependencies: ["NewsinboxdCommand"], path: "Sources/Executables/newsinboxd"),
-        .executableTarget(name: "newsinboxctl", dependencies: ["NewsinboxctlCommand"], path: "Sources/Executables/newsinboxctl"),
-        .executableTarget(name: "newsinbox", dependencies: ["NewsinboxToolCommand"], path: "Sources/Executables/newsinbox"),
+        .executableTarget(name: "newsinboxd", dependencies: ["NewsinboxdCommand"], path: "Sources/Executables/newsinboxd", swiftSettings: strictModules),
+        .executableTarget(name: "newsinboxctl", dependencies: ["NewsinboxctlCommand"], path: "Sources/Executables/newsinboxctl", swiftSettings: strictModules),
+        .executableTarget(name: "newsinbox", dependencies: ["NewsinboxToolCommand"], path: "Sources/Executables/newsinbox", swiftSettings: strictModules),
         .executableTarget(
             name: "newsinbox-multicall",
             dependencies: ["NewsinboxdCommand", "NewsinboxctlCommand", "NewsinboxToolCommand"],
-            path: "Sources/Executables/newsinbox-multicall"),
+            path: "Sources/Executables/newsinbox-multicall",
+            swiftSettings: strictModules),
 
         // What every test target shares: the daemon launcher (over ControlClient), the shared corpora,
         // skip-or-fail requirements (CI=true fails), schema validation.
