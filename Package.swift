@@ -16,7 +16,9 @@ import PackageDescription
 //                   the control commands (ControlServer's handler) see the pipeline only through
 //                   snapshot() and perform(_:)
 /// Imports are internal unless a file says `public import`, and existentials are spelled `any`. On for
-/// the control plane's modules so far; the others follow as their files settle.
+/// POSIXSupport, NewsCore, Control, ControlServer, JetStream, CommandLineSupport, the newsinboxd and
+/// newsinboxctl commands and the executables; ArticleReaders, Extraction, NewsIndex, NewsInbox and the
+/// newsinbox tool's commands are still to follow.
 let strictModules: [SwiftSetting] = [.enableUpcomingFeature("InternalImportsByDefault"), .enableUpcomingFeature("ExistentialAny")]
 
 let package = Package(
