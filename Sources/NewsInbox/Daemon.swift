@@ -60,20 +60,25 @@ public final class Daemon: @unchecked Sendable {
             if !journalEnabled { logger.notice("no journald socket: per-article journal entries are off") }
         }
         let processor = ArticleProcessor(extractor: Extractor(models: models))
-        let index: IndexSink
-        do {
-            index = try IndexSink(statePath: config.state, outputPath: config.output, logger: logger)
-        } catch {
-            throw ConfigError("cannot open the index in \(config.state): \(error)")
+        var index: IndexSink?
+        if config.index == .on {
+            do {
+                index = try IndexSink(statePath: config.state, outputPath: config.output, logger: logger)
+            } catch {
+                throw ConfigError("cannot open the index in \(config.state): \(error)")
+            }
+        } else {
+            // An index left from earlier is neither read nor written; `index = on` brings it in line with out/.
+            logger.notice("index = off: no article index, every article starts its own story; search, story, trending, quotes and follow are refused")
         }
         let followers = FollowHub()
         // Each batch reaches these, in order, before any of its sources moves (docs/scaling.md for the stream).
-        let sinks: [any BatchSink] = [index] + (config.natsEnabled ? [ResultsStream(config: config)] : [])
+        let sinks: [any BatchSink] = (index.map { [$0] } ?? []) + (config.natsEnabled ? [ResultsStream(config: config)] : [])
         pipeline = Pipeline(config: config, spool: spool, outputs: outputs, versions: versions,
                             journal: JournalSink(enabled: journalEnabled, logger: logger), processor: processor,
-                            index: index.index, sinks: sinks, followers: followers, logger: logger)
-        index.followers = followers
-        commands = ControlCommands(daemon: self, indexPath: index.path, logger: logger)
+                            index: index?.index, sinks: sinks, followers: followers, logger: logger)
+        index?.followers = followers
+        commands = ControlCommands(daemon: self, indexPath: index?.path, logger: logger)
         control = ControlServer(path: config.controlSocket, logger: logger, handler: commands)
         // Socket activation passes the control socket and, with newsinboxd-metrics.socket, the metrics one.
         let passed = ServiceManager.listenFileDescriptors()

@@ -2,7 +2,8 @@
 /// version, or one that cannot be opened, is rebuilt from out/.
 enum IndexSchema {
     // 2: 32 LSH bands of one minimum (the band keys of 1 are not comparable).
-    static let version = 2
+    // 3: the searchable articles as partial covering indexes; quotes by speaker as written.
+    static let version = 3
 
     static let statements = [
         "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL)",
@@ -17,8 +18,14 @@ enum IndexSchema {
         """,
         "CREATE INDEX articles_story ON articles(story_id)",
         "CREATE INDEX articles_guid ON articles(guid)",
-        "CREATE INDEX articles_time ON articles(time)",
-        "CREATE INDEX articles_feed ON articles(feed, time)",
+        // The searchable (current, not withdrawn) articles, with every column a listing filters or sorts
+        // on, so a query reads these small entries and only the rows it returns (current and tombstone
+        // are columns too: SQLite counts an index as covering only then). Newest first, the order every
+        // listing uses, so "the newest N" reads N entries; by feed; and by rowid, to test a candidate
+        // from mentions, the full text or quotes without reading its row (`IndexReader` names it).
+        "CREATE INDEX articles_newest ON articles(time DESC, id, date, feed, current, tombstone) WHERE current = 1 AND tombstone = 0",
+        "CREATE INDEX articles_feed_newest ON articles(feed, time DESC, id, date, current, tombstone) WHERE current = 1 AND tombstone = 0",
+        "CREATE INDEX articles_searchable ON articles(rowid, time, id, date, feed, current, tombstone) WHERE current = 1 AND tombstone = 0",
         // One row per normalised entity (EntityKey), every surface form, and the keys it is looked up by.
         "CREATE TABLE entities(rowid INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, type TEXT NOT NULL, name TEXT NOT NULL, code TEXT)",
         "CREATE TABLE entity_forms(entity INTEGER NOT NULL, form TEXT NOT NULL, PRIMARY KEY(entity, form)) WITHOUT ROWID",
@@ -28,6 +35,8 @@ enum IndexSchema {
         "CREATE TABLE quotes(article INTEGER NOT NULL, speaker_entity INTEGER, speaker TEXT, text TEXT NOT NULL, cue TEXT)",
         "CREATE INDEX quotes_article ON quotes(article)",
         "CREATE INDEX quotes_speaker ON quotes(speaker_entity)",
+        // `quotes --speaker` also matches the speaker as written, case-insensitively.
+        "CREATE INDEX quotes_speaker_as_written ON quotes(speaker COLLATE NOCASE)",
         "CREATE TABLE times(article INTEGER NOT NULL, type TEXT NOT NULL, value TEXT NOT NULL, text TEXT NOT NULL)",
         "CREATE INDEX times_article ON times(article)",
         "CREATE VIRTUAL TABLE fulltext USING fts5(headline, text, tokenize = 'unicode61 remove_diacritics 2')",

@@ -14,6 +14,7 @@ struct BenchEndToEndCommand: ParsableCommand {
         abstract: "Articles/s, close-to-durable latency, RSS and start-up of newsinboxd beside the spaCy peer.")
 
     @Option(help: "The daemon binary.") var daemon = ".build-release/release/newsinboxd"
+    @Option(name: .customLong("daemon-config"), help: "A config file for the daemon (e.g. index = off to measure the index's cost).") var daemonConfig: String?
     @Option(name: .customLong("peer-python"), help: "Python with spacy + watchdog for the peer; without it the peer is skipped.") var peerPython: String?
     @Option(name: .customLong("peer-script"), help: "The peer daemon.") var peerScript = "benchmarks/peer/spacy_inbox.py"
     @Option(help: "Directory of BBC plain-text articles (default: ../shared/corpora/bbc).") var corpus: String?
@@ -43,8 +44,10 @@ struct BenchEndToEndCommand: ParsableCommand {
 
         let daemonPath = URL(fileURLWithPath: daemon).standardizedFileURL.path
         guard FileManager.default.isExecutableFile(atPath: daemonPath) else { throw ValidationError("no daemon binary at \(daemonPath)") }
+        let configArguments = daemonConfig.map { ["--config", URL(fileURLWithPath: $0).standardizedFileURL.path] } ?? []
         let newsinbox = SystemUnderTest(name: "newsinbox") { ws in
-            [daemonPath, "--foreground", "--inbox", ws.inbox, "--output", ws.output, "--state", ws.state, "--control-socket", ws.root + "/control.sock"]
+            [daemonPath, "--foreground"] + configArguments
+                + ["--inbox", ws.inbox, "--output", ws.output, "--state", ws.state, "--control-socket", ws.root + "/control.sock"]
         }
         let peer: SystemUnderTest? = peerPython.map { python in
             let script = URL(fileURLWithPath: peerScript).standardizedFileURL.path

@@ -22,7 +22,8 @@ struct BenchIndexCommand: ParsableCommand {
     @Option(help: "How many articles the generated index holds.") var articles = 100_000
     @Option(help: "Articles per write batch (the writer's group commit).") var batch = 64
     @Option(help: "Queries of each kind timed on the full index.") var queries = 200
-    @Option(help: "Where the index is built (removed afterwards).") var workdir = NSTemporaryDirectory()
+    @Option(help: "Where the index is built (removed afterwards unless --keep).") var workdir = NSTemporaryDirectory()
+    @Flag(help: "Keep the generated index (to read its query plans with sqlite3).") var keep = false
     @Option(name: .customLong("model-dir"), help: "Where the models are.") var modelDir: String?
     @OptionGroup var output: BenchOutputOptions
 
@@ -45,8 +46,9 @@ struct BenchIndexCommand: ParsableCommand {
         let dir = workdir + "/newsinbox-bench-index-\(getpid())"
         try? FileManager.default.removeItem(atPath: dir)
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
+        defer { if !keep { try? FileManager.default.removeItem(atPath: dir) } }
         let path = dir + "/index.sqlite"
+        if keep { print("bench index: the index is kept at \(path)") }
         let index = try ArticleIndex(path: path)
 
         // Write: storyID + apply per article (CPU ms), recorded per decade of index size.
@@ -92,6 +94,7 @@ struct BenchIndexCommand: ParsableCommand {
         var rng = SystemRandomNumberGenerator()
         let kinds: [(String, (Int) throws -> Void)] = [
             ("search_all", { _ in _ = try reader.search(.init(limit: 20)) }),
+            ("search_type", { _ in _ = try reader.search(.init(type: "PERSON", limit: 20)) }),
             ("search_entity", { i in _ = try reader.search(.init(entity: names[(i * 31) % names.count], limit: 20)) }),
             ("search_entity_type_since", { i in _ = try reader.search(.init(entity: names[(i * 17) % names.count], type: "PERSON", since: "2005-02-01", limit: 20)) }),
             ("search_text", { i in _ = try reader.search(.init(text: words[i % words.count], limit: 20)) }),

@@ -207,6 +207,33 @@ struct IndexQueryTests {
         #expect(waitFor(seconds: 20) { (d.ctl(["--json", "story", v1]).json?["articles"]?.arrayValue ?? []).contains { $0["status"]?.stringValue == "withdrawn" } })
     }
 
+    @Test func withTheIndexOffNoIndexIsKeptAndTurningItOnIndexesWhatWasWritten() throws {
+        try #require(BBC.isPresent, "../shared/corpora/bbc is missing")
+        let d = try DaemonHarness(config: "index = off\n")
+        try d.start()
+        // An article and a wire rewrite of it: with the index on, the rewrite joins the original's story.
+        let originalFile = try #require(BBC.file("politics", 3))
+        let original = try String(contentsOfFile: originalFile, encoding: .utf8)
+        let paragraphs = original.components(separatedBy: "\n\n")
+        try BBC.place("date 2005-02-04\n" + original, as: "politics/3.txt", in: d)
+        try BBC.place("date 2005-02-04\nMinisters faced fresh questions\n\nFresh questions were raised on Thursday, officials said.\n\n"
+            + paragraphs.dropFirst().dropLast().joined(separator: "\n\n") + "\n", as: "agency/rewrite.txt", in: d)
+        #expect(waitFor(seconds: 120) { d.outputs().count == 2 })
+        let outputs = try Self.readOutputs(d)
+        #expect(outputs.count == 2 && outputs.allSatisfy { $0.storyID == $0.id }, "without an index every article starts its own story")
+        #expect(!FileManager.default.fileExists(atPath: d.state + "/index.sqlite"))
+        for command in [["search"], ["story", outputs.first?.id ?? ""], ["trending"], ["quotes"], ["follow"]] {
+            let run = d.ctl(command)
+            #expect(run.status == 1 && run.stderr.contains("the index is off"), "\(command): \(run.status) \(run.stderr)")
+        }
+        #expect(d.stop() == 0)
+
+        try d.writeConfig("index = on\n")
+        try d.start()
+        #expect(waitFor(seconds: 60) { d.ctl(["--json", "search"]).json?["total"]?.intValue == 2 }, "the outputs written with the index off are indexed")
+        #expect(Set(Self.ids(d.ctl(["--json", "search"]))) == Set(outputs.map(\.id)))
+    }
+
     // Long mode only for now: one of two runs on the loaded development machine left soak files
     // unfinished after the last restart (cause not found yet; see the index hand-over notes).
     @Test(.enabled(if: ProcessInfo.processInfo.environment["NEWSINBOX_LONG_TESTS"] == "1", "kill -9 soak: NEWSINBOX_LONG_TESTS=1"))
@@ -240,6 +267,9 @@ struct IndexQueryTests {
         let dump = try IndexDump.take(d.state + "/index.sqlite")
         #expect(dump.articleRows == dump.articleIDs.count, "every output in the index exactly once")
         #expect(d.ctl(["--json", "search"]).json?["total"]?.intValue == d.outputs().count)
+        let done = (try? FileManager.default.contentsOfDirectory(atPath: d.state + "/done/soak"))?.count ?? 0
+        let failed = (try? FileManager.default.contentsOfDirectory(atPath: d.state + "/failed/soak"))?.filter { !$0.hasSuffix(".error.json") }.count ?? 0
+        print("index soak: \(kills) SIGKILLs, \(next - 1) files dropped, \(done) in done/, \(failed) in failed/, \(d.outputs().count) outputs, \(dump.articleRows) index rows for \(dump.articleIDs.count) distinct ids, indexed without an output: \(dump.articleIDs.subtracting(Set(d.outputs().map { String($0.dropLast(5)) })).count)")
     }
 }
 

@@ -32,6 +32,8 @@ public struct DaemonConfig: Sendable, Equatable {
     public var logLevel: String = "info"
     public var modelDir: String? = nil
     public var journal: JournalMode = .auto
+    /// The article index (state/index.sqlite), which decides story_id and answers the index queries.
+    public var index: IndexMode = .on
     /// `host:port` for GET /metrics when systemd does not pass a metrics socket; nil: off.
     public var metricsListen: String? = nil
     /// NATS JetStream (docs/scaling.md): empty URL = off.
@@ -48,6 +50,7 @@ public struct DaemonConfig: Sendable, Equatable {
 
     public enum OnSuccess: String, Sendable, CaseIterable { case move, delete }
     public enum JournalMode: String, Sendable, CaseIterable { case auto, on, off }
+    public enum IndexMode: String, Sendable, CaseIterable { case on, off }
 
     public init() {}
 

@@ -51,6 +51,7 @@ struct ConfigKey: Sendable {
                   render: { $0.logLevel }),
         .optionalString("model_dir", \.modelDir, "extraction models (default: searched)"),
         .choice("journal", \.journal, "per-article journal entries: auto, on, off"),
+        .choice("index", \.index, "the article index (state/index.sqlite: story_id, search, story, trending, quotes, follow): on, off"),
         ConfigKey(name: "metrics_listen", doc: "HOST:PORT for GET /metrics when systemd passes no metrics socket; empty: off",
                   apply: { config, value in
                       guard value.isEmpty || MetricsAddress.parse(value) != nil else {

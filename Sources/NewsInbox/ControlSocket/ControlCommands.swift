@@ -100,7 +100,8 @@ final class ControlCommands: ControlRequestHandler, @unchecked Sendable {
 
     let indexQueries: ControlIndexQueries
 
-    init(daemon: Daemon, indexPath: String, logger: Logger) {
+    /// `indexPath` nil: the index is off (`index = off`), and the commands that read it are refused.
+    init(daemon: Daemon, indexPath: String?, logger: Logger) {
         self.daemon = daemon
         self.logger = logger
         self.indexQueries = ControlIndexQueries(path: indexPath)
@@ -113,6 +114,8 @@ final class ControlCommands: ControlRequestHandler, @unchecked Sendable {
 
     /// `follow [--entity NAME] [--feed FEED]`: hands the socket to the follow hub (read-only, for anyone).
     func follow(_ request: ControlRequest, peer: PeerCredentials, fd: Int32) -> ControlResponse? {
+        // The index sink publishes what follow prints.
+        guard indexQueries.path != nil else { return .failure(.failed, ControlIndexQueries.offMessage) }
         let filter = FollowHub.Filter(entity: request.string("entity").map(EntityKey.fold), feed: request.string("feed"))
         let greeting = ControlResponse.success(.object([
             "following": .bool(true), "entity": request.string("entity").map { .string($0) } ?? .null,

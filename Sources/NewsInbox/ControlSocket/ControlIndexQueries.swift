@@ -7,11 +7,14 @@ import NewsIndex
 /// queue with their own read connection, so a slow query never waits for or stalls the pipeline.
 final class ControlIndexQueries: @unchecked Sendable {
     private let queue = DispatchQueue(label: "newsinbox.control.index")
-    private let path: String
+    /// nil: the daemon runs with `index = off`.
+    let path: String?
     /// Opened on first use, on `queue`.
     private var reader: IndexReader?
 
-    init(path: String) { self.path = path }
+    init(path: String?) { self.path = path }
+
+    static let offMessage = "the index is off (index = off in the configuration)"
 
     typealias Reply = @Sendable (ControlResponse) -> Void
 
@@ -20,6 +23,7 @@ final class ControlIndexQueries: @unchecked Sendable {
     }
 
     private func answer(_ r: ControlRequest) -> ControlResponse {
+        guard let path else { return .failure(.failed, Self.offMessage) }
         do {
             if reader == nil { reader = try IndexReader(path: path) }
             let reader = reader!
