@@ -4,6 +4,7 @@ import PackageDescription
 // Module layout (see README "Source layout"):
 //   POSIXSupport    the one POSIX layer: SystemError, Directory (openat/O_NOFOLLOW), EINTR retry,
 //                   whole writes, a socket listener and a non-blocking connection writer
+//   NewsCore        the value types readers and extraction share: ArticleDate, Deadline
 //   ArticleReaders  bytes -> [Article]        (format sniffing, one reader per format)
 //   Extraction      text  -> Extraction       (tokens, entities, time, quotes, figures, summary)
 //   Control         the control plane's shared half: wire protocol, command names, typed replies
@@ -15,7 +16,9 @@ import PackageDescription
 //                   the control commands (ControlServer's handler) see the pipeline only through
 //                   snapshot() and perform(_:)
 /// Imports are internal unless a file says `public import`, and existentials are spelled `any`. On for
-/// the control plane's modules so far; the others follow as their files settle.
+/// POSIXSupport, NewsCore, Control, ControlServer, JetStream, CommandLineSupport, the newsinboxd and
+/// newsinboxctl commands and the executables; ArticleReaders, Extraction, NewsIndex, NewsInbox and the
+/// newsinbox tool's commands are still to follow.
 let strictModules: [SwiftSetting] = [.enableUpcomingFeature("InternalImportsByDefault"), .enableUpcomingFeature("ExistentialAny")]
 
 let package = Package(
@@ -27,6 +30,7 @@ let package = Package(
         // The package's one binary: newsinboxd, newsinboxctl and newsinbox by the name it is run as.
         .executable(name: "newsinbox-multicall", targets: ["newsinbox-multicall"]),
         // For the fuzz package in fuzz/ (built only by scripts/fuzz).
+        .library(name: "NewsCore", targets: ["NewsCore"]),
         .library(name: "ArticleReaders", targets: ["ArticleReaders"]),
         .library(name: "Extraction", targets: ["Extraction"]),
         .library(name: "Control", targets: ["Control"]),
@@ -71,12 +75,17 @@ let package = Package(
         // The three tools' shared exit statuses (usage errors exit 2).
         .target(
             name: "CommandLineSupport",
-            dependencies: ["POSIXSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["POSIXSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strictModules),
 
+        // ArticleDate and Deadline: what a reader and the extractor both speak, and nothing else.
+        .target(name: "NewsCore", swiftSettings: strictModules),
+        // Extraction only for the sentence splitter behind a headline-less article's first-sentence headline
+        // (an internal import: the readers' API names NewsCore's types, never Extraction's).
         .target(
             name: "ArticleReaders",
-            dependencies: ["CLibXML2", "CZlib", "Extraction"]),
-        .target(name: "Extraction"),
+            dependencies: ["CLibXML2", "CZlib", "NewsCore", "Extraction"]),
+        .target(name: "Extraction", dependencies: ["NewsCore"]),
         .target(
             name: "Control",
             dependencies: ["CLinuxShim", "POSIXSupport"],
@@ -87,13 +96,13 @@ let package = Package(
             dependencies: ["Control", "POSIXSupport", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictModules),
         // NATS JetStream through nats.c: connection, stream set-up, batch publishing, pull consumers.
-        .target(name: "JetStream", dependencies: ["CNats"]),
+        .target(name: "JetStream", dependencies: ["CNats"], swiftSettings: strictModules),
         // The embedded index (state/index.sqlite) and stories; knows the output JSON, not the daemon.
         .target(name: "NewsIndex", dependencies: ["CSQLite", "Control"]),
         .target(
             name: "NewsInbox",
             dependencies: [
-                "ArticleReaders", "Extraction", "Control", "ControlServer", "CSystemd", "CLinuxShim", "POSIXSupport", "NewsIndex", "CCrypto", "JetStream",
+                "NewsCore", "ArticleReaders", "Extraction", "Control", "ControlServer", "CSystemd", "CLinuxShim", "POSIXSupport", "NewsIndex", "CCrypto", "JetStream",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
@@ -109,7 +118,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
-            path: "Sources/newsinboxd"),
+            path: "Sources/newsinboxd",
+            swiftSettings: strictModules),
         .target(
             name: "NewsinboxctlCommand",
             dependencies: [
@@ -121,27 +131,28 @@ let package = Package(
         .target(
             name: "NewsinboxToolCommand",
             dependencies: [
-                "NewsInbox", "ArticleReaders", "Extraction", "Control", "CommandLineSupport", "NewsIndex",
+                "NewsInbox", "NewsCore", "ArticleReaders", "Extraction", "Control", "CommandLineSupport", "NewsIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/newsinbox"),
-        .executableTarget(name: "newsinboxd", dependencies: ["NewsinboxdCommand"], path: "Sources/Executables/newsinboxd"),
-        .executableTarget(name: "newsinboxctl", dependencies: ["NewsinboxctlCommand"], path: "Sources/Executables/newsinboxctl"),
-        .executableTarget(name: "newsinbox", dependencies: ["NewsinboxToolCommand"], path: "Sources/Executables/newsinbox"),
+        .executableTarget(name: "newsinboxd", dependencies: ["NewsinboxdCommand"], path: "Sources/Executables/newsinboxd", swiftSettings: strictModules),
+        .executableTarget(name: "newsinboxctl", dependencies: ["NewsinboxctlCommand"], path: "Sources/Executables/newsinboxctl", swiftSettings: strictModules),
+        .executableTarget(name: "newsinbox", dependencies: ["NewsinboxToolCommand"], path: "Sources/Executables/newsinbox", swiftSettings: strictModules),
         .executableTarget(
             name: "newsinbox-multicall",
             dependencies: ["NewsinboxdCommand", "NewsinboxctlCommand", "NewsinboxToolCommand"],
-            path: "Sources/Executables/newsinbox-multicall"),
+            path: "Sources/Executables/newsinbox-multicall",
+            swiftSettings: strictModules),
 
         // What every test target shares: the daemon launcher (over ControlClient), the shared corpora,
         // skip-or-fail requirements (CI=true fails), schema validation.
         .target(name: "TestSupport", dependencies: ["Control"], path: "Tests/TestSupport"),
-        .testTarget(name: "ArticleReadersTests", dependencies: ["ArticleReaders", "Extraction", "TestSupport"]),
-        .testTarget(name: "ExtractionTests", dependencies: ["Extraction", "TestSupport"]),
+        .testTarget(name: "ArticleReadersTests", dependencies: ["NewsCore", "ArticleReaders", "Extraction", "TestSupport"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["NewsCore", "Extraction", "TestSupport"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "TestSupport"]),
         .testTarget(
             name: "NewsInboxTests",
-            dependencies: ["NewsInbox", "Control", "Extraction", "ArticleReaders", "TestSupport", "JetStream", "POSIXSupport", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["NewsInbox", "Control", "NewsCore", "Extraction", "ArticleReaders", "TestSupport", "JetStream", "POSIXSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "NewsIndexTests", dependencies: ["NewsIndex", "Control", "TestSupport"]),
     ]
 )

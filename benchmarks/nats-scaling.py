@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """What the NATS JetStream streams cost, and what three daemons on one input stream do together.
 
-    benchmarks/nats-scaling.py [--articles N] [--bin DIR] [--out FILE]
+    benchmarks/nats-scaling.py [--articles N] [--repeat R] [--bin DIR] [--out FILE]
 
 Runs, one after the other, on the BBC corpus (../shared/corpora/bbc), with a real nats-server on a
 free loopback port and the release build of newsinboxd:
@@ -11,8 +11,11 @@ free loopback port and the release build of newsinboxd:
   3 daemons N articles published to the input stream (newsinbox.inbox.<category>), three daemons with
             separate spools sharing the durable consumer, timed until the results stream holds N
 
-Prints one JSON object (and writes it to --out): articles/s for each and the cost of the results
-stream against the local-only daemon. Only the standard library: the NATS text protocol is spoken
+The local and results runs alternate R times (default 3) and are reported by their medians. Prints
+one JSON object (and writes it to --out): articles/s for each, the daemon's (and nats-server's) CPU
+milliseconds per article between the first rename and the last source in done/, and the cost of the
+results stream against the local-only daemon in wall clock and in CPU: on a shared machine the wall
+clock moves with the others' load, the CPU per article much less. Only the standard library: the NATS text protocol is spoken
 directly over a socket (CONNECT, PUB, SUB, PING), which is all a benchmark driver needs.
 """
 import argparse, base64, glob, json, os, shutil, signal, socket, subprocess, sys, tempfile, time
@@ -103,10 +106,20 @@ def start_daemon(bin_dir, base, conf):
                              "--inbox", os.path.join(base, "inbox"), "--output", os.path.join(base, "out"),
                              "--state", os.path.join(base, "state"), "--control-socket", sock, "--foreground"],
                             stdout=subprocess.DEVNULL, stderr=open(os.path.join(base, "daemon.log"), "w"))
+    # Started once the control socket answers a ping: the daemon accepts connections only after its
+    # start-up (models loaded, start-up scan queued), so the CPU counted below is the articles' alone.
     deadline = time.time() + 60
-    while not os.path.exists(sock) and time.time() < deadline:
+    while time.time() < deadline:
+        try:
+            with socket.socket(socket.AF_UNIX) as c:
+                c.connect(sock)
+                c.sendall(b'{"version":1,"command":"ping","args":{}}\n')
+                if c.makefile("rb").readline():
+                    return proc
+        except OSError:
+            pass
         time.sleep(0.02)
-    return proc
+    raise RuntimeError("newsinboxd did not answer on " + sock)
 
 
 def count_files(path):
@@ -136,7 +149,16 @@ def articles(n):
     sys.exit(f"nats-scaling: need {n} distinct BBC articles in {CORPUS}, found {len(out)}")
 
 
-def run_local(bin_dir, work, items, conf):
+def cpu_seconds(pid):
+    """User + system CPU seconds a process has used so far (/proc/PID/stat fields 14 and 15)."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def run_local(bin_dir, work, items, conf, server_pid):
+    """One daemon over a backlog: wall seconds, and the CPU seconds the daemon and nats-server spent
+    between the first rename and the last source in done/ (start-up and shutdown left out)."""
     base = tempfile.mkdtemp(dir=work)
     proc = start_daemon(bin_dir, base, conf)
     staging = os.path.join(base, "staging")
@@ -144,15 +166,25 @@ def run_local(bin_dir, work, items, conf):
         os.makedirs(os.path.join(staging, feed), exist_ok=True)
         with open(os.path.join(staging, feed, name), "wb") as f:
             f.write(data)
+    daemon_cpu0, server_cpu0 = cpu_seconds(proc.pid), cpu_seconds(server_pid)
     t0 = time.time()
     for feed, name, _ in items:
         os.makedirs(os.path.join(base, "inbox", feed), exist_ok=True)
         os.rename(os.path.join(staging, feed, name), os.path.join(base, "inbox", feed, name))
     wait("all sources are in done/", lambda: count_files(os.path.join(base, "state", "done")) >= len(items))
     seconds = time.time() - t0
+    daemon_cpu, server_cpu = cpu_seconds(proc.pid) - daemon_cpu0, cpu_seconds(server_pid) - server_cpu0
     proc.send_signal(signal.SIGTERM)
     proc.wait(timeout=60)
-    return seconds
+    return {"seconds": round(seconds, 2), "articles_per_second": round(len(items) / seconds, 1),
+            "daemon_cpu_ms_per_article": round(1000 * daemon_cpu / len(items), 3),
+            "server_cpu_ms_per_article": round(1000 * server_cpu / len(items), 3)}
+
+
+def median(values):
+    values = sorted(values)
+    mid = len(values) // 2
+    return values[mid] if len(values) % 2 else (values[mid - 1] + values[mid]) / 2
 
 
 def main():
@@ -160,15 +192,28 @@ def main():
     ap.add_argument("--articles", type=int, default=1500)
     ap.add_argument("--bin", default=os.path.join(ROOT, ".build", "release"))
     ap.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "nats-scaling.json"))
+    # Local-only and stream runs alternate, so a change in the machine's load falls on both alike.
+    ap.add_argument("--repeat", type=int, default=3)
     args = ap.parse_args()
     items = articles(args.articles)
+    load_before = os.getloadavg()[0]
     work = tempfile.mkdtemp(prefix="nats-scaling-")
     port = free_port()
     server, client = start_server(port, os.path.join(work, "store"))
     url = f"nats://127.0.0.1:{port}"
     try:
-        local = run_local(args.bin, work, items, "")
-        results = run_local(args.bin, work, items, f"nats_url = {url}\n")
+        local_runs, stream_runs = [], []
+        for k in range(args.repeat):
+            local_runs.append(run_local(args.bin, work, items, "", server.pid))
+            # A results stream per run: the stream's de-duplication would take a repeat for free.
+            stream_runs.append(run_local(args.bin, work, items,
+                                         f"nats_url = {url}\nnats_results_stream = NEWSINBOX_RESULTS_R{k}\n"
+                                         f"nats_results_subject = newsinbox.results-r{k}\n", server.pid))
+        local = median([r["seconds"] for r in local_runs])
+        results = median([r["seconds"] for r in stream_runs])
+        local_cpu = median([r["daemon_cpu_ms_per_article"] for r in local_runs])
+        stream_cpu = median([r["daemon_cpu_ms_per_article"] for r in stream_runs])
+        stream_server_cpu = median([r["server_cpu_ms_per_article"] for r in stream_runs])
 
         # The input stream, made as the daemons make it, then filled before any daemon starts.
         client.request("$JS.API.STREAM.CREATE.NEWSINBOX_INBOX",
@@ -193,9 +238,19 @@ def main():
             "articles": len(items),
             "cpus": os.cpu_count(),
             "nats_server": subprocess.run(["nats-server", "--version"], capture_output=True, text=True).stdout.strip(),
-            "local_only": {"seconds": round(local, 2), "articles_per_second": round(len(items) / local, 1)},
-            "with_results_stream": {"seconds": round(results, 2), "articles_per_second": round(len(items) / results, 1)},
+            "load_average_before": round(load_before, 2),
+            "load_average_after": round(os.getloadavg()[0], 2),
+            "local_only": {"median_seconds": round(local, 2), "articles_per_second": round(len(items) / local, 1),
+                           "daemon_cpu_ms_per_article": local_cpu, "runs": local_runs},
+            "with_results_stream": {"median_seconds": round(results, 2),
+                                    "articles_per_second": round(len(items) / results, 1),
+                                    "daemon_cpu_ms_per_article": stream_cpu,
+                                    "server_cpu_ms_per_article": stream_server_cpu, "runs": stream_runs},
+            # Wall clock on a shared machine moves with its load; CPU per article does much less.
             "results_stream_cost_percent": round(100 * (results - local) / local, 1),
+            "results_stream_daemon_cpu_cost_percent": round(100 * (stream_cpu - local_cpu) / local_cpu, 1),
+            "results_stream_cpu_cost_percent_with_server": round(
+                100 * (stream_cpu + stream_server_cpu - local_cpu) / local_cpu, 1),
             "three_daemons_on_the_input_stream": {"seconds": round(three, 2),
                                                   "aggregate_articles_per_second": round(len(items) / three, 1)},
             "time": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

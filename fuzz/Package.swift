@@ -17,10 +17,10 @@ let package = Package(
         .executableTarget(name: "FuzzNinjsReader", dependencies: ["CFuzzerDriver", .product(name: "ArticleReaders", package: "NewsInbox")]),
         .executableTarget(name: "FuzzEmailReader", dependencies: ["CFuzzerDriver", .product(name: "ArticleReaders", package: "NewsInbox")]),
         .executableTarget(name: "FuzzWireTextReader", dependencies: ["CFuzzerDriver", .product(name: "ArticleReaders", package: "NewsInbox")]),
-        .executableTarget(name: "FuzzPlainTextReader", dependencies: ["CFuzzerDriver", .product(name: "ArticleReaders", package: "NewsInbox")]),
+        .executableTarget(name: "FuzzPlainTextReader", dependencies: ["CFuzzerDriver", .product(name: "NewsCore", package: "NewsInbox"), .product(name: "ArticleReaders", package: "NewsInbox")]),
         .executableTarget(name: "FuzzTokenizer", dependencies: ["CFuzzerDriver", .product(name: "Extraction", package: "NewsInbox")]),
-        .executableTarget(name: "FuzzTimes", dependencies: ["CFuzzerDriver", .product(name: "Extraction", package: "NewsInbox")]),
-        .executableTarget(name: "FuzzExtractor", dependencies: ["CFuzzerDriver", .product(name: "Extraction", package: "NewsInbox")]),
+        .executableTarget(name: "FuzzTimes", dependencies: ["CFuzzerDriver", .product(name: "NewsCore", package: "NewsInbox"), .product(name: "Extraction", package: "NewsInbox")]),
+        .executableTarget(name: "FuzzExtractor", dependencies: ["CFuzzerDriver", .product(name: "NewsCore", package: "NewsInbox"), .product(name: "Extraction", package: "NewsInbox")]),
         .executableTarget(name: "FuzzControlDecoder", dependencies: ["CFuzzerDriver", .product(name: "Control", package: "NewsInbox")]),
     ]
 )

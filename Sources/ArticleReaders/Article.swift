@@ -1,4 +1,4 @@
-public import Extraction
+public import NewsCore
 
 /// One normalised article, whatever format it arrived in.
 public struct Article: Sendable {

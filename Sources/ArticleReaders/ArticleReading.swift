@@ -1,5 +1,5 @@
-public import Extraction
 import Glibc
+public import NewsCore
 
 /// The entry point: sniff the format from the content (the file name is only a hint) and read it.
 ///

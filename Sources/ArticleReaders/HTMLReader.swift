@@ -1,5 +1,5 @@
-import Extraction
 import Foundation
+import NewsCore
 
 /// Web pages: the article body without the page around it, plus headline, byline, date and language from
 /// `<title>`, OpenGraph, `article:*` meta tags and JSON-LD (`NewsArticle` and kin).

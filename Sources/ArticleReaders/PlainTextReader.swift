@@ -1,4 +1,5 @@
-import Extraction
+internal import Extraction
+import NewsCore
 
 /// The inbox's own plain-text format and plain text in general.
 ///

@@ -1,4 +1,4 @@
-import Extraction
+import NewsCore
 
 /// Dates as the wire formats write them, normalised to a calendar date plus an ISO 8601 timestamp.
 ///

@@ -1,4 +1,4 @@
-import Extraction
+import NewsCore
 
 /// The two control-character wire formats.
 ///

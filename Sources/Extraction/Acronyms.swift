@@ -1,3 +1,5 @@
+import NewsCore
+
 /// An acronym defined in the text, "Tehreek-i-Taliban Pakistan (TTP)" or "TTP (Tehreek-i-Taliban Pakistan)",
 /// with the later bare uses of the short form linked back to it.
 public struct Acronym: Sendable, Encodable, Hashable {

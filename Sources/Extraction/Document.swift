@@ -1,3 +1,5 @@
+import NewsCore
+
 /// The text every extraction stage works on, with random access by Unicode scalar.
 ///
 /// All offsets in the output count Unicode scalars into `text` (end exclusive), so that consumers in

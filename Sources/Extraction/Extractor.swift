@@ -1,3 +1,5 @@
+import NewsCore
+
 /// Runs every extraction stage over one document, checking the deadline between stages.
 ///
 /// One `Extractor` is built at start-up (models are loaded once) and shared by all worker threads:

@@ -1,3 +1,5 @@
+import NewsCore
+
 /// A number in the text with what it measures: "over 80 people", "$2.5bn", "3.5%", "the second round".
 public struct Figure: Sendable, Encodable, Hashable {
     public enum Kind: String, Sendable, Encodable { case money, percent, quantity, duration, ordinal }

@@ -1,3 +1,5 @@
+import NewsCore
+
 /// A quotation and who said it.
 public struct Quote: Sendable, Encodable, Hashable {
     public enum Kind: String, Sendable, Encodable {

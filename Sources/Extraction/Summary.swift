@@ -1,3 +1,4 @@
+import NewsCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

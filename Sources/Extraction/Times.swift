@@ -1,3 +1,5 @@
+import NewsCore
+
 /// A TIMEX3 expression normalised against the article date.
 public struct TimeExpression: Sendable, Encodable, Hashable {
     public enum Kind: String, Sendable, Encodable { case date = "DATE", time = "TIME", duration = "DURATION", set = "SET" }

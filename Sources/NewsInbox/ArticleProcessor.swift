@@ -1,6 +1,7 @@
 public import ArticleReaders
 public import Extraction
 import Foundation
+import NewsCore
 
 /// Read + extract for one file's bytes: the work a pipeline worker does, and what `newsinbox extract` runs.
 public struct ArticleProcessor: Sendable {

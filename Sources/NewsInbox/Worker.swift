@@ -5,6 +5,7 @@ import Extraction
 import Foundation
 import Glibc
 import POSIXSupport
+import NewsCore
 
 /// The work stage (concurrent, at most `workers` at once): read a claimed file, extract, compute the
 /// per-article features, encode each document. Pure with respect to the pipeline's state.

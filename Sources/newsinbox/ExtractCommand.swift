@@ -3,6 +3,7 @@ import CommandLineSupport
 import Extraction
 import Foundation
 import NewsInbox
+import NewsCore
 
 /// `newsinbox extract FILE|-`: the same JSON the daemon writes, on stdout.
 struct ExtractCommand: ParsableCommand {

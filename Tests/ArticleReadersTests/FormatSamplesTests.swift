@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 @testable import ArticleReaders
 import Extraction
+import NewsCore
 
 /// Every sample in `shared/corpora/formats/` reads to articles with a headline, a body and the metadata its
 /// format carries. Expected values were read off the sample files by hand.

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 @testable import ArticleReaders
 @testable import Extraction
+import NewsCore
 
 /// Every input the fuzzers once broke (fuzz/regressions/<target>/, small self-made files), replayed through the
 /// same entry point as its fuzz target, so normal CI checks them without a fuzzing build. `scripts/fuzz --replay`

@@ -3,6 +3,7 @@ import TestSupport
 import Testing
 @testable import ArticleReaders
 import Extraction
+import NewsCore
 
 @Suite struct HTMLReaderTests {
     static let page = """

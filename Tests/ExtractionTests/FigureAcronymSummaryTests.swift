@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 @testable import Extraction
+import NewsCore
 
 func analysedText(_ text: String) -> AnalysedText {
     let document = Document(text: text, date: ArticleDate(year: 2023, month: 2, day: 12))

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 @testable import Extraction
+import NewsCore
 
 @Suite struct NERTaggerTests {
     /// The shipped model on CoNLL-2003 dev (eng.testa). It reached 92.39 F1 when trained; the guard

@@ -1,5 +1,6 @@
 import Testing
 @testable import Extraction
+import NewsCore
 
 @Suite struct QuoteTests {
     func analysed(_ text: String) -> AnalysedText {

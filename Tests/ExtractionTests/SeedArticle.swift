@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import TestSupport
 @testable import Extraction
+import NewsCore
 
 /// The seed article and the TimeML corpus, read from the shared corpora beside the repository.
 enum SharedCorpora {

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 @testable import Extraction
+import NewsCore
 
 @Suite struct TimeMLScoreTests {
     @Test func readerStripsTagsDecodesEntitiesAndKeepsTimexOffsets() {

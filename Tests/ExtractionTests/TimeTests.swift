@@ -1,5 +1,6 @@
 import Testing
 @testable import Extraction
+import NewsCore
 
 @Suite struct TimeTests {
     static let sunday = ArticleDate(year: 2023, month: 2, day: 12)!

@@ -4,6 +4,7 @@ import Testing
 import TestSupport
 @testable import Extraction
 @testable import NewsInbox
+import NewsCore
 
 /// Every file of the shared corpora, and seeded mutations of them that put brackets, quotation marks, lone
 /// punctuation, acronyms, figures and dates at the first and last positions of texts, paragraphs and

@@ -1,3 +1,5 @@
+import NewsCore
+
 /// From tagger output to the article's entities: mentions, types, merging within the article, codes,
 /// roles and salience.
 enum EntityStage {

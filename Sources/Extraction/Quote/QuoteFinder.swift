@@ -1,3 +1,5 @@
+import NewsCore
+
 /// Finds quotations, their cue verbs and their speakers.
 ///
 /// Direct and partial quotes come from quotation marks (a quote may run over several paragraphs when

@@ -1,3 +1,5 @@
+import NewsCore
+
 /// Proleptic Gregorian day arithmetic for resolving relative dates: a day is counted from 1970-01-01.
 struct CalendarDay: Hashable, Comparable {
     var year: Int

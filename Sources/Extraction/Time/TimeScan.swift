@@ -1,3 +1,5 @@
+import NewsCore
+
 /// Pattern matching over the pieces of one sentence.
 struct TimeScan {
     typealias Unit = TimeLexicon.Unit

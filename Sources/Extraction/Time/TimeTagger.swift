@@ -1,3 +1,5 @@
+import NewsCore
+
 /// Finds temporal expressions sentence by sentence and resolves them against the article date.
 ///
 /// Works on "pieces": the tokenizer's tokens with hyphenated words split (two-year -> two, year) and

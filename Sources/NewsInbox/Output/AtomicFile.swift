@@ -76,8 +76,6 @@ final class GroupCommit {
     private struct Staged { var temporary: String; var name: String; var directory: Directory }
     private var staged: [Staged] = []
 
-    var isEmpty: Bool { staged.isEmpty }
-
     func stage(_ bytes: [UInt8], named name: String, in directory: Directory,
                attributes: [(name: String, value: [UInt8])] = []) throws {
         let temporary = try AtomicFile.writeTemporary(bytes, for: name, in: directory, attributes: attributes)

@@ -1,6 +1,7 @@
 import CFuzzerDriver
 import Extraction
 import Foundation
+import NewsCore
 
 /// Where the shipped NER model is looked for: `$NEWSINBOX_MODEL_DIR`, then the checkout's models/
 /// (fuzz/Sources/FuzzExtractor/Fuzz.swift -> models/).

@@ -1,6 +1,7 @@
 import CFuzzerDriver
 import Extraction
 @testable import ArticleReaders
+import NewsCore
 
 /// Character-set decoding, then the plain text / seed `date` format reader.
 @_cdecl("LLVMFuzzerTestOneInput")

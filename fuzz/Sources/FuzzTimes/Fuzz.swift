@@ -1,5 +1,6 @@
 import CFuzzerDriver
 @testable import Extraction
+import NewsCore
 
 /// The time tagger and normaliser, resolved against an article date; the first two bytes move the date.
 @_cdecl("LLVMFuzzerTestOneInput")
