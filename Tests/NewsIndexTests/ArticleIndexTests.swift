@@ -40,7 +40,9 @@ final class ArticleIndexTests: XCTestCase {
             times: [.init(type: "DATE", value: "2023-02-13", text: "Monday")])
     }
 
-    func add(_ index: ArticleIndex, _ records: IndexRecord...) throws -> [String] {
+    func add(_ index: ArticleIndex, _ records: IndexRecord...) throws -> [String] { try add(index, records) }
+
+    func add(_ index: ArticleIndex, _ records: [IndexRecord]) throws -> [String] {
         var batch = ArticleIndex.Batch()
         var stories: [String] = []
         for var r in records {
@@ -67,6 +69,22 @@ final class ArticleIndexTests: XCTestCase {
         XCTAssertEqual(try reader.search(.init(text: "\"; DROP TABLE articles; --")).total, 0)
         XCTAssertEqual(try reader.search(.init(since: "2023-02-13")).total, 0)
         XCTAssertEqual(try reader.quotes(speaker: "derek chollet", since: nil, limit: 5).quotes.map(\.text), ["we will work together"])
+    }
+
+    /// A statement left on a row across a batch's COMMIT kept the writer's read transaction open, so the
+    /// automatic checkpoint never completed and the WAL took every batch: 2 GB at 19,000 articles. Here
+    /// the checkpoint comes every 100 pages (the default is 1,000) so that 400 articles are many of them.
+    func testTheWriteAheadLogIsCheckpointedAsBatchesCommit() throws {
+        let index = try ArticleIndex(path: dir + "/index.sqlite")
+        try index.db.execute("PRAGMA wal_autocheckpoint=100")
+        let filler = String(repeating: "Talks on trade and energy went on in Islamabad all week. ", count: 30)
+        for b in 0..<16 {
+            _ = try add(index, (0..<25).map { n in Self.record("w\(b)-\(n)", text: "Batch \(b), article \(n). " + Self.body + "\n\n" + filler) })
+        }
+        let written = try IndexReader(path: index.path).sizes()["bytes"] ?? 0
+        let wal = (try FileManager.default.attributesOfItem(atPath: index.path + "-wal")[.size] as? Int) ?? 0
+        XCTAssertGreaterThan(written, 2 << 20, "the test must write many checkpoints' worth")
+        XCTAssertLessThan(wal, 3 << 19, "a WAL of \(wal) bytes for an index of \(written): not checkpointed")
     }
 
     func testApplyingTheSameBatchTwiceLeavesTheSameRows() throws {
