@@ -11,7 +11,10 @@ public final class SocketConnection {
     private let queue: DispatchQueue
     private var readSource: (any DispatchSourceRead)?
     private var writeSource: (any DispatchSourceWrite)?
+    /// Bytes queued by `send`; the first `sent` of them the peer has taken already. Dropped in one go
+    /// once they are half the buffer, so a slow peer costs amortised O(1) per byte, not O(pending).
     private var pending: [UInt8] = []
+    private var sent = 0
     private var liveSources = 0
     public private(set) var isClosed = false
     /// Called once, when the connection closes (for any reason: a failed send, or `close()`).
@@ -26,7 +29,7 @@ public final class SocketConnection {
     }
 
     /// Bytes queued by `send` that the peer has not taken yet.
-    public var pendingByteCount: Int { pending.count }
+    public var pendingByteCount: Int { pending.count - sent }
 
     /// Calls `handler` on the queue whenever there is something to read (or the peer closed).
     public func startReading(_ handler: @escaping () -> Void) {
@@ -55,9 +58,9 @@ public final class SocketConnection {
     }
 
     private func flush() {
-        while !pending.isEmpty {
+        while sent < pending.count {
             let n = pending.withUnsafeBytes { buffer in
-                retryingOnInterrupt { Glibc.send(fd, buffer.baseAddress!, buffer.count, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
+                retryingOnInterrupt { Glibc.send(fd, buffer.baseAddress! + sent, buffer.count - sent, Int32(MSG_NOSIGNAL | MSG_DONTWAIT)) }
             }
             if n < 0 {
                 if errno == EAGAIN {
@@ -68,12 +71,15 @@ public final class SocketConnection {
                         source.resume()
                         writeSource = source
                     }
+                    if sent > pending.count / 2 { pending.removeFirst(sent); sent = 0 }
                     return
                 }
                 close(); return
             }
-            pending.removeFirst(n)
+            sent += n
         }
+        pending.removeAll(keepingCapacity: true)
+        sent = 0
         writeSource?.cancel()
         writeSource = nil
         onDrained?()
@@ -83,6 +89,7 @@ public final class SocketConnection {
         guard !isClosed else { return }
         isClosed = true
         pending = []
+        sent = 0
         readSource?.cancel()
         writeSource?.cancel()
         readSource = nil
