@@ -98,7 +98,7 @@ let package = Package(
         // NATS JetStream through nats.c: connection, stream set-up, batch publishing, pull consumers.
         .target(name: "JetStream", dependencies: ["CNats"], swiftSettings: strictModules),
         // The embedded index (state/index.sqlite) and stories; knows the output JSON, not the daemon.
-        .target(name: "NewsIndex", dependencies: ["CSQLite", "Control"]),
+        .target(name: "NewsIndex", dependencies: ["CSQLite", "Control", "NewsCore"]),
         .target(
             name: "NewsInbox",
             dependencies: [
@@ -131,7 +131,7 @@ let package = Package(
         .target(
             name: "NewsinboxToolCommand",
             dependencies: [
-                "NewsInbox", "NewsCore", "ArticleReaders", "Extraction", "Control", "CommandLineSupport", "NewsIndex",
+                "NewsInbox", "NewsCore", "ArticleReaders", "Extraction", "Control", "CommandLineSupport", "NewsIndex", "POSIXSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/newsinbox"),
@@ -149,6 +149,7 @@ let package = Package(
         .target(name: "TestSupport", dependencies: ["Control"], path: "Tests/TestSupport"),
         .testTarget(name: "ArticleReadersTests", dependencies: ["NewsCore", "ArticleReaders", "Extraction", "TestSupport"]),
         .testTarget(name: "ExtractionTests", dependencies: ["NewsCore", "Extraction", "TestSupport"]),
+        .testTarget(name: "NewsCoreTests", dependencies: ["NewsCore"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "TestSupport"]),
         .testTarget(
             name: "NewsInboxTests",

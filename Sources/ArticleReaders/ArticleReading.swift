@@ -226,7 +226,7 @@ enum MarkupReading {
     static func declaredCharset(_ bytes: [UInt8], html: Bool) -> String? {
         let head = String(decoding: bytes.prefix(html ? 4096 : 256), as: UTF8.self).lowercased()
         let key = html ? "charset=" : "encoding="
-        guard let range = head.range(of: key) else { return nil }
+        guard let range = head.firstRange(of: key) else { return nil }
         var rest = head[range.upperBound...].drop(while: { $0 == "\"" || $0 == "'" || $0 == " " })
         rest = rest.prefix(while: { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ":" || $0 == "." })
         return rest.isEmpty ? nil : String(rest)

@@ -246,7 +246,7 @@ enum EmailReader {
         var rest = Substring(value)
         var pendingSpace = ""
         var lastWasEncoded = false
-        while let start = rest.range(of: "=?") {
+        while let start = rest.firstRange(of: "=?") {
             let before = rest[..<start.lowerBound]
             let afterStart = rest[start.upperBound...]
             let fields = afterStart.split(separator: "?", maxSplits: 3, omittingEmptySubsequences: false)

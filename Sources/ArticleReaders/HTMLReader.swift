@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import NewsCore
 
 /// Web pages: the article body without the page around it, plus headline, byline, date and language from
@@ -87,7 +87,7 @@ struct PageMetadata {
             ?? Text.nonEmpty(meta["og:published_time"])
         var lang = Text.nonEmpty(tree.attribute("lang", of: tree.root)) ?? Text.nonEmpty(tree.attribute("xml:lang", of: tree.root))
             ?? Text.nonEmpty(meta["content-language"]) ?? Text.nonEmpty(ld?["inLanguage"] as? String) ?? Text.nonEmpty(meta["og:locale"])
-        lang = lang?.replacingOccurrences(of: "_", with: "-")
+        lang = lang?.replacing("_", with: "-")
         language = lang
         url = Text.nonEmpty(canonical) ?? Text.nonEmpty(meta["og:url"]) ?? Text.nonEmpty(ld?["url"] as? String)
         for key in ["news_keywords", "keywords"] {
@@ -108,7 +108,7 @@ struct PageMetadata {
     /// Article-like objects in a JSON-LD script, looking inside arrays and `@graph`; articles before web pages.
     static func articleObjects(_ raw: String) -> [[String: Any]] {
         guard Text.hasText(raw), raw.utf8.count < 2_000_000,
-              let json = try? JSONSerialization.jsonObject(with: Data(raw.utf8), options: [.fragmentsAllowed]) else { return [] }
+              let json = try? JSONTree.parse(Array(raw.utf8)) else { return [] }
         var found: [[String: Any]] = []
         var queue: [Any] = [json]
         var visited = 0

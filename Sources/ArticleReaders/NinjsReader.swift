@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// IPTC ninjs 1.x (`headline`, `body_text`, `body_html`, `byline`, lower-case keys), 2.x and 3.x (`headlines[]`,
 /// `bodies[]`, `by`, camel-case keys). A wrapper `{"item": [...]}` or a top-level array yields several articles.
@@ -12,9 +12,9 @@ enum NinjsReader {
         try checkDepth(bytes)
         let json: Any
         do {
-            json = try JSONSerialization.jsonObject(with: Data(bytes), options: [])
+            json = try JSONTree.parse(bytes)
         } catch {
-            throw ReaderError(format: format, reason: "not valid JSON (\(describe(error)))")
+            throw ReaderError(format: format, reason: "not valid JSON (\(error))")
         }
         var objects: [[String: Any]] = []
         if let list = json as? [Any] {
@@ -37,11 +37,6 @@ enum NinjsReader {
         }
         if articles.isEmpty, let lastError { throw lastError }
         return articles
-    }
-
-    private static func describe(_ error: any Error) -> String {
-        let ns = error as NSError
-        return (ns.userInfo[NSDebugDescriptionErrorKey] as? String) ?? "parse error"
     }
 
     private static func checkDepth(_ bytes: [UInt8]) throws(ReaderError) {

@@ -2,6 +2,7 @@
 #include "CLinuxShim.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <fcntl.h>
 #include <fiu-local.h>
 #include <stdint.h>
@@ -97,6 +98,12 @@ uint64_t cshim_monotonic_usec(void) {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (uint64_t)ts.tv_sec * 1000000u + (uint64_t)ts.tv_nsec / 1000u;
+}
+
+void cshim_set_thread_name(const char *name) {
+    char truncated[16];
+    snprintf(truncated, sizeof truncated, "%s", name);
+    pthread_setname_np(pthread_self(), truncated);
 }
 
 int cshim_fsetxattr(int fd, const char *name, const void *value, size_t size) {

@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 
 /// One entity of the article: its mentions merged (Derek Chollet / Chollet / Mr Chollet).
 public struct Entity: Sendable, Encodable, Hashable {

@@ -1,5 +1,6 @@
 import CNats
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A nats.c status (and JetStream error code) as a Swift error, with the library's own detail text.
 public struct NatsError: Error, CustomStringConvertible, Sendable {

@@ -1,5 +1,6 @@
 import CNats
-import Foundation
+import FoundationEssentials
+import Synchronization
 
 /// One message to publish, with the id the stream de-duplicates on.
 public struct OutgoingMessage: Sendable {
@@ -16,26 +17,23 @@ public struct OutgoingMessage: Sendable {
 
 /// Counts the negative acks nats.c reports for asynchronous publishes (server errors, ack timeouts).
 /// nats.c calls it from its own threads, hence the lock.
-final class AsyncAckTracker: @unchecked Sendable {
-    private let lock = NSLock()
-    private var failures = 0
-    private var firstFailure: String?
+final class AsyncAckTracker: Sendable {
+    private struct Tally { var failures = 0; var firstFailure: String? }
+    private let tally = Mutex(Tally())
 
     func reset() {
-        lock.lock(); defer { lock.unlock() }
-        failures = 0
-        firstFailure = nil
+        tally.withLock { $0 = Tally() }
     }
 
     func record(_ text: String) {
-        lock.lock(); defer { lock.unlock() }
-        failures += 1
-        if firstFailure == nil { firstFailure = text }
+        tally.withLock {
+            $0.failures += 1
+            if $0.firstFailure == nil { $0.firstFailure = text }
+        }
     }
 
     var result: (failures: Int, first: String?) {
-        lock.lock(); defer { lock.unlock() }
-        return (failures, firstFailure)
+        tally.withLock { ($0.failures, $0.firstFailure) }
     }
 }
 

@@ -1,5 +1,5 @@
 import CNats
-import Foundation
+import FoundationEssentials
 
 /// A message pulled from a durable consumer; `acknowledge()` tells the stream it is safe with us.
 public final class PulledMessage: @unchecked Sendable {

@@ -1,6 +1,6 @@
 public import ArticleReaders
 public import Extraction
-import Foundation
+import FoundationEssentials
 import NewsCore
 
 /// Read + extract for one file's bytes: the work a pipeline worker does, and what `newsinbox extract` runs.

@@ -3,7 +3,7 @@ import Control
 import ControlServer
 import Dispatch
 import Extraction
-import Foundation
+import FoundationEssentials
 import Glibc
 public import Logging
 import POSIXSupport

@@ -1,5 +1,5 @@
 import Control
-import Foundation
+import FoundationEssentials
 
 /// The last `capacity` item records, by file and by article id.
 struct History {

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where newsinboxd and the newsinbox tool look for the extraction models (README, `model_dir`).
 public enum ModelDirectory {

@@ -1,6 +1,6 @@
 import ArticleReaders
 public import Extraction
-public import Foundation
+public import FoundationEssentials
 public import NewsIndex
 import NewsCore
 

@@ -1,6 +1,6 @@
 import Control
 import Dispatch
-import Foundation
+import FoundationEssentials
 
 /// What the daemon and the control socket ask of the pipeline. Call these on `intake`.
 extension Pipeline {

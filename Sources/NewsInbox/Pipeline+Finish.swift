@@ -1,6 +1,6 @@
 import Control
 import Dispatch
-import Foundation
+import FoundationEssentials
 import POSIXSupport
 
 /// Intake's side of the write stage: batches for the writer (group commit), and what a result means

@@ -1,6 +1,6 @@
 import DequeModule
 import Dispatch
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// What a crash left behind, and how an article that kills the process is kept from doing it forever.

@@ -1,6 +1,6 @@
 import Control
 import Dispatch
-import Foundation
+import FoundationEssentials
 
 /// The pipeline's seam to the control plane: `snapshot` (a copy of its state, taken on intake) and
 /// `perform` (a typed command, run on intake). The control commands use these, not the pipeline's

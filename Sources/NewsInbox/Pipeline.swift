@@ -2,7 +2,8 @@ import ArticleReaders
 import Control
 import DequeModule
 import Dispatch
-import Foundation
+import FoundationEssentials
+import Glibc
 import Logging
 import NewsIndex
 import POSIXSupport

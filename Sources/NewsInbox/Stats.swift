@@ -1,5 +1,5 @@
 import Dispatch
-import Foundation
+import FoundationEssentials
 import Prometheus
 
 /// Counters and latencies since start, for `STATUS=`, `newsinboxctl stats`, the benchmarks and the

@@ -1,6 +1,6 @@
 import Control
 import Dispatch
-import Foundation
+import FoundationEssentials
 
 /// One claimed file on its way through the stages. A value owned by the intake queue: a worker gets
 /// a `Worker.Job` and hands back a `WorkResult`, the writer gets a copy of the item and hands back a

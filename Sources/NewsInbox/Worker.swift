@@ -2,7 +2,7 @@ import Control
 import ArticleReaders
 import Dispatch
 import Extraction
-import Foundation
+import FoundationEssentials
 import Glibc
 import POSIXSupport
 import NewsCore

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import NewsCore
 import Glibc
 
 /// The embedded index, writer side: one connection, owned by whoever writes (the daemon's write stage,
@@ -27,7 +28,7 @@ public final class ArticleIndex {
         public var records: [(IndexRecord, StorySignature?)] = []
         public var duplicates: [(file: String, of: String)] = []
         public var failures: [(file: String, stage: String, reason: String)] = []
-        public var time = ISO8601DateFormatter().string(from: Date())
+        public var time = UTCTimestamp.string(from: Date())
         public init() {}
         public var isEmpty: Bool { records.isEmpty && duplicates.isEmpty && failures.isEmpty }
     }

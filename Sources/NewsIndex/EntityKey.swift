@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// How entities from different articles are recognised as the same: a place by its ISO 3166 code,
 /// anything else by its type and its name folded (case, diacritics, white space).
@@ -8,10 +8,14 @@ public enum EntityKey {
         return type + ":" + fold(name)
     }
 
-    /// Lower case, no diacritics, single spaces: the form names are looked up by.
+    /// Lower case, no diacritics, usual width, single spaces: the form names are looked up by.
+    /// Diacritics and widths come from a generated table (FoldingTable.swift), not ICU.
     public static func fold(_ s: String) -> String {
-        s.folding(options: [.caseInsensitive, .diacriticInsensitive, .widthInsensitive], locale: nil)
-            .split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+        var plain = String.UnicodeScalarView()
+        for scalar in s.unicodeScalars where scalar.properties.generalCategory != .nonspacingMark {
+            if let base = FoldingTable.base[scalar.value] { plain.append(contentsOf: base.unicodeScalars) } else { plain.append(scalar) }
+        }
+        return String(plain).lowercased().split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
     }
 
     /// The keys a surface form can be asked for by: the form itself, a person's surname ("Chollet"

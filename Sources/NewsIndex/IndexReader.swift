@@ -1,5 +1,6 @@
 import Control
-import Foundation
+import FoundationEssentials
+import NewsCore
 
 /// The index, read side: the questions `newsinboxctl search|story|trending|quotes` ask. One read-only
 /// connection per reader, used from one queue at a time; WAL lets it read while the writer commits.
@@ -144,9 +145,8 @@ public final class IndexReader {
         let rows = picked.sorted {
             $0.rank != $1.rank ? $0.rank > $1.rank : Array($0.entity.name.utf8).lexicographicallyPrecedes(Array($1.entity.name.utf8))
         }.prefix(max(0, limit)).map(\.entity)
-        let f = ISO8601DateFormatter()
-        return Trending(entities: rows, since: f.string(from: Date(timeIntervalSince1970: TimeInterval(start))),
-                        until: f.string(from: Date(timeIntervalSince1970: TimeInterval(now))))
+        return Trending(entities: rows, since: UTCTimestamp.string(from: Date(timeIntervalSince1970: TimeInterval(start))),
+                        until: UTCTimestamp.string(from: Date(timeIntervalSince1970: TimeInterval(now))))
     }
 
     /// Quotes from searchable articles, newest first; `speaker` matches the speaker entity's surface

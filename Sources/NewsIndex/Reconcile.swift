@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// Brings the index in line with out/, which is the truth: outputs the index lacks are indexed (read

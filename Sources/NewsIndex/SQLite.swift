@@ -1,5 +1,5 @@
 import CSQLite
-import Foundation
+import FoundationEssentials
 
 /// An error from SQLite, with the result code and the connection's message.
 public struct SQLiteError: Error, CustomStringConvertible, Sendable {

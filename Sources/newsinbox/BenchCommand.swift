@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import NewsCore
 import Glibc
 
 /// `newsinbox bench`: the benchmark suite's measuring side (benchmarks/run.sh drives it).
@@ -125,7 +126,7 @@ struct BenchJSON {
             case "\n": out += "\\n"
             case "\t": out += "\\t"
             default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+                if u.value < 0x20 { out += String(cFormat: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
             }
         }
         return out + "\""
@@ -153,7 +154,7 @@ struct BenchTable {
         Swift.print("\n== \(title)")
         for (n, row) in all.enumerated() {
             let cells = row.enumerated().map { i, cell in
-                i == 0 ? cell.padding(toLength: widths[i], withPad: " ", startingAt: 0)
+                i == 0 ? cell.padded(to: widths[i])
                        : String(repeating: " ", count: max(0, widths[i] - cell.count)) + cell
             }
             Swift.print(cells.joined(separator: "  "))
@@ -163,7 +164,7 @@ struct BenchTable {
     }
 }
 
-func fmt(_ x: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", x) }
+func fmt(_ x: Double, _ digits: Int = 1) -> String { String(cFormat: "%.\(digits)f", x) }
 func fmtInt(_ x: Double) -> String {
     let n = Int(x.rounded())
     let s = String(abs(n))
@@ -183,13 +184,13 @@ func defaultCorpora() -> String {
 
 /// The files below `directory` whose names pass `keep`, sorted, as (relative path, bytes).
 func loadFiles(_ directory: String, keep: (String) -> Bool = { _ in true }) throws -> [(name: String, bytes: [UInt8])] {
-    guard let walker = FileManager.default.enumerator(atPath: directory) else {
+    guard let walked = try? FileManager.default.subpathsOfDirectory(atPath: directory) else {
         throw ValidationError("cannot read \(directory)")
     }
     var names: [String] = []
-    while let name = walker.nextObject() as? String {
-        var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isDirectory), !isDirectory.boolValue, keep(name) {
+    for name in walked {
+        var isDirectory = false
+        if FileManager.default.fileExists(atPath: directory + "/" + name, isDirectory: &isDirectory), !isDirectory, keep(name) {
             names.append(name)
         }
     }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// `newsinbox bench durability`: what making outputs durable costs on a filesystem, per article and

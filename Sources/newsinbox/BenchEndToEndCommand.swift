@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import Glibc
 
 /// `newsinbox bench e2e`: the real daemon and the Python peer on the same files, in one run.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Extraction
-import Foundation
+import FoundationEssentials
 import NewsInbox
 
 /// `newsinbox bench extract`: extraction alone on one core, stage by stage, over the BBC articles.

@@ -1,7 +1,10 @@
 import ArgumentParser
 import Dispatch
-import Foundation
+import FoundationEssentials
 import Glibc
+import NewsInbox
+import POSIXSupport
+import Synchronization
 
 // The end-to-end harness's parts: a workspace, a process started like a Type=notify service,
 // an inotify watch on the done/ and failed/ directories, and an RSS sampler.
@@ -65,13 +68,13 @@ struct BenchWorkspace {
 /// When each source arrived in done/ or failed/: inotify IN_MOVED_TO, read on a thread of its own.
 /// A source moves there only after its output is durable, so this is close-to-durable, conservatively.
 final class FinishWatcher: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Mutex(())
     private var times: [String: UInt64] = [:]
     private var events = 0
     private var overflowed = false
     private var stopping = false
+    private var finished = false
     private let fd: Int32
-    private var thread: Thread?
 
     init(directories: [String]) throws {
         fd = inotify_init1(Int32(IN_CLOEXEC | IN_NONBLOCK))
@@ -79,16 +82,16 @@ final class FinishWatcher: @unchecked Sendable {
         for dir in directories where inotify_add_watch(fd, dir, UInt32(IN_MOVED_TO)) < 0 {
             throw ValidationError("inotify_add_watch \(dir): errno \(errno)")
         }
-        let thread = Thread { [self] in loop() }
-        thread.name = "finish-watcher"
-        self.thread = thread
-        thread.start()
+        DetachedThread.start(name: "finish-watcher") { [self] in
+            loop()
+            lock.withLock { _ in finished = true }
+        }
     }
 
     private func loop() {
         var buffer = [UInt8](repeating: 0, count: 1 << 18)
         var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        while !lock.withLock({ stopping }) {
+        while !lock.withLock({ _ in stopping }) {
             guard poll(&pfd, 1, 50) > 0 else { continue }
             while true {
                 let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
@@ -110,7 +113,7 @@ final class FinishWatcher: @unchecked Sendable {
                         offset += 16 + length
                     }
                 }
-                lock.withLock {
+                lock.withLock { _ in
                     if overflow { overflowed = true }
                     for name in names where times[name] == nil { times[name] = now; events += 1 }
                 }
@@ -119,14 +122,14 @@ final class FinishWatcher: @unchecked Sendable {
     }
 
     func stop() {
-        lock.withLock { stopping = true }
-        while thread?.isFinished == false { usleep(10_000) }
+        lock.withLock { _ in stopping = true }
+        while !lock.withLock({ _ in finished }) { usleep(10_000) }
         close(fd)
     }
 
-    var count: Int { lock.withLock { events } }
-    var lostEvents: Bool { lock.withLock { overflowed } }
-    func time(_ name: String) -> UInt64? { lock.withLock { times[name] } }
+    var count: Int { lock.withLock { _ in events } }
+    var lostEvents: Bool { lock.withLock { _ in overflowed } }
+    func time(_ name: String) -> UInt64? { lock.withLock { _ in times[name] } }
 
     /// Waits until `target` sources have finished in total (by events, or on disk after an overflow).
     /// Returns false on timeout.
@@ -150,29 +153,28 @@ final class FinishWatcher: @unchecked Sendable {
 final class RSSSampler: @unchecked Sendable {
     struct Sample { var time: UInt64; var kilobytes: Int }
     let pid: Int32
-    private let lock = NSLock()
+    private let lock = Mutex(())
     private var samples: [Sample] = []
     private var stopping = false
 
     init(pid: Int32, interval: Double = 0.05) {
         self.pid = pid
-        let thread = Thread { [self] in
-            while !lock.withLock({ stopping }) {
+        DetachedThread.start(name: "rss-sampler") { [self] in
+            while !lock.withLock({ _ in stopping }) {
                 if let kb = Self.status(pid, "VmRSS") {
                     let sample = Sample(time: BenchClock.now(), kilobytes: kb)
-                    lock.withLock { samples.append(sample) }
+                    lock.withLock { _ in samples.append(sample) }
                 }
                 usleep(UInt32(interval * 1e6))
             }
         }
-        thread.start()
     }
 
-    func stop() { lock.withLock { stopping = true } }
+    func stop() { lock.withLock { _ in stopping = true } }
 
     /// RSS samples (MB) taken between two monotonic times.
     func megabytes(from start: UInt64, to end: UInt64) -> [Double] {
-        lock.withLock { samples.filter { $0.time >= start && $0.time <= end }.map { Double($0.kilobytes) / 1024 } }
+        lock.withLock { _ in samples.filter { $0.time >= start && $0.time <= end }.map { Double($0.kilobytes) / 1024 } }
     }
 
     var currentMB: Double? { Self.status(pid, "VmRSS").map { Double($0) / 1024 } }
@@ -201,10 +203,10 @@ final class RSSSampler: @unchecked Sendable {
 /// A system under test started like a `Type=notify` service: exec with NOTIFY_SOCKET set to a
 /// datagram socket this process owns; start-up time is exec to READY=1.
 final class LaunchedSystem {
-    let process: Process
+    let process: ChildProcess
     let startupSeconds: Double
     let rss: RSSSampler
-    var pid: Int32 { process.processIdentifier }
+    var pid: Int32 { process.pid }
 
     init(argv: [String], workspace: BenchWorkspace, timeout: Double = 180) throws {
         let socketPath = workspace.root + "/notify.sock"
@@ -226,20 +228,11 @@ final class LaunchedSystem {
         var tv = timeval(tv_sec: 0, tv_usec: 100_000)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, socklen_t(MemoryLayout<timeval>.size))
 
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: argv[0])
-        process.arguments = Array(argv.dropFirst())
         var environment = ProcessInfo.processInfo.environment
         environment["NOTIFY_SOCKET"] = socketPath
-        process.environment = environment
-        _ = FileManager.default.createFile(atPath: workspace.log, contents: nil)
-        let log = FileHandle(forWritingAtPath: workspace.log)
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
 
         let t0 = BenchClock.now()
-        try process.run()
+        let process = try ChildProcess(argv, environment: environment, outputFile: workspace.log)
         var buffer = [UInt8](repeating: 0, count: 4096)
         var ready = false
         while !ready {
@@ -250,14 +243,14 @@ final class LaunchedSystem {
             } else if !process.isRunning {
                 throw ValidationError("\(argv[0]) exited with \(process.terminationStatus) before READY=1; see \(workspace.log)")
             } else if Double(BenchClock.now() - t0) / 1e9 > timeout {
-                process.terminate()
+                kill(process.pid, SIGTERM)
                 throw ValidationError("\(argv[0]) sent no READY=1 within \(Int(timeout)) s; see \(workspace.log)")
             }
         }
         startupSeconds = Double(BenchClock.now() - t0) / 1e9
         self.process = process
-        BenchCleanup.children.withLock { $0.insert(process.processIdentifier) }
-        rss = RSSSampler(pid: process.processIdentifier)
+        BenchCleanup.children.withLock { $0.insert(process.pid) }
+        rss = RSSSampler(pid: process.pid)
         // The socket is closed now: later STATUS= messages fail fast instead of filling a queue nobody reads.
     }
 
@@ -269,7 +262,7 @@ final class LaunchedSystem {
         let end = BenchClock.now() + UInt64(grace * 1e9)
         while process.isRunning && BenchClock.now() < end { usleep(10_000) }
         if process.isRunning { kill(pid, SIGKILL) }
-        process.waitUntilExit()
+        process.wait()
         BenchCleanup.children.withLock { _ = $0.remove(pid) }
     }
 }
@@ -289,7 +282,7 @@ func latencyJSON(_ ms: [Double]) -> BenchJSON {
 /// On SIGINT/SIGTERM: kill the systems under test and remove the workspaces, so an interrupted run
 /// leaves no daemon behind.
 enum BenchCleanup {
-    static let children = BenchLocked<Set<Int32>>([])
+    static let children = Locked<Set<Int32>>([])
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
 
     static func onInterrupt(remove directory: String?) {
@@ -305,11 +298,4 @@ enum BenchCleanup {
             sources.append(source)
         }
     }
-}
-
-final class BenchLocked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var value: Value
-    init(_ value: Value) { self.value = value }
-    func withLock<T>(_ body: (inout Value) -> T) -> T { lock.withLock { body(&value) } }
 }

@@ -1,6 +1,8 @@
 import ArgumentParser
 import Extraction
-import Foundation
+import FoundationEssentials
+import Glibc
+import NewsCore
 import NewsIndex
 import NewsInbox
 
@@ -22,7 +24,7 @@ struct BenchIndexCommand: ParsableCommand {
     @Option(help: "How many articles the generated index holds.") var articles = 100_000
     @Option(help: "Articles per write batch (the writer's group commit).") var batch = 64
     @Option(help: "Queries of each kind timed on the full index.") var queries = 200
-    @Option(help: "Where the index is built (removed afterwards unless --keep).") var workdir = NSTemporaryDirectory()
+    @Option(help: "Where the index is built (removed afterwards unless --keep).") var workdir = (FileManager.default.temporaryDirectory.path + "/")
     @Flag(help: "Keep the generated index (to read its query plans with sqlite3).") var keep = false
     @Option(name: .customLong("model-dir"), help: "Where the models are.") var modelDir: String?
     @OptionGroup var output: BenchOutputOptions
@@ -124,7 +126,7 @@ struct BenchIndexCommand: ParsableCommand {
         json["story_decision_p99_us"] = storyP99
         json["growth"] = growth
         let share = 100 * writeMean / extractMean
-        print(String(format: "bench index: %d articles in %.0f s, %.0f bytes per article; write %.3f ms CPU per article (extraction %.2f ms: %.1f%%); storyID p50 %.0f µs, p99 %.0f µs",
+        print(String(cFormat: "bench index: %d articles in %.0f s, %.0f bytes per article; write %.3f ms CPU per article (extraction %.2f ms: %.1f%%); storyID p50 %.0f µs, p99 %.0f µs",
                      articles, buildSeconds, bytesPerArticle, writeMean, extractMean, share, storyP50, storyP99))
         var latency = BenchJSON()
         for (name, query) in kinds {
@@ -135,8 +137,8 @@ struct BenchIndexCommand: ParsableCommand {
                 ms.append(Double(BenchClock.now() - t0) / 1e6)
             }
             latency[name] = latencyJSON(ms)
-            print(String(format: "  %-26@ p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms", name as NSString,
-                         Stat.percentile(ms, 0.5), Stat.percentile(ms, 0.99), ms.max() ?? 0))
+            print("  " + name.padded(to: 26) + String(cFormat: " p50 %7.2f ms  p99 %7.2f ms  max %7.2f ms",
+                                                      Stat.percentile(ms, 0.5), Stat.percentile(ms, 0.99), ms.max() ?? 0))
         }
         json["query_latency_ms"] = latency
         json["max_rss_mb"] = Double(RSSSampler.status(getpid(), "VmHWM") ?? 0) / 1024
@@ -147,7 +149,7 @@ struct BenchIndexCommand: ParsableCommand {
     static let epochStart: Int64 = 1_104_537_600
     static let epochEnd: Int64 = epochStart + 100 * 86_400
 
-    static func id(_ n: Int) -> String { String(format: "%024x", 0xbe_0000_0000 + n) }
+    static func id(_ n: Int) -> String { String(cFormat: "%024lx", 0xbe_0000_0000 + n) }
 
     static func copy(_ r: IndexRecord, number n: Int, day: Int) -> IndexRecord {
         var r = r
@@ -156,18 +158,10 @@ struct BenchIndexCommand: ParsableCommand {
         r.file = "feed-\(n % 8)/\(n).txt"
         r.feed = "feed-\(n % 8)"
         r.storyID = r.id
-        r.date = dayFormatter.string(from: Date(timeIntervalSince1970: TimeInterval(epochStart + Int64(day) * 86_400)))
+        r.date = String(UTCTimestamp.string(from: Date(timeIntervalSince1970: TimeInterval(epochStart + Int64(day) * 86_400))).prefix(10))
         r.timestamp = nil
         return r
     }
-
-    nonisolated(unsafe) static let dayFormatter: DateFormatter = {
-        let f = DateFormatter()
-        f.locale = Locale(identifier: "en_US_POSIX")
-        f.timeZone = TimeZone(identifier: "UTC")
-        f.dateFormat = "yyyy-MM-dd"
-        return f
-    }()
 
     /// Every word with `n` appended: the same text shape, shingles no other copy has.
     static func suffixWords(_ text: String, _ n: Int) -> String {

@@ -1,7 +1,8 @@
 import ArgumentParser
 import ArticleReaders
 import Extraction
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `newsinbox bench readers`: pages/s and MB/s of `ArticleReading.read` per input format, on one core.
 ///
@@ -38,8 +39,8 @@ struct BenchReadersCommand: ParsableCommand {
         let formatsDir = formats ?? corpora + "/formats"
         let folders = ((try? FileManager.default.contentsOfDirectory(atPath: formatsDir)) ?? []).sorted()
         for folder in folders {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: formatsDir + "/" + folder, isDirectory: &isDirectory), isDirectory.boolValue else { continue }
+            var isDirectory = false
+            guard FileManager.default.fileExists(atPath: formatsDir + "/" + folder, isDirectory: &isDirectory), isDirectory else { continue }
             // The ninjs folder also holds JSON Schemas: not articles, left out of the rate.
             let files = try loadFiles(formatsDir + "/" + folder) { !$0.contains("schema") }
             if !files.isEmpty { groups.append(Group(name: folder, files: files)) }
@@ -131,14 +132,9 @@ struct BenchReadersCommand: ParsableCommand {
         guard !gz.isEmpty else { return nil }
         var total = 0
         for name in gz {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/gzip")
-            process.arguments = ["-dc", directory + "/" + name]
-            let pipe = Pipe()
-            process.standardOutput = pipe
-            try process.run()
-            total += pipe.fileHandleForReading.readDataToEndOfFile().count
-            process.waitUntilExit()
+            let gzip = try ChildProcess(["/bin/gzip", "-dc", directory + "/" + name], outputFile: nil)
+            total += gzip.readAllOutput().count
+            gzip.wait()
         }
         return total + names.filter { !$0.hasSuffix(".gz") }.reduce(0) { sum, name in
             sum + ((try? FileManager.default.attributesOfItem(atPath: directory + "/" + name)[.size] as? Int) ?? 0)

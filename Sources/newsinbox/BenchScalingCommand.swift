@@ -1,6 +1,7 @@
 import ArgumentParser
 import Extraction
-import Foundation
+import FoundationEssentials
+import NewsCore
 import NewsInbox
 
 /// `newsinbox bench scaling`: the cost of one article as it grows, stage by stage.
@@ -27,9 +28,9 @@ struct BenchScalingCommand: ParsableCommand {
         // The bodies without their headline line, so the joined text reads as one long article.
         let bodies = files.map { file in
             String(decoding: file.bytes, as: UTF8.self).split(separator: "\n", maxSplits: 1).dropFirst().joined()
-                .trimmingCharacters(in: .whitespacesAndNewlines)
+                .trimmingWhitespace()
         }
-        let kilobytes = sizes.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+        let kilobytes = sizes.split(separator: ",").compactMap { Int($0.trimmingBlanks()) }
         let extractor = Extractor(models: try ExtractionModels.load(searching: ModelDirectory.candidates(configured: modelDir)))
 
         var table = BenchTable(["KB", "total cpu s", "s/MB"] + Self.stages.map { "\($0) s/MB" })

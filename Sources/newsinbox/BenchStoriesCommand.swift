@@ -1,6 +1,8 @@
 import ArgumentParser
 import Extraction
-import Foundation
+import FoundationEssentials
+import Glibc
+import NewsCore
 import NewsIndex
 import NewsInbox
 
@@ -29,7 +31,7 @@ struct BenchStoriesCommand: ParsableCommand {
         var mistakes: [String] = []
         for part in half == "both" ? ["dev", "test"] : [half] {
             let chosen = docs.filter { $0.half == part }
-            let dir = NSTemporaryDirectory() + "newsinbox-bench-stories-\(getpid())-\(part)"
+            let dir = (FileManager.default.temporaryDirectory.path + "/") + "newsinbox-bench-stories-\(getpid())-\(part)"
             try? FileManager.default.removeItem(atPath: dir)
             try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -61,8 +63,8 @@ struct BenchStoriesCommand: ParsableCommand {
             let precision = tp + fp == 0 ? 1 : Double(tp) / Double(tp + fp)
             let recall = tp + fn == 0 ? 1 : Double(tp) / Double(tp + fn)
             let stories = Set(chosen.map(\.story)).count
-            print(String(format: "stories %@: %d documents, %d stories, %d same-story pairs: precision %.4f, recall %.4f (tp %d, fp %d, fn %d); storyID() p50 %.0f µs, p99 %.0f µs",
-                         part, chosen.count, stories, tp + fn, precision, recall, tp, fp, fn, Stat.percentile(decide, 0.5), Stat.percentile(decide, 0.99)))
+            print("stories \(part): " + String(cFormat: "%d documents, %d stories, %d same-story pairs: precision %.4f, recall %.4f (tp %d, fp %d, fn %d); storyID() p50 %.0f µs, p99 %.0f µs",
+                         chosen.count, stories, tp + fn, precision, recall, tp, fp, fn, Stat.percentile(decide, 0.5), Stat.percentile(decide, 0.99)))
             json["\(part).documents"] = chosen.count
             json["\(part).stories"] = stories
             json["\(part).same_story_pairs"] = tp + fn

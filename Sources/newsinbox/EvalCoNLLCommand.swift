@@ -1,7 +1,9 @@
 import ArgumentParser
 import Dispatch
 import Extraction
-import Foundation
+import FoundationEssentials
+import Glibc
+import NewsCore
 import NewsInbox
 
 /// `newsinbox eval conll`: tags a CoNLL file, writes the predictions, scores them against gold tags.
@@ -22,8 +24,8 @@ struct EvalCoNLLCommand: ParsableCommand {
         let started = DispatchTime.now().uptimeNanoseconds
         let tags = corpus.documents.map { tagger.tag($0) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-        print(String(format: "model %@ (%d features) loaded in %.1f ms; tagged %d tokens in %.2f s",
-                     loaded.directory ?? "?", tagger.model.featureCount, loaded.loadMilliseconds, corpus.tokenCount, seconds))
+        print("model \(loaded.directory ?? "?") " + String(cFormat: "(%d features) loaded in %.1f ms; tagged %d tokens in %.2f s",
+                     tagger.model.featureCount, loaded.loadMilliseconds, corpus.tokenCount, seconds))
         if benchmark > 0 {
             // CPU time of this thread, so that other load on the machine does not count.
             func cpuSeconds() -> Double {
@@ -38,12 +40,12 @@ struct EvalCoNLLCommand: ParsableCommand {
             let cpu = cpuSeconds() - cpuStart
             let s = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             let tokens = Double(corpus.tokenCount * benchmark)
-            print(String(format: "benchmark: %d tokens x %d: %.2f s wall (%.0f tokens/s), %.2f s CPU on one thread (%.0f tokens/s)",
+            print(String(cFormat: "benchmark: %d tokens x %d: %.2f s wall (%.0f tokens/s), %.2f s CPU on one thread (%.0f tokens/s)",
                          corpus.tokenCount, benchmark, s, tokens / s, cpu, tokens / cpu))
             _ = checksum
             var fastest = Double.infinity
             for _ in 0..<5 { fastest = min(fastest, try ExtractionModels.load(searching: loaded.directory.map { [$0] } ?? []).loadMilliseconds) }
-            print(String(format: "load: %.1f ms (fastest of 5)", fastest))
+            print(String(cFormat: "load: %.1f ms (fastest of 5)", fastest))
         }
         if let predictions {
             var column = [String?](repeating: nil, count: corpus.lines.count)

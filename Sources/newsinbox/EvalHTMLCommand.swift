@@ -1,7 +1,10 @@
 import ArgumentParser
 import ArticleReaders
 import Dispatch
-import Foundation
+import FoundationEssentials
+import Glibc
+import Control
+import NewsCore
 
 /// `newsinbox eval html DIR [--predictions OUT.json]`: extracts the article body of every `DIR/html/<id>.html.gz`,
 /// scores it against `DIR/ground-truth.json` with the article-extraction benchmark's shingle metric, and prints
@@ -23,7 +26,7 @@ struct EvalHTMLCommand: ParsableCommand {
     func run() throws {
         let root = URL(fileURLWithPath: directory)
         let truthData = try Data(contentsOf: root.appendingPathComponent("ground-truth.json"))
-        guard let truth = try JSONSerialization.jsonObject(with: truthData) as? [String: Any] else {
+        guard let truth = (try? JSONDecoder().decode(JSONValue.self, from: truthData))?.objectValue else {
             throw ValidationError("ground-truth.json is not a JSON object")
         }
         ArticleReading.prepare()
@@ -32,7 +35,7 @@ struct EvalHTMLCommand: ParsableCommand {
         var pages = 0
         var elapsed: UInt64 = 0, cpu: UInt64 = 0
         for id in truth.keys.sorted() {
-            let gold = ((truth[id] as? [String: Any])?["articleBody"] as? String) ?? ""
+            let gold = truth[id]?["articleBody"]?.stringValue ?? ""
             let file = root.appendingPathComponent("html/\(id).html.gz")
             guard let data = try? Data(contentsOf: file) else {
                 print("missing: \(file.path)")
@@ -54,7 +57,7 @@ struct EvalHTMLCommand: ParsableCommand {
             sums.p += s.precision; sums.r += s.recall; sums.f += s.f1
             pages += 1
             if verbose {
-                print("\(id.prefix(12))  P \(fmt(s.precision))  R \(fmt(s.recall))  F1 \(fmt(s.f1))  \((truth[id] as? [String: Any])?["url"] as? String ?? "")")
+                print("\(id.prefix(12))  P \(fmt(s.precision))  R \(fmt(s.recall))  F1 \(fmt(s.f1))  \(truth[id]?["url"]?.stringValue ?? "")")
             }
         }
         guard pages > 0 else { throw ValidationError("no pages scored") }
@@ -66,7 +69,9 @@ struct EvalHTMLCommand: ParsableCommand {
         // CPU time is the fair measure on a shared machine; wall time is what this run saw.
         print("pages/s    \(Int(n / (Double(cpu) / 1e9))) per CPU-second, \(Int(n / (Double(elapsed) / 1e9))) wall (one thread: decompress + parse + extract)")
         if let predictions {
-            let data = try JSONSerialization.data(withJSONObject: output, options: [.sortedKeys, .prettyPrinted])
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+            let data = try encoder.encode(output)
             try data.write(to: URL(fileURLWithPath: predictions))
         }
     }
@@ -77,5 +82,5 @@ struct EvalHTMLCommand: ParsableCommand {
         return UInt64(ts.tv_sec) * 1_000_000_000 + UInt64(ts.tv_nsec)
     }
 
-    private func fmt(_ x: Double) -> String { String(format: "%.4f", x) }
+    private func fmt(_ x: Double) -> String { String(cFormat: "%.4f", x) }
 }

@@ -1,6 +1,9 @@
 import ArgumentParser
 import Extraction
-import Foundation
+import FoundationEssentials
+import Dispatch
+import Glibc
+import NewsCore
 
 /// `newsinbox eval timeml DIR`: temporal expressions against TimeBank/AQUAINT gold annotation.
 struct EvalTimeMLCommand: ParsableCommand {
@@ -46,12 +49,12 @@ struct EvalTimeMLCommand: ParsableCommand {
         if let predictions {
             try lines.write(toFile: predictions, atomically: true, encoding: .utf8)
         }
-        func pct(_ x: Double) -> String { String(format: "%.1f", x * 100) }
+        func pct(_ x: Double) -> String { String(cFormat: "%.1f", x * 100) }
         print("documents \(files.count)  gold \(score.gold)  found \(score.found)")
         print("strict  F1 \(pct(score.strictF1))")
         print("relaxed F1 \(pct(score.relaxedF1))  (P \(pct(Double(score.relaxedMatches) / Double(max(score.found, 1)))) R \(pct(Double(score.relaxedMatches) / Double(max(score.gold, 1)))))")
         print("value accuracy \(pct(score.valueAccuracy))  value F1 \(pct(score.valueF1))  type accuracy \(pct(score.typeAccuracy))")
-        print(String(format: "speed %.2f MB/s of CPU time, %.2f MB/s wall clock (full extraction, one thread)",
+        print(String(cFormat: "speed %.2f MB/s of CPU time, %.2f MB/s wall clock (full extraction, one thread)",
                      Double(bytes) / 1e6 / max(cpuSeconds, 1e-9), Double(bytes) / 1e6 / max(seconds, 1e-9)))
     }
 
@@ -67,9 +70,9 @@ struct EvalTimeMLCommand: ParsableCommand {
         var result: [String] = []
         for entry in try manager.contentsOfDirectory(atPath: directory).sorted() {
             let path = directory + "/" + entry
-            var isDirectory: ObjCBool = false
+            var isDirectory = false
             guard manager.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
-            if isDirectory.boolValue {
+            if isDirectory {
                 result += try manager.contentsOfDirectory(atPath: path).sorted().filter { $0.hasSuffix(".tml") }.map { path + "/" + $0 }
             } else if entry.hasSuffix(".tml") {
                 result.append(path)
@@ -80,7 +83,7 @@ struct EvalTimeMLCommand: ParsableCommand {
 
     func report(name: String, gold: TimeMLDocument, found: [TimeExpression]) {
         let scalars = Array(gold.text.unicodeScalars)
-        func text(_ a: Int, _ b: Int) -> String { String(String.UnicodeScalarView(scalars[a..<b])).replacingOccurrences(of: "\n", with: " ") }
+        func text(_ a: Int, _ b: Int) -> String { String(String.UnicodeScalarView(scalars[a..<b])).replacing("\n", with: " ") }
         for g in gold.timexes {
             if let f = found.first(where: { $0.start < g.end && g.start < $0.end }) {
                 if f.value != g.value || f.start != g.start || f.end != g.end {

@@ -1,7 +1,9 @@
 import ArgumentParser
 import CommandLineSupport
 import Extraction
-import Foundation
+import FoundationEssentials
+import Glibc
+import POSIXSupport
 import NewsInbox
 import NewsCore
 
@@ -20,14 +22,14 @@ struct ExtractCommand: ParsableCommand {
         let bytes: [UInt8]
         let fileDate: ArticleDate?
         if file == "-" {
-            bytes = [UInt8](FileHandle.standardInput.readDataToEndOfFile())
+            bytes = try FileBytes.read(descriptor: STDIN_FILENO, name: "stdin")
             fileDate = nil
         } else {
             do {
                 bytes = try FileBytes.read(file)
             } catch {
                 // An I/O error, not a usage error: exit 1 with the file and strerror.
-                FileHandle.standardError.write(Data("newsinbox: \(ioErrorMessage(file, errno: error.errno))\n".utf8))
+                writeToStandardError("newsinbox: \(ioErrorMessage(file, errno: error.errno))\n")
                 throw ExitCode(1)
             }
             let modified = (try? FileManager.default.attributesOfItem(atPath: file)[.modificationDate] as? Date) ?? nil
@@ -37,12 +39,12 @@ struct ExtractCommand: ParsableCommand {
         let documents: [[UInt8]]
         do {
             documents = try OfflineExtraction.run(
-                bytes: bytes, file: name ?? (file == "-" ? "stdin" : (file as NSString).lastPathComponent),
+                bytes: bytes, file: name ?? (file == "-" ? "stdin" : URL(fileURLWithPath: file).lastPathComponent),
                 fileDate: fileDate, models: models, pretty: pretty)
         } catch let failure as ArticleProcessor.Failure {
-            FileHandle.standardError.write(Data("newsinbox: \(failure.stage): \(failure.reason)\n".utf8))
+            writeToStandardError("newsinbox: \(failure.stage): \(failure.reason)\n")
             throw ExitCode(1)
         }
-        for document in documents { FileHandle.standardOutput.write(Data(document)) }
+        for document in documents { _ = DescriptorIO.writeAll(STDOUT_FILENO, document) }
     }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import NewsInbox
+import NewsCore
 import Glibc
 import NewsIndex
 
@@ -16,8 +18,8 @@ struct ReindexCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The daemon's output directory.", valueName: "dir")) var output = "newsinbox-local/out"
 
     func run() throws {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory.boolValue else {
+        var isDirectory = false
+        guard FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory), isDirectory else {
             throw ValidationError("--output \(output) is not a directory")
         }
         try FileManager.default.createDirectory(atPath: state, withIntermediateDirectories: true)
@@ -30,9 +32,9 @@ struct ReindexCommand: ParsableCommand {
         let started = Date()
         let path = state + "/" + ArticleIndex.fileName
         let result = try IndexReconcile.rebuild(path: path, outputDirectory: output)
-        for problem in result.problems { FileHandle.standardError.write(Data("newsinbox reindex: cannot read \(problem)\n".utf8)) }
-        print(String(format: "indexed %d outputs from %@ into %@ in %.1f s%@", result.added, output, path,
-                     Date().timeIntervalSince(started), result.unreadable > 0 ? " (\(result.unreadable) unreadable, listed above)" : ""))
+        for problem in result.problems { writeToStandardError("newsinbox reindex: cannot read \(problem)\n") }
+        let unreadable = result.unreadable > 0 ? " (\(result.unreadable) unreadable, listed above)" : ""
+        print("indexed \(result.added) outputs from \(output) into \(path) in " + String(cFormat: "%.1f s", Date().timeIntervalSince(started)) + unreadable)
         if result.unreadable > 0 { throw ExitCode(1) }
     }
 }

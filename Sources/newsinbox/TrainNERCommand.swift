@@ -1,6 +1,6 @@
 import ArgumentParser
 import Extraction
-import Foundation
+import FoundationEssentials
 
 /// `newsinbox train ner`: trains the entity tagger from CoNLL-2003 files.
 struct TrainNERCommand: ParsableCommand {

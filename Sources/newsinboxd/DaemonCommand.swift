@@ -3,7 +3,7 @@ import CLinuxShim
 import CommandLineSupport
 import Control
 import Dispatch
-import Foundation
+import FoundationEssentials
 import Logging
 import NewsInbox
 
@@ -49,7 +49,7 @@ struct NewsInboxDaemonCommand: ParsableCommand {
                 for dropIn in dropIns { print("# drop-in: \(dropIn)") }
                 print(effective.rendered(), terminator: "")
                 let problems = effective.environmentProblems()
-                for problem in problems { FileHandle.standardError.write(Data("newsinboxd: invalid config: \(problem)\n".utf8)) }
+                for problem in problems { writeToStandardError("newsinboxd: invalid config: \(problem)\n") }
                 if !problems.isEmpty { throw ExitCode(1) }
             } catch let exit as ExitCode {
                 throw exit

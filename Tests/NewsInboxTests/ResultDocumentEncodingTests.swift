@@ -1,6 +1,7 @@
 import Dispatch
 import Foundation
 import TestSupport
+import NewsCore
 import Testing
 @testable import NewsInbox
 import ArticleReaders

@@ -54,4 +54,7 @@ void cshim_line_buffer_stdio(void);
 /// The monotonic clock in microseconds, as systemd's MONOTONIC_USEC wants it.
 uint64_t cshim_monotonic_usec(void);
 
+/// Names the calling thread (pthread_setname_np needs _GNU_SOURCE); the kernel keeps 15 bytes.
+void cshim_set_thread_name(const char *name);
+
 #endif

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import NewsCore
 
 /// A CoNLL-2003 style file: one token per line (word first, gold tag last), blank lines between
 /// sentences, `-DOCSTART-` lines between documents.
@@ -133,13 +134,13 @@ public struct ChunkScore: Sendable {
     /// conlleval's summary lines.
     public var report: String {
         func line(_ c: Counts) -> String {
-            String(format: "precision: %6.2f%%; recall: %6.2f%%; FB1: %6.2f", c.precision * 100, c.recall * 100, c.f1 * 100)
+            String(cFormat: "precision: %6.2f%%; recall: %6.2f%%; FB1: %6.2f", c.precision * 100, c.recall * 100, c.f1 * 100)
         }
         var out = "processed \(tokens) tokens with \(overall.gold) phrases; found: \(overall.predicted) phrases; correct: \(overall.correct).\n"
-        out += String(format: "accuracy: %6.2f%%; ", tokens == 0 ? 0 : Double(correctTokens) * 100 / Double(tokens)) + line(overall) + "\n"
+        out += String(cFormat: "accuracy: %6.2f%%; ", tokens == 0 ? 0 : Double(correctTokens) * 100 / Double(tokens)) + line(overall) + "\n"
         for type in byType.keys.sorted() {
             let c = byType[type]!
-            out += type.padding(toLength: 17, withPad: " ", startingAt: 0) + ": " + line(c) + "  \(c.predicted)\n"
+            out += type.padded(to: 17) + ": " + line(c) + "  \(c.predicted)\n"
         }
         return out
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension ExtractionModels {
     static let modelFile = "ner.model"

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The trained tagger: averaged perceptron weights, quantised to one byte per (feature, label).
 ///

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import NewsCore
 
 /// The tagger: a trained model plus the gazetteer its features read.
 public struct NERTagger: Sendable {
@@ -20,7 +21,7 @@ public struct NERTagger: Sendable {
     public static func load(path: String) throws -> NERTagger {
         let bytes: [UInt8]
         do { bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path))) } catch {
-            throw ModelError(message: "cannot read \(path): \(error.localizedDescription)")
+            throw ModelError(message: "cannot read \(path): \(ErrorText.of(error))")
         }
         let model = try NERModel(bytes: bytes, origin: path)
         var offset = NERModel.byteCount(bytes)

@@ -1,6 +1,7 @@
 import Control
 import Extraction
-import Foundation
+import FoundationEssentials
+import NewsCore
 import Glibc
 
 /// The daemon's configuration. Precedence, highest first: command-line flags; the config file and then
@@ -134,14 +135,14 @@ extension DaemonConfig {
         var seen: Set<String> = []
         // Splitting on Character.isNewline treats "\r\n" (one Character) as one line end.
         for (index, rawLine) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
-            let line = stripComment(rawLine).trimmingCharacters(in: .whitespaces)
+            let line = stripComment(rawLine).trimmingBlanks()
             if line.isEmpty { continue }
             let location = "\(origin):\(index + 1)"
             guard let eq = line.firstIndex(of: "=") else {
                 throw ConfigError("\(location): expected 'key = value', got '\(line)'")
             }
-            let name = line[..<eq].trimmingCharacters(in: .whitespaces)
-            var value = line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces)
+            let name = line[..<eq].trimmingBlanks()
+            var value = line[line.index(after: eq)...].trimmingBlanks()
             if value.count >= 2, value.first == "\"", value.last == "\"" { value = String(value.dropFirst().dropLast()) }
             guard let key = ConfigKey.named(name) else { throw ConfigError("\(location): unknown key '\(name)'") }
             guard !seen.contains(name) else { throw ConfigError("\(location): key '\(name)' is set twice") }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import NewsCore
 
 /// Why a value was refused: what was expected instead. The parser adds the file, line and key.
 struct ConfigValueError: Error {
@@ -169,7 +170,7 @@ enum ConfigValues {
 
     /// Comma-separated fnmatch(3) patterns. A pattern holding `/` could never match one path component.
     static func patterns(_ text: String) throws -> [String] {
-        let patterns = text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        let patterns = text.split(separator: ",").map { $0.trimmingBlanks() }.filter { !$0.isEmpty }
         if let bad = patterns.first(where: { $0.contains("/") }) {
             throw ConfigValueError(expected: "pattern '\(bad)' contains '/': patterns match one path component (a file or directory name)")
         }
@@ -238,14 +239,14 @@ enum ConfigValues {
     /// Sizes in bytes: a number (fractions allowed) with an optional binary suffix K, M, G, T (also
     /// KB/KiB...; case-insensitive), as systemd's `MemoryMax=` reads them: `16M`, `512K`, `1.5G`, `4096`.
     static func size(_ text: String) -> Int? {
-        var t = text.trimmingCharacters(in: .whitespaces).uppercased()
+        var t = text.trimmingBlanks().uppercased()
         if t.hasSuffix("IB") { t.removeLast(2) } else if t.hasSuffix("B") { t.removeLast() }
         var factor = 1.0
         if let last = t.last, let f = ["K": 1024.0, "M": 1024.0 * 1024, "G": 1024.0 * 1024 * 1024, "T": 1024.0 * 1024 * 1024 * 1024][String(last)] {
             factor = f
             t.removeLast()
         }
-        t = t.trimmingCharacters(in: .whitespaces)
+        t = t.trimmingBlanks()
         guard !t.isEmpty, t.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }), let n = Double(t) else { return nil }
         let bytes = (n * factor).rounded(.down)
         guard bytes >= 0, bytes < Double(Int.max) else { return nil }

@@ -2,7 +2,7 @@ import ArticleReaders
 import Control
 import Dispatch
 import Extraction
-import Foundation
+import FoundationEssentials
 import Glibc
 import NewsIndex
 import POSIXSupport

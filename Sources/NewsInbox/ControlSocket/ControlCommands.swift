@@ -1,7 +1,7 @@
 import Control
 import ControlServer
 import Dispatch
-import Foundation
+import FoundationEssentials
 import Glibc
 import Logging
 import NewsIndex

@@ -1,6 +1,6 @@
 import Control
 import Dispatch
-import Foundation
+import FoundationEssentials
 import NewsIndex
 
 /// `search`, `story`, `trending`, `quotes`: read-only questions to the index, answered on their own

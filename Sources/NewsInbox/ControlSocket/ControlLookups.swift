@@ -1,7 +1,8 @@
 import ArticleReaders
 import Control
 import Dispatch
-import Foundation
+import FoundationEssentials
+import NewsCore
 import Glibc
 import POSIXSupport
 
@@ -370,10 +371,10 @@ extension ControlCommands {
                 // fdinfo "flags:" is octal; the low two bits are the access mode (1 write-only, 2 read-write).
                 guard let info = try? String(contentsOfFile: "/proc/\(pid)/fdinfo/\(fd)", encoding: .utf8),
                       let line = info.split(separator: "\n").first(where: { $0.hasPrefix("flags:") }),
-                      let flags = Int(line.dropFirst("flags:".count).trimmingCharacters(in: .whitespaces), radix: 8),
+                      let flags = Int(line.dropFirst("flags:".count).trimmingBlanks(), radix: 8),
                       flags & 3 != 0 else { continue }
                 let command = (try? String(contentsOfFile: "/proc/\(pid)/comm", encoding: .utf8))?
-                    .trimmingCharacters(in: .whitespacesAndNewlines) ?? "?"
+                    .trimmingWhitespace() ?? "?"
                 found.append((pid, command))
                 break
             }

@@ -1,6 +1,7 @@
 import Control
 import Dispatch
-import Foundation
+import FoundationEssentials
+import NewsCore
 import Glibc
 
 /// The read-only reports built from the pipeline's memory: `status`, `stats`, `queue`, `recent`.
@@ -67,5 +68,5 @@ extension ControlCommands {
         return (try? JSONDecoder().decode(JSONValue.self, from: data))?.objectValue
     }
 
-    static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+    static func iso(_ date: Date) -> String { UTCTimestamp.string(from: date) }
 }

@@ -1,6 +1,6 @@
 import ArticleReaders
 import Extraction
-import Foundation
+import FoundationEssentials
 import NewsIndex
 
 /// The fields of an output that depend on other articles (today `supersedes`; `story_id` next).

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import POSIXSupport
 
 /// The story-version index: `state/versions/<sha256 of the guid>` holds `ID VERSION [SUPERSEDES]` for

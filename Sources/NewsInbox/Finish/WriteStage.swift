@@ -1,7 +1,8 @@
 import Control
 import ArticleReaders
 import Dispatch
-import Foundation
+import FoundationEssentials
+import NewsCore
 import Glibc
 import Logging
 import POSIXSupport
@@ -171,7 +172,7 @@ final class WriteStage {
             taken.failedNames.insert(name)
             let sidecar = try plan.item.sidecar ?? FailureSidecar(
                 file: file, feed: ArticleProcessor.feed(of: file), stage: failure.stage, reason: failure.reason,
-                errno: failure.errno, time: ISO8601DateFormatter().string(from: Date()), sha256: failure.sha256).encoded()
+                errno: failure.errno, time: UTCTimestamp.string(from: Date()), sha256: failure.sha256).encoded()
             plan.item.sidecar = sidecar
             try spool.stageSidecar(sidecar, forFailed: name, in: commit)
             plan.records.append(FinishedRecord(

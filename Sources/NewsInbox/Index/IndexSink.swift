@@ -1,6 +1,7 @@
 import Dispatch
 import Extraction
-import Foundation
+import FoundationEssentials
+import NewsCore
 import Logging
 import NewsIndex
 
@@ -35,7 +36,7 @@ final class IndexSink: BatchSink, @unchecked Sendable {
     func commit(_ records: [FinishedRecord]) throws {
         var batch = ArticleIndex.Batch()
         var events: [FollowHub.Event] = []
-        let time = ISO8601DateFormatter().string(from: Date())
+        let time = UTCTimestamp.string(from: Date())
         for r in records {
             switch r.kind {
             case .processed, .tombstone, .reprocessed:

@@ -1,5 +1,5 @@
 import CoreMetrics
-import Foundation
+import FoundationEssentials
 import Prometheus
 
 /// The daemon's Prometheus metrics, served as text by `GET /metrics` (MetricsServer) and by

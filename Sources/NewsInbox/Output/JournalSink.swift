@@ -1,5 +1,5 @@
 import Extraction
-import Foundation
+import FoundationEssentials
 import Logging
 
 /// One structured journal entry per processed, failed and duplicate article.

@@ -1,5 +1,6 @@
 import CLinuxShim
-import Foundation
+import FoundationEssentials
+import Control
 import Glibc
 import POSIXSupport
 
@@ -32,9 +33,8 @@ final class OutputStore: @unchecked Sendable {  // immutable after init; Directo
     func sourceFile(of id: String) -> String? {
         if let file = sourceAttribute(of: id) { return file }
         guard let data = FileManager.default.contents(atPath: path(for: id)),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let source = object["source"] as? [String: Any] else { return nil }
-        return source["file"] as? String
+              let output = try? JSONDecoder().decode(JSONValue.self, from: data) else { return nil }
+        return output["source"]?["file"]?.stringValue
     }
 
     /// `user.newsinbox.source` of an existing output, if it has one.

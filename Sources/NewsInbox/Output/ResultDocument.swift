@@ -1,7 +1,8 @@
 import ArticleReaders
 import Control
 import Extraction
-import Foundation
+import FoundationEssentials
+import NewsCore
 
 /// The JSON written for each article: `out/<id>.json`. Documented in the README and in
 /// `config/article.schema.json`; bump `schemaName` on any incompatible change.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import Glibc
 import JetStream
 import Logging
@@ -43,9 +43,7 @@ final class InboxPuller: @unchecked Sendable {
     }
 
     func start() {
-        let thread = Thread { [self] in run() }
-        thread.name = "newsinbox.nats-in"
-        thread.start()
+        DetachedThread.start(name: "newsinbox.nats-in") { [self] in run() }
     }
 
     func stop() { stopping.withLock { $0 = true } }
@@ -148,7 +146,7 @@ final class InboxPuller: @unchecked Sendable {
     /// The last token of `newsinbox.inbox.<feed>`, made safe as one directory name; nil for no feed.
     static func feed(ofSubject subject: String) -> String? {
         guard subject.hasPrefix(subjectPrefix + "."), let last = subject.split(separator: ".").last else { return nil }
-        let name = last.replacingOccurrences(of: "/", with: "%2F")
+        let name = String(last).replacing("/", with: "%2F")
         return name.hasPrefix(".") ? "%2E" + name.dropFirst() : name
     }
 }

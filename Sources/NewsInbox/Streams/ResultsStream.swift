@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import JetStream
 
 /// The results stream, one batch at a time, from the writer queue (the only thread that uses it).

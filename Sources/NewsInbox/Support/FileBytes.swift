@@ -8,6 +8,11 @@ public enum FileBytes {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw SystemError("open", path) }
         defer { close(fd) }
+        return try read(descriptor: fd, name: path)
+    }
+
+    /// Everything left to read from `fd` (standard input, say); `name` is what an error names.
+    public static func read(descriptor fd: Int32, name path: String) throws(SystemError) -> [UInt8] {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         while true {

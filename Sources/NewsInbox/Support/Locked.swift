@@ -1,16 +1,14 @@
-import Foundation
+import Synchronization
 
 /// A value guarded by a lock, for the few pieces of state shared across Dispatch queues.
 public final class Locked<Value>: @unchecked Sendable {
-    private let lock = NSLock()
+    private let lock = Mutex(())
     private var value: Value
 
     public init(_ value: Value) { self.value = value }
 
     public func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
-        lock.lock()
-        defer { lock.unlock() }
-        return try body(&value)
+        try lock.withLock { _ in try body(&value) }
     }
 
     public var current: Value { withLock { $0 } }

@@ -1,4 +1,6 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import POSIXSupport
 public import Logging
 
 /// Where the daemon's own log lines go: the journal (with PRIORITY and CODE_* fields) or stderr.
@@ -78,8 +80,8 @@ public struct DaemonLogHandler: LogHandler {
     }
 }
 
-/// One line to stderr, dropped if it cannot be written. `FileHandle.write(_: Data)` traps on an error
-/// (stderr on a full disk: ENOSPC), which must never stop the daemon.
+/// One line to stderr, dropped if it cannot be written (stderr on a full disk: ENOSPC must never
+/// stop the daemon).
 public func writeToStandardError(_ text: String) {
-    try? FileHandle.standardError.write(contentsOf: Data(text.utf8))
+    _ = DescriptorIO.writeAll(STDERR_FILENO, Array(text.utf8))
 }

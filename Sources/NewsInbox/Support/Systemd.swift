@@ -1,6 +1,7 @@
 import CLinuxShim
 import CSystemd
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// sd_notify(3): readiness, status, watchdog and reload/stop notices to the service manager.
 /// Outside systemd (no NOTIFY_SOCKET) every call is a cheap no-op.

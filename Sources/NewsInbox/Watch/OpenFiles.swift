@@ -48,7 +48,7 @@ struct OpenFiles {
         guard n > 0 else { return false }
         let text = String(decoding: buffer[0..<n], as: UTF8.self)
         guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix("flags:") }),
-              let flags = Int(line.dropFirst("flags:".count).trimmingCharacters(in: .whitespaces), radix: 8) else { return false }
+              let flags = Int(line.dropFirst("flags:".count).trimmingBlanks(), radix: 8) else { return false }
         return flags & 0o3 != 0
     }
 

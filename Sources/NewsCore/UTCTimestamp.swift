@@ -1,10 +1,10 @@
-import Foundation
+public import FoundationEssentials
 import Glibc
 
 /// `2026-12-01T19:37:34Z`: what `ISO8601DateFormatter()` prints by default, without building a formatter
-/// (and its ICU calendar) for every article.
-enum UTCTimestamp {
-    static func string(from date: Date) -> String {
+/// (and its ICU calendar) for every article, and without linking ICU into the binary.
+public enum UTCTimestamp {
+    public static func string(from date: Date) -> String {
         var seconds = time_t(date.timeIntervalSince1970.rounded(.down))
         var parts = tm()
         gmtime_r(&seconds, &parts)
