@@ -4,7 +4,8 @@ import PackageDescription
 // Module layout (see README "Source layout"):
 //   POSIXSupport    the one POSIX layer: SystemError, Directory (openat/O_NOFOLLOW), EINTR retry,
 //                   whole writes, a socket listener and a non-blocking connection writer
-//   NewsCore        the value types readers and extraction share: ArticleDate, Deadline
+//   NewsCore        the value types readers and extraction share: ArticleDate, Deadline; and the
+//                   text helpers that stand in for Foundation's ICU-backed calls (UTCTimestamp, cFormat)
 //   ArticleReaders  bytes -> [Article]        (format sniffing, one reader per format)
 //   Extraction      text  -> Extraction       (tokens, entities, time, quotes, figures, summary)
 //   Control         the control plane's shared half: wire protocol, command names, typed replies
@@ -78,7 +79,8 @@ let package = Package(
             dependencies: ["POSIXSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictModules),
 
-        // ArticleDate and Deadline: what a reader and the extractor both speak, and nothing else.
+        // ArticleDate and Deadline: what a reader and the extractor both speak; UTCTimestamp, String(cFormat:),
+        // trimming and ErrorText, so that no shipped module needs Foundation (and ICU) for them.
         .target(name: "NewsCore", swiftSettings: strictModules),
         // Extraction only for the sentence splitter behind a headline-less article's first-sentence headline
         // (an internal import: the readers' API names NewsCore's types, never Extraction's).
