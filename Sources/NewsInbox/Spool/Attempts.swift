@@ -28,7 +28,7 @@ final class Attempts: @unchecked Sendable {
         let fd = cshim_openat(dir.fd, name, flags, 0o644)
         guard fd >= 0 else { throw SystemError("open", "\(dir.path)/\(name)") }
         defer { close(fd) }
-        let line = Array("attempt \(number) by pid \(getpid()) at \(ISO8601DateFormatter().string(from: Date()))\n".utf8)
+        let line = Array("attempt \(number) by pid \(getpid()) at \(UTCTimestamp.string(from: Date()))\n".utf8)
         let written = line.withUnsafeBytes { Glibc.write(fd, $0.baseAddress!, $0.count) }
         guard written == line.count else { throw SystemError("write", "\(dir.path)/\(name)") }
     }
