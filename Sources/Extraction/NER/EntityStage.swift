@@ -453,10 +453,16 @@ struct EntityResolver {
         }!
         var type = longest.type
         if longest.tokens.count == 1 {
-            // Only short forms: the type most mentions carry, the longest mention breaking ties.
+            // Only short forms: the type most mentions carry, the longest mention breaking ties, then the
+            // type met first (not `Dictionary` order: Swift seeds it per process, so outputs varied by run).
             var votes: [Entity.Kind: Int] = [:]
-            for m in c.mentions { votes[m.type, default: 0] += 1 }
-            type = votes.max { $0.value < $1.value || ($0.value == $1.value && $0.key != longest.type) }!.key
+            var met: [Entity.Kind] = []
+            for m in c.mentions {
+                if votes[m.type] == nil { met.append(m.type) }
+                votes[m.type, default: 0] += 1
+            }
+            func rank(_ kind: Entity.Kind) -> (Int, Int) { (votes[kind]!, kind == longest.type ? 1 : 0) }
+            type = met.max { rank($0) < rank($1) }!  // the first of equals
         }
         var e = Entity(id: "", type: type, name: string(longest.tokens), mentions: c.mentions.map { m in
             TextSpan(start: text.tokens[m.tokens.lowerBound].start, end: text.tokens[m.tokens.upperBound - 1].end)
