@@ -21,6 +21,8 @@ enum AcronymStage {
     static func run(_ text: AnalysedText, entities: [Entity], deadline: Deadline) throws(DeadlineExceeded) -> [Acronym] {
         var found: [Acronym] = []
         var known = Set<String>()
+        // Built at the first definition: a scan of every mention per acronym was quadratic in the text.
+        var mentions: MentionIndex?
         let tokens = text.tokens
         let s = text.document.scalars
         for sentence in text.sentences {
@@ -49,7 +51,10 @@ enum AcronymStage {
                 }
                 if var acronym = definition, !known.contains(acronym.short) {
                     known.insert(acronym.short)
-                    acronym.entityId = entities.first { $0.mentions.contains { $0.overlaps(acronym.longSpan) } }?.id
+                    if mentions == nil { mentions = MentionIndex(entities) }
+                    // The first entity with a mention overlapping the long form: `touching` is in entity order.
+                    acronym.entityId = mentions!.touching(acronym.longSpan).first { $0.span.overlaps(acronym.longSpan) }
+                        .map { entities[$0.entity].id }
                     found.append(acronym)
                 }
             }

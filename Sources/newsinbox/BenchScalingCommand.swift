@@ -15,6 +15,8 @@ struct BenchScalingCommand: ParsableCommand {
         abstract: "CPU per stage for one article of 1 KB to several MB (is every stage linear?).")
 
     @Option(help: "A directory of plain-text articles (default: ../shared/corpora/bbc).") var corpus: String?
+    @Option(help: ArgumentHelp("Repeat this text instead of joining BBC bodies (an article of one shape: acronyms, quotes...).",
+                               valueName: "file")) var repeating: String?
     @Option(help: "Article sizes in KB, comma-separated.") var sizes = "1,10,100,250,500,1000,2000"
     @Option(name: .customLong("model-dir"), help: "Where the models are.") var modelDir: String?
     @OptionGroup var output: BenchOutputOptions
@@ -22,14 +24,8 @@ struct BenchScalingCommand: ParsableCommand {
     static let stages = ["tokenize", "entities", "times", "quotes", "figures", "acronyms", "summary"]
 
     func run() throws {
-        let directory = corpus ?? defaultCorpora() + "/bbc"
-        let files = try loadFiles(directory) { $0.hasSuffix(".txt") && !$0.contains("README") }
-        guard !files.isEmpty else { throw ValidationError("no .txt articles in \(directory)") }
-        // The bodies without their headline line, so the joined text reads as one long article.
-        let bodies = files.map { file in
-            String(decoding: file.bytes, as: UTF8.self).split(separator: "\n", maxSplits: 1).dropFirst().joined()
-                .trimmingWhitespace()
-        }
+        let bodies = try repeating.map { [try String(contentsOfFile: $0, encoding: .utf8).trimmingWhitespace()] }
+            ?? bbcBodies()
         let kilobytes = sizes.split(separator: ",").compactMap { Int($0.trimmingBlanks()) }
         let extractor = Extractor(models: try ExtractionModels.load(searching: ModelDirectory.candidates(configured: modelDir)))
 
@@ -64,9 +60,21 @@ struct BenchScalingCommand: ParsableCommand {
             point["stage_cpu_seconds"] = perStage
             points.append(point)
         }
-        table.print(title: "one article of joined BBC bodies, thread CPU per stage (flat s/MB = linear)")
+        table.print(title: "one article of \(repeating.map { "repeated " + $0 } ?? "joined BBC bodies"), thread CPU per stage (flat s/MB = linear)")
         var json = BenchJSON()
+        json["text"] = repeating ?? "joined BBC bodies"
         json.set("points", array: points)
         try BenchJSON.wrap("scaling", json).write(to: output.json)
+    }
+
+    /// The BBC bodies without their headline line, so the joined text reads as one long article.
+    func bbcBodies() throws -> [String] {
+        let directory = corpus ?? defaultCorpora() + "/bbc"
+        let files = try loadFiles(directory) { $0.hasSuffix(".txt") && !$0.contains("README") }
+        guard !files.isEmpty else { throw ValidationError("no .txt articles in \(directory)") }
+        return files.map { file in
+            String(decoding: file.bytes, as: UTF8.self).split(separator: "\n", maxSplits: 1).dropFirst().joined()
+                .trimmingWhitespace()
+        }
     }
 }

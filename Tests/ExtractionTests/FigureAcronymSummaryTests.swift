@@ -95,6 +95,20 @@ func analysedText(_ text: String) -> AnalysedText {
         let found = try AcronymStage.run(analysedText(text), entities: [entity], deadline: .never)
         #expect(found.first?.entityId == "E7")
     }
+
+    /// The first entity, in entity order, with any mention overlapping the long form (as the scan of every
+    /// mention found it): not one whose mention only touches its end, nor a later one that matches exactly.
+    @Test func definitionLinksToTheFirstEntityOverlappingTheLongForm() throws {
+        let text = "The Foreign Office (FO) spoke. Office staff left."
+        let touching = Entity(id: "E1", type: .org, name: "FO", mentions: [TextSpan(start: 18, end: 19), TextSpan(start: 20, end: 22)])
+        let partly = Entity(id: "E2", type: .org, name: "Office", mentions: [TextSpan(start: 31, end: 37), TextSpan(start: 12, end: 18)])
+        let exact = Entity(id: "E3", type: .org, name: "Foreign Office", mentions: [TextSpan(start: 4, end: 18)])
+        let found = try AcronymStage.run(analysedText(text), entities: [touching, partly, exact], deadline: .never)
+        #expect(found.first?.longSpan == TextSpan(start: 4, end: 18))
+        #expect(found.first?.entityId == "E2")
+        let none = try AcronymStage.run(analysedText(text), entities: [touching], deadline: .never)
+        #expect(none.first != nil && none.first?.entityId == nil)
+    }
 }
 
 @Suite struct SummaryTests {

@@ -204,7 +204,20 @@ struct EntityResolver {
     /// "Tehreek-i-Taliban Pakistan (TTP)": the capitalised words before a bracketed acronym whose initials
     /// spell it form one name, whatever pieces the tagger cut it into; it takes the acronym's type.
     private func bracketedAcronyms(_ mentions: [Mention]) -> [Mention] {
-        var result = mentions
+        var steps = 0
+        return bracketedAcronyms(mentions, steps: &steps)
+    }
+
+    /// `mentions` are in text order and disjoint (as tagged), and so is the result. A name ends at its
+    /// bracket, which only moves forward, so only the last few mentions passed can overlap it: the scan
+    /// of every mention per acronym this replaced made articles full of acronyms quadratic. `steps`
+    /// counts the mentions looked at, so a test can tell linear from quadratic without a clock.
+    func bracketedAcronyms(_ mentions: [Mention], steps: inout Int) -> [Mention] {
+        assert(zip(mentions, mentions.dropFirst()).allSatisfy { $0.tokens.upperBound <= $1.tokens.lowerBound }
+               && mentions.allSatisfy { !$0.tokens.isEmpty }, "mentions out of order or overlapping")
+        var result: [Mention] = []  // every mention starting before the bracket last looked at, in order
+        result.reserveCapacity(mentions.count)
+        var next = 0  // mentions[next...] start at or after that bracket, and no name has touched them
         for i in text.tokens.indices.dropFirst() where i + 2 < text.tokens.count {
             guard word(i) == "(", word(i + 2) == ")", words[i + 1].flags.contains(.allUpper),
                   sentenceOf[i - 1] == sentenceOf[i] else { continue }
@@ -221,18 +234,30 @@ struct EntityResolver {
             guard let name = (start..<i).first(where: { s in
                 words[s].isCapitalised && EntityResolver.isAcronym(acronym, of: (s..<i).map(word))
             }).map({ $0..<i }) else { continue }
-            let inside = result.filter { $0.tokens.overlaps(name) }
+            while next < mentions.count && mentions[next].tokens.lowerBound < i {
+                result.append(mentions[next]); next += 1; steps += 1
+            }
+            // Those overlapping the name end after its start: a suffix of `result`, as mentions are disjoint.
+            var first = result.count
+            while first > 0 && result[first - 1].tokens.upperBound > name.lowerBound { first -= 1; steps += 1 }
+            let inside = result[first...].filter { $0.tokens.overlaps(name) }
+            // The acronym's own mention, if tagged, starts after the bracket: not passed yet.
+            var tagged: Entity.Kind?
+            for k in next..<min(next + 2, mentions.count) {
+                steps += 1
+                if mentions[k].tokens == (i + 1)..<(i + 2) { tagged = mentions[k].type }
+            }
             // People are rarely given bracketed acronyms, and a name whose pieces the tagger typed differently
             // (a person's name next to a country's) is an organisation's.
-            let tagged = result.first { $0.tokens == (i + 1)..<(i + 2) }?.type
             let pieces = Set(inside.map(\.type))
             var type = tagged ?? (pieces.count == 1 ? pieces.first! : .org)
             if type == .person { type = .org }
             if inside.count == 1 && inside[0].tokens == name && inside[0].type == type { continue }
-            result.removeAll { $0.tokens.overlaps(name) }
+            result.removeSubrange(first...)
             result.append(Mention(tokens: name, type: type, sentence: sentenceOf[name.lowerBound]))
         }
-        return result.sorted { $0.tokens.lowerBound < $1.tokens.lowerBound }
+        result.append(contentsOf: mentions[next...])
+        return result
     }
 
     /// News copy introduces a person by full name, title or honorific. A single word tagged as a person with
@@ -428,10 +453,16 @@ struct EntityResolver {
         }!
         var type = longest.type
         if longest.tokens.count == 1 {
-            // Only short forms: the type most mentions carry, the longest mention breaking ties.
+            // Only short forms: the type most mentions carry, the longest mention breaking ties, then the
+            // type met first (not `Dictionary` order: Swift seeds it per process, so outputs varied by run).
             var votes: [Entity.Kind: Int] = [:]
-            for m in c.mentions { votes[m.type, default: 0] += 1 }
-            type = votes.max { $0.value < $1.value || ($0.value == $1.value && $0.key != longest.type) }!.key
+            var met: [Entity.Kind] = []
+            for m in c.mentions {
+                if votes[m.type] == nil { met.append(m.type) }
+                votes[m.type, default: 0] += 1
+            }
+            func rank(_ kind: Entity.Kind) -> (Int, Int) { (votes[kind]!, kind == longest.type ? 1 : 0) }
+            type = met.max { rank($0) < rank($1) }!  // the first of equals
         }
         var e = Entity(id: "", type: type, name: string(longest.tokens), mentions: c.mentions.map { m in
             TextSpan(start: text.tokens[m.tokens.lowerBound].start, end: text.tokens[m.tokens.upperBound - 1].end)
