@@ -14,11 +14,10 @@ import PackageDescription
 //   JetStream       NATS JetStream over nats.c: results out, a shared work queue in
 //   NewsInbox       the daemon's engine: watch, spool, pipeline, output, journal, config, model search;
 //                   the control commands (ControlServer's handler) see the pipeline only through
-//                   snapshot() and perform(_:)
+//                   snapshot() and perform(_:); its state (IntakeState) is confined to the intake queue
+//                   (QueueConfined checks it). Internal but for what the executables call.
 /// Imports are internal unless a file says `public import`, and existentials are spelled `any`. On for
-/// POSIXSupport, NewsCore, Control, ControlServer, JetStream, CommandLineSupport, the newsinboxd and
-/// newsinboxctl commands and the executables; ArticleReaders, Extraction, NewsIndex, NewsInbox and the
-/// newsinbox tool's commands are still to follow.
+/// every module of the package and TestSupport.
 let strictModules: [SwiftSetting] = [.enableUpcomingFeature("InternalImportsByDefault"), .enableUpcomingFeature("ExistentialAny")]
 
 let package = Package(
@@ -84,8 +83,9 @@ let package = Package(
         // (an internal import: the readers' API names NewsCore's types, never Extraction's).
         .target(
             name: "ArticleReaders",
-            dependencies: ["CLibXML2", "CZlib", "NewsCore", "Extraction"]),
-        .target(name: "Extraction", dependencies: ["NewsCore"]),
+            dependencies: ["CLibXML2", "CZlib", "NewsCore", "Extraction"],
+            swiftSettings: strictModules),
+        .target(name: "Extraction", dependencies: ["NewsCore"], swiftSettings: strictModules),
         .target(
             name: "Control",
             dependencies: ["CLinuxShim", "POSIXSupport"],
@@ -98,7 +98,7 @@ let package = Package(
         // NATS JetStream through nats.c: connection, stream set-up, batch publishing, pull consumers.
         .target(name: "JetStream", dependencies: ["CNats"], swiftSettings: strictModules),
         // The embedded index (state/index.sqlite) and stories; knows the output JSON, not the daemon.
-        .target(name: "NewsIndex", dependencies: ["CSQLite", "Control"]),
+        .target(name: "NewsIndex", dependencies: ["CSQLite", "Control"], swiftSettings: strictModules),
         .target(
             name: "NewsInbox",
             dependencies: [
@@ -107,7 +107,8 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]),
+            ],
+            swiftSettings: strictModules),
 
         // The three tools' commands are libraries, so that the package can ship them as one
         // multi-call binary (newsinbox-multicall); each also has its own executable for development.
@@ -134,7 +135,8 @@ let package = Package(
                 "NewsInbox", "NewsCore", "ArticleReaders", "Extraction", "Control", "CommandLineSupport", "NewsIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Sources/newsinbox"),
+            path: "Sources/newsinbox",
+            swiftSettings: strictModules),
         .executableTarget(name: "newsinboxd", dependencies: ["NewsinboxdCommand"], path: "Sources/Executables/newsinboxd", swiftSettings: strictModules),
         .executableTarget(name: "newsinboxctl", dependencies: ["NewsinboxctlCommand"], path: "Sources/Executables/newsinboxctl", swiftSettings: strictModules),
         .executableTarget(name: "newsinbox", dependencies: ["NewsinboxToolCommand"], path: "Sources/Executables/newsinbox", swiftSettings: strictModules),
@@ -146,7 +148,7 @@ let package = Package(
 
         // What every test target shares: the daemon launcher (over ControlClient), the shared corpora,
         // skip-or-fail requirements (CI=true fails), schema validation.
-        .target(name: "TestSupport", dependencies: ["Control"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Control"], path: "Tests/TestSupport", swiftSettings: strictModules),
         .testTarget(name: "ArticleReadersTests", dependencies: ["NewsCore", "ArticleReaders", "Extraction", "TestSupport"]),
         .testTarget(name: "ExtractionTests", dependencies: ["NewsCore", "Extraction", "TestSupport"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "TestSupport"]),

@@ -1,5 +1,5 @@
-import Control
-import Foundation
+public import Control
+public import Foundation
 
 /// The index, read side: the questions `newsinboxctl search|story|trending|quotes` ask. One read-only
 /// connection per reader, used from one queue at a time; WAL lets it read while the writer commits.

@@ -1,4 +1,4 @@
-import NewsCore
+public import NewsCore
 
 /// A TimeML 1.2 document (TempEval-3 form) reduced to what timex evaluation needs.
 public struct TimeMLDocument: Sendable {

@@ -1,17 +1,17 @@
 import Foundation
 
 /// A value guarded by a lock, for the few pieces of state shared across Dispatch queues.
-public final class Locked<Value>: @unchecked Sendable {
+final class Locked<Value>: @unchecked Sendable {
     private let lock = NSLock()
     private var value: Value
 
-    public init(_ value: Value) { self.value = value }
+    init(_ value: Value) { self.value = value }
 
-    public func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
+    func withLock<R>(_ body: (inout Value) throws -> R) rethrows -> R {
         lock.lock()
         defer { lock.unlock() }
         return try body(&value)
     }
 
-    public var current: Value { withLock { $0 } }
+    var current: Value { withLock { $0 } }
 }
