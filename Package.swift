@@ -7,6 +7,7 @@ import PackageDescription
 //   NewsCore        the value types readers and extraction share: ArticleDate, Deadline
 //   ArticleReaders  bytes -> [Article]        (format sniffing, one reader per format)
 //   Extraction      text  -> Extraction       (tokens, entities, time, quotes, figures, summary)
+//   ExtractionTraining  the offline tool's side: CoNLL/TimeML corpora and scores, the NER trainer
 //   Control         the control plane's shared half: wire protocol, command names, typed replies
 //                   (Codable), client, peer credentials; FoundationEssentials only (newsinboxctl's side)
 //   ControlServer   the control socket's server side: listen, accept, bounded request line, connection
@@ -86,6 +87,9 @@ let package = Package(
             dependencies: ["CLibXML2", "CZlib", "NewsCore", "Extraction"],
             swiftSettings: strictModules),
         .target(name: "Extraction", dependencies: ["NewsCore"], swiftSettings: strictModules),
+        // The offline tool's side of extraction: CoNLL and TimeML corpora, their scores, the NER trainer
+        // (which builds on Extraction's `package` feature and model internals). The daemon never links it.
+        .target(name: "ExtractionTraining", dependencies: ["NewsCore", "Extraction"], swiftSettings: strictModules),
         .target(
             name: "Control",
             dependencies: ["CLinuxShim", "POSIXSupport"],
@@ -132,7 +136,7 @@ let package = Package(
         .target(
             name: "NewsinboxToolCommand",
             dependencies: [
-                "NewsInbox", "NewsCore", "ArticleReaders", "Extraction", "Control", "CommandLineSupport", "NewsIndex",
+                "NewsInbox", "NewsCore", "ArticleReaders", "Extraction", "ExtractionTraining", "Control", "CommandLineSupport", "NewsIndex",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/newsinbox",
@@ -150,7 +154,7 @@ let package = Package(
         // skip-or-fail requirements (CI=true fails), schema validation.
         .target(name: "TestSupport", dependencies: ["Control"], path: "Tests/TestSupport", swiftSettings: strictModules),
         .testTarget(name: "ArticleReadersTests", dependencies: ["NewsCore", "ArticleReaders", "Extraction", "TestSupport"]),
-        .testTarget(name: "ExtractionTests", dependencies: ["NewsCore", "Extraction", "TestSupport"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["NewsCore", "Extraction", "ExtractionTraining", "TestSupport"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "TestSupport"]),
         .testTarget(
             name: "NewsInboxTests",

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Extraction
+import ExtractionTraining
 import Foundation
 
 /// `newsinbox eval timeml DIR`: temporal expressions against TimeBank/AQUAINT gold annotation.

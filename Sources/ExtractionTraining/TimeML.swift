@@ -1,3 +1,4 @@
+public import Extraction
 public import NewsCore
 
 /// A TimeML 1.2 document (TempEval-3 form) reduced to what timex evaluation needs.
