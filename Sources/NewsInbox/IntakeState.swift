@@ -50,6 +50,15 @@ struct IntakeState {
 
     var pendingCapacity: Int { max(4 * config.maxInFlight, 1024) }
 
+    /// Running, with fewer than `max_in_flight` items claimed.
+    var hasRoom: Bool { mode == .running && inFlight.count < config.maxInFlight }
+
+    /// A file may be claimed now: there is room, and neither the output nor the inbox is in trouble.
+    var mayClaim: Bool { hasRoom && outputProblem == nil && inboxProblem == nil }
+
+    /// Draining, and every claimed item has finished.
+    var isDrained: Bool { mode == .draining && inFlight.isEmpty && writesInProgress == 0 }
+
     struct PendingFile { var file: String; var arrived: DispatchTime }
 
     init(config: DaemonConfig) { self.config = config }

@@ -119,8 +119,7 @@ final class Pipeline: Sendable {
 
     /// The flow: claim while there is room → work → write (`write(_:)`) → `finish` → pump again.
     func pump() {
-        while state.mode == .running, state.outputProblem == nil, state.inboxProblem == nil, state.inFlight.count < state.config.maxInFlight,
-              let next = state.pending.popFirst() {
+        while state.mayClaim, let next = state.pending.popFirst() {
             state.pendingNames.remove(next.file)
             claim(next)
         }
@@ -141,12 +140,12 @@ final class Pipeline: Sendable {
                 }
             }
         }
-        if state.pending.isEmpty && state.inboxHasMore && !state.isScanning && state.mode == .running && state.inFlight.count < state.config.maxInFlight {
+        if state.pending.isEmpty && state.inboxHasMore && !state.isScanning && state.hasRoom {
             state.inboxHasMore = false
             scan("", reason: .backlog)
             if !state.pending.isEmpty { pump() }
         }
-        if state.mode == .draining && state.inFlight.isEmpty && state.writesInProgress == 0 { state.onIdleWhileDraining?() }
+        if state.isDrained { state.onIdleWhileDraining?() }
     }
 
     /// A claimed (or resumed, or retried) item joins the in-flight set and waits for a worker.
