@@ -4,7 +4,7 @@ import PackageDescription
 // Module layout (see README "Source layout"):
 //   POSIXSupport    the one POSIX layer: SystemError, Directory (openat/O_NOFOLLOW), EINTR retry,
 //                   whole writes, a socket listener and a non-blocking connection writer
-//   NewsCore        the value types readers and extraction share: ArticleDate, Deadline
+//   NewsCore        what readers and extraction share: ArticleDate, Deadline, Abbreviations
 //   ArticleReaders  bytes -> [Article]        (format sniffing, one reader per format)
 //   Extraction      text  -> Extraction       (tokens, entities, time, quotes, figures, summary)
 //   ExtractionTraining  the offline tool's side: CoNLL/TimeML corpora and scores, the NER trainer
@@ -78,13 +78,12 @@ let package = Package(
             dependencies: ["POSIXSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictModules),
 
-        // ArticleDate and Deadline: what a reader and the extractor both speak, and nothing else.
+        // ArticleDate, Deadline and Abbreviations: what a reader and the extractor both speak, and nothing else.
         .target(name: "NewsCore", swiftSettings: strictModules),
-        // Extraction only for the sentence splitter behind a headline-less article's first-sentence headline
-        // (an internal import: the readers' API names NewsCore's types, never Extraction's).
+        // Readers need nothing of Extraction: a headline-less article's first sentence is FirstSentence's.
         .target(
             name: "ArticleReaders",
-            dependencies: ["CLibXML2", "CZlib", "NewsCore", "Extraction"],
+            dependencies: ["CLibXML2", "CZlib", "NewsCore"],
             swiftSettings: strictModules),
         .target(name: "Extraction", dependencies: ["NewsCore"], swiftSettings: strictModules),
         // The offline tool's side of extraction: CoNLL and TimeML corpora, their scores, the NER trainer
