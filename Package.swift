@@ -4,10 +4,11 @@ import PackageDescription
 // Module layout (see README "Source layout"):
 //   POSIXSupport    the one POSIX layer: SystemError, Directory (openat/O_NOFOLLOW), EINTR retry,
 //                   whole writes, a socket listener and a non-blocking connection writer
-//   NewsCore        the value types readers and extraction share: ArticleDate, Deadline; and the
+//   NewsCore        what readers and extraction share: ArticleDate, Deadline, Abbreviations; and the
 //                   text helpers that stand in for Foundation's ICU-backed calls (UTCTimestamp, cFormat)
 //   ArticleReaders  bytes -> [Article]        (format sniffing, one reader per format)
 //   Extraction      text  -> Extraction       (tokens, entities, time, quotes, figures, summary)
+//   ExtractionTraining  the offline tool's side: CoNLL/TimeML corpora and scores, the NER trainer
 //   Control         the control plane's shared half: wire protocol, command names, typed replies
 //                   (Codable), client, peer credentials; FoundationEssentials only (newsinboxctl's side)
 //   ControlServer   the control socket's server side: listen, accept, bounded request line, connection
@@ -15,11 +16,10 @@ import PackageDescription
 //   JetStream       NATS JetStream over nats.c: results out, a shared work queue in
 //   NewsInbox       the daemon's engine: watch, spool, pipeline, output, journal, config, model search;
 //                   the control commands (ControlServer's handler) see the pipeline only through
-//                   snapshot() and perform(_:)
+//                   snapshot() and perform(_:); its state (IntakeState) is confined to the intake queue
+//                   (QueueConfined checks it). Internal but for what the executables call.
 /// Imports are internal unless a file says `public import`, and existentials are spelled `any`. On for
-/// POSIXSupport, NewsCore, Control, ControlServer, JetStream, CommandLineSupport, the newsinboxd and
-/// newsinboxctl commands and the executables; ArticleReaders, Extraction, NewsIndex, NewsInbox and the
-/// newsinbox tool's commands are still to follow.
+/// every module of the package and TestSupport.
 let strictModules: [SwiftSetting] = [.enableUpcomingFeature("InternalImportsByDefault"), .enableUpcomingFeature("ExistentialAny")]
 
 let package = Package(
@@ -79,15 +79,18 @@ let package = Package(
             dependencies: ["POSIXSupport", .product(name: "ArgumentParser", package: "swift-argument-parser")],
             swiftSettings: strictModules),
 
-        // ArticleDate and Deadline: what a reader and the extractor both speak; UTCTimestamp, String(cFormat:),
-        // trimming and ErrorText, so that no shipped module needs Foundation (and ICU) for them.
+        // ArticleDate, Deadline and Abbreviations: what a reader and the extractor both speak; UTCTimestamp,
+        // String(cFormat:), trimming and ErrorText, so that no shipped module needs Foundation (and ICU) for them.
         .target(name: "NewsCore", swiftSettings: strictModules),
-        // Extraction only for the sentence splitter behind a headline-less article's first-sentence headline
-        // (an internal import: the readers' API names NewsCore's types, never Extraction's).
+        // Readers need nothing of Extraction: a headline-less article's first sentence is FirstSentence's.
         .target(
             name: "ArticleReaders",
-            dependencies: ["CLibXML2", "CZlib", "NewsCore", "Extraction"]),
-        .target(name: "Extraction", dependencies: ["NewsCore"]),
+            dependencies: ["CLibXML2", "CZlib", "NewsCore"],
+            swiftSettings: strictModules),
+        .target(name: "Extraction", dependencies: ["NewsCore"], swiftSettings: strictModules),
+        // The offline tool's side of extraction: CoNLL and TimeML corpora, their scores, the NER trainer
+        // (which builds on Extraction's `package` feature and model internals). The daemon never links it.
+        .target(name: "ExtractionTraining", dependencies: ["NewsCore", "Extraction"], swiftSettings: strictModules),
         .target(
             name: "Control",
             dependencies: ["CLinuxShim", "POSIXSupport"],
@@ -100,7 +103,7 @@ let package = Package(
         // NATS JetStream through nats.c: connection, stream set-up, batch publishing, pull consumers.
         .target(name: "JetStream", dependencies: ["CNats"], swiftSettings: strictModules),
         // The embedded index (state/index.sqlite) and stories; knows the output JSON, not the daemon.
-        .target(name: "NewsIndex", dependencies: ["CSQLite", "Control", "NewsCore"]),
+        .target(name: "NewsIndex", dependencies: ["CSQLite", "Control", "NewsCore"], swiftSettings: strictModules),
         .target(
             name: "NewsInbox",
             dependencies: [
@@ -109,7 +112,8 @@ let package = Package(
                 .product(name: "DequeModule", package: "swift-collections"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-            ]),
+            ],
+            swiftSettings: strictModules),
 
         // The three tools' commands are libraries, so that the package can ship them as one
         // multi-call binary (newsinbox-multicall); each also has its own executable for development.
@@ -133,10 +137,11 @@ let package = Package(
         .target(
             name: "NewsinboxToolCommand",
             dependencies: [
-                "NewsInbox", "NewsCore", "ArticleReaders", "Extraction", "Control", "CommandLineSupport", "NewsIndex", "POSIXSupport",
+                "NewsInbox", "NewsCore", "ArticleReaders", "Extraction", "ExtractionTraining", "Control", "CommandLineSupport", "NewsIndex", "POSIXSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
-            path: "Sources/newsinbox"),
+            path: "Sources/newsinbox",
+            swiftSettings: strictModules),
         .executableTarget(name: "newsinboxd", dependencies: ["NewsinboxdCommand"], path: "Sources/Executables/newsinboxd", swiftSettings: strictModules),
         .executableTarget(name: "newsinboxctl", dependencies: ["NewsinboxctlCommand"], path: "Sources/Executables/newsinboxctl", swiftSettings: strictModules),
         .executableTarget(name: "newsinbox", dependencies: ["NewsinboxToolCommand"], path: "Sources/Executables/newsinbox", swiftSettings: strictModules),
@@ -148,9 +153,9 @@ let package = Package(
 
         // What every test target shares: the daemon launcher (over ControlClient), the shared corpora,
         // skip-or-fail requirements (CI=true fails), schema validation.
-        .target(name: "TestSupport", dependencies: ["Control"], path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["Control"], path: "Tests/TestSupport", swiftSettings: strictModules),
         .testTarget(name: "ArticleReadersTests", dependencies: ["NewsCore", "ArticleReaders", "Extraction", "TestSupport"]),
-        .testTarget(name: "ExtractionTests", dependencies: ["NewsCore", "Extraction", "TestSupport"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["NewsCore", "Extraction", "ExtractionTraining", "TestSupport"]),
         .testTarget(name: "NewsCoreTests", dependencies: ["NewsCore"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "TestSupport"]),
         .testTarget(

@@ -64,7 +64,7 @@ enum EmailReader {
         article.language = message.header("content-language").map(Text.collapse)
         if let priority = message.header("x-priority"), let p = Int(priority.prefix(while: { $0.isNumber })) { article.urgency = p }
         if article.paragraphs.isEmpty { throw ReaderError(format: format, reason: "no text: the message body is empty") }
-        if !Text.hasText(article.headline) { article.headline = PlainTextReader.firstSentence(of: article.paragraphs[0]) }
+        if !Text.hasText(article.headline) { article.headline = FirstSentence.of(article.paragraphs[0]) }
         return (article, body.charset, body.fallback)
     }
 

@@ -22,7 +22,7 @@ enum HTMLReader {
         }
         var article = Article(headline: metadata.headline ?? "", paragraphs: paragraphs)
         if article.paragraphs.isEmpty { throw ReaderError(format: format, reason: "no text: no article body found on the page") }
-        if !Text.hasText(article.headline) { article.headline = PlainTextReader.firstSentence(of: article.paragraphs[0]) }
+        if !Text.hasText(article.headline) { article.headline = FirstSentence.of(article.paragraphs[0]) }
         article.byline = metadata.byline
         article.language = metadata.language
         article.guid = metadata.url

@@ -113,7 +113,7 @@ enum NinjsReader {
             }
         }
         if !Text.hasText(article.headline), let first = article.paragraphs.first {
-            article.headline = PlainTextReader.firstSentence(of: first)
+            article.headline = FirstSentence.of(first)
         }
         try XMLReaders.requireText(article, format: format)
         return article

@@ -1,4 +1,3 @@
-internal import Extraction
 import NewsCore
 
 /// The inbox's own plain-text format and plain text in general.
@@ -29,7 +28,7 @@ enum PlainTextReader {
             headline = first
             bodyParagraphs.removeFirst()
         } else {
-            headline = firstSentence(of: paragraphs[0])
+            headline = FirstSentence.of(paragraphs[0])
         }
         headline = collapseWhiteSpace(headline)
 
@@ -70,24 +69,6 @@ enum PlainTextReader {
         }
         if !current.isEmpty { paragraphs.append(current.joined(separator: "\n")) }
         return paragraphs
-    }
-
-    /// A headline is never longer than this; the first sentence is looked for in this many scalars only.
-    static let maxHeadlineScalars = 1000
-
-    static func firstSentence(of paragraph: String) -> String {
-        // Bounded: a single 50 MB line must not be tokenized twice, nor become a 50 MB headline.
-        var head = paragraph
-        if !paragraph.unicodeScalars.dropFirst(maxHeadlineScalars).isEmpty {
-            var scalars = String.UnicodeScalarView(paragraph.unicodeScalars.prefix(maxHeadlineScalars))
-            if let space = scalars.lastIndex(where: { $0 == " " }) { scalars = String.UnicodeScalarView(scalars[..<space]) }
-            head = String(scalars)
-        }
-        let document = Document(text: head)
-        let tokens = Tokenizer.tokenize(document)
-        let sentences = SentenceSplitter.sentences(document, tokens: tokens, paragraphs: SentenceSplitter.paragraphs(document))
-        guard let first = sentences.first else { return head }
-        return document[first.span]
     }
 
     static func collapseWhiteSpace(_ s: String) -> String {

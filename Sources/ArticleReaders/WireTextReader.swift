@@ -21,7 +21,7 @@ enum WireTextReader {
         let trailer = end < bytes.endIndex ? decodeLines(bytes[(end + 1)...]) : []
         var article = anpa ? readANPA(envelope: envelope, text: text, trailer: trailer) : read7901(envelope: envelope, text: text)
         if article.paragraphs.isEmpty { throw ReaderError(format: format, reason: "no text: the body is empty") }
-        if !Text.hasText(article.headline) { article.headline = PlainTextReader.firstSentence(of: article.paragraphs[0]) }
+        if !Text.hasText(article.headline) { article.headline = FirstSentence.of(article.paragraphs[0]) }
         return (format, article, decoded.encoding, decoded.usedFallback)
     }
 

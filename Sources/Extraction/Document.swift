@@ -1,4 +1,4 @@
-import NewsCore
+public import NewsCore
 
 /// The text every extraction stage works on, with random access by Unicode scalar.
 ///

@@ -1,4 +1,4 @@
-import NewsCore
+public import NewsCore
 
 /// Runs every extraction stage over one document, checking the deadline between stages.
 ///

@@ -1,3 +1,5 @@
+import NewsCore
+
 /// Splits a document into paragraphs (blank lines) and sentences (tokens ending in . ! ? …).
 public enum SentenceSplitter {
     /// Paragraphs: runs of text separated by one or more blank lines, trimmed of surrounding white space.
@@ -76,7 +78,7 @@ public enum SentenceSplitter {
             let word = d.text(token.start, token.end - 1)
             if Abbreviations.titles.contains(word) { return false }
             guard t + 1 < tokens.count, tokens[t + 1].start < paragraphEnd else { return true }
-            return SentenceSplitter.commonSentenceStarters.contains(d.text(tokens[t + 1].start, tokens[t + 1].end))
+            return Abbreviations.sentenceOpeners.contains(d.text(tokens[t + 1].start, tokens[t + 1].end))
         } else {
             return false
         }
@@ -89,13 +91,6 @@ public enum SentenceSplitter {
         if Tokenizer.isLetter(first) { return Tokenizer.isUpper(first) }
         return Tokenizer.isDigit(first) || Tokenizer.isQuote(first) || first == "("
     }
-
-    /// Words that, capitalised after an abbreviation's period, begin a new sentence ("... in the U.S. The ...").
-    static let commonSentenceStarters: Set<String> = [
-        "The", "A", "An", "He", "She", "It", "They", "We", "I", "But", "And", "In", "On", "At", "This", "That",
-        "These", "Those", "There", "His", "Her", "Their", "Its", "Our", "Mr.", "Mrs.", "Ms.", "Dr.", "However",
-        "Meanwhile", "Earlier", "Later", "After", "Before", "When", "While", "If", "As", "For", "So", "Yet",
-    ]
 }
 
 /// One sentence: its tokens (indexes into the token array) and its text span.

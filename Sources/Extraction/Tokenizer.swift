@@ -1,3 +1,5 @@
+import NewsCore
+
 /// One token of news text, as offsets into the document's scalars.
 public struct Token: Sendable, Hashable {
     public enum Kind: UInt8, Sendable {
@@ -154,22 +156,4 @@ public enum Tokenizer {
         default: return false
         }
     }
-}
-
-/// Abbreviations that keep their period and do not end a sentence by themselves.
-public enum Abbreviations {
-    /// Titles before a name: a following capitalised word continues the sentence.
-    public static let titles: Set<String> = [
-        "Mr", "Mrs", "Ms", "Dr", "Prof", "Gen", "Lt", "Col", "Maj", "Capt", "Cmdr", "Sgt", "Adm", "Sen", "Rep",
-        "Gov", "Pres", "Rev", "Fr", "St", "Hon", "Amb", "Supt", "Insp", "Brig", "Cpl", "Pvt", "Messrs", "Mme",
-    ]
-    /// Other abbreviations that take a period in news copy.
-    public static let other: Set<String> = [
-        "Jr", "Sr", "Inc", "Corp", "Co", "Ltd", "Bros", "No", "Nos", "vs", "etc", "approx", "est", "Dept", "Univ",
-        "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec",
-        "Mon", "Tue", "Tues", "Wed", "Thu", "Thur", "Thurs", "Fri", "Sat", "Sun",
-        "Ala", "Ariz", "Ark", "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan", "Ky", "La", "Md",
-        "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa", "Tenn", "Tex", "Va",
-        "Vt", "Wash", "Wis", "Wyo", "e.g", "i.e", "a.m", "p.m", "Ave", "Blvd", "Rd", "Mt", "Ft", "fig", "Fig",
-    ]
 }

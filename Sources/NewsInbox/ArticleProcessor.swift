@@ -1,43 +1,43 @@
-public import ArticleReaders
-public import Extraction
+import ArticleReaders
+import Extraction
 import FoundationEssentials
 import NewsCore
 
 /// Read + extract for one file's bytes: the work a pipeline worker does, and what `newsinbox extract` runs.
 public struct ArticleProcessor: Sendable {
-    public let extractor: Extractor
-    public let limits: ReadLimits
+    let extractor: Extractor
+    let limits: ReadLimits
 
-    public init(extractor: Extractor, limits: ReadLimits = ReadLimits()) {
+    init(extractor: Extractor, limits: ReadLimits = ReadLimits()) {
         self.extractor = extractor
         self.limits = limits
     }
 
     /// One file's results: one entry per article it carries.
-    public struct Processed: Sendable {
-        public var source: SourceInfo
-        public var articles: [(id: String, article: Article, extraction: Extraction?)]
+    struct Processed: Sendable {
+        var source: SourceInfo
+        var articles: [(id: String, article: Article, extraction: Extraction?)]
     }
 
-    public struct SourceInfo: Sendable {
-        public var file: String
-        public var feed: String?
-        public var format: String
-        public var sha256: String
-        public var bytes: Int
-        public var encoding: String
-        public var encodingFallback: Bool
+    struct SourceInfo: Sendable {
+        var file: String
+        var feed: String?
+        var format: String
+        var sha256: String
+        var bytes: Int
+        var encoding: String
+        var encodingFallback: Bool
     }
 
     /// Why a file failed: the stage and a reason for the failed/ sidecar and the journal.
     public struct Failure: Error, Sendable, CustomStringConvertible {
         public var stage: String
         public var reason: String
-        public var errno: Int32?
+        var errno: Int32?
         /// The content's SHA-256 when the file was read (for the sidecar: computed once, by `process`).
-        public var sha256: String?
+        var sha256: String?
 
-        public init(stage: String, reason: String, errno: Int32? = nil, sha256: String? = nil) {
+        init(stage: String, reason: String, errno: Int32? = nil, sha256: String? = nil) {
             self.stage = stage
             self.reason = reason
             self.errno = errno
@@ -47,7 +47,7 @@ public struct ArticleProcessor: Sendable {
         public var description: String { "\(stage): \(reason)" }
     }
 
-    public func process(bytes: [UInt8], file: String, fileDate: ArticleDate?, deadline: Deadline) throws(Failure) -> Processed {
+    func process(bytes: [UInt8], file: String, fileDate: ArticleDate?, deadline: Deadline) throws(Failure) -> Processed {
         let sha = SHA256.hex(bytes)
         let read: ReadResult
         do {
@@ -76,22 +76,22 @@ public struct ArticleProcessor: Sendable {
     }
 
     /// The feed is the first directory of the path as dropped (`reuters/x.xml` -> `reuters`).
-    public static func feed(of file: String) -> String? {
+    static func feed(of file: String) -> String? {
         guard let slash = file.firstIndex(of: "/") else { return nil }
         return String(file[..<slash])
     }
 }
 
 /// Article ids: a function of the content, so the same bytes always give the same id and output path.
-public enum ArticleIdentity {
+enum ArticleIdentity {
     /// The first 24 hex digits (96 bits) of the content's SHA-256; `-N` for the Nth of several items.
-    public static func id(sha256: String, item: Int, of count: Int) -> String {
+    static func id(sha256: String, item: Int, of count: Int) -> String {
         let base = String(sha256.prefix(24))
         return count == 1 ? base : "\(base)-\(item + 1)"
     }
 
     /// A name is an article id if it is 24 lower-case hex digits, optionally followed by `-N`.
-    public static func isID(_ text: String) -> Bool {
+    static func isID(_ text: String) -> Bool {
         let parts = text.split(separator: "-")
         guard (1...2).contains(parts.count), parts[0].count == 24,
               parts[0].allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else { return false }

@@ -174,13 +174,13 @@ public final class Daemon: @unchecked Sendable {
             logger.error("reload rejected, keeping the running config: \(error)")
             return .failure(.failed, "the new config is invalid, keeping the running one: \(error)")
         }
-        let changes = pipeline.config.changes(to: new)
+        let changes = pipeline.runningConfig.changes(to: new)
         if checkOnly {
             return .success(ReloadReply(valid: true, changes: changes))
         }
         ServiceManager.reloading()
         let notes = pipeline.apply(new)
-        sharedLogLevel.withLock { $0 = Logger.Level(rawValue: pipeline.config.logLevel) ?? .info }
+        sharedLogLevel.withLock { $0 = Logger.Level(rawValue: pipeline.runningConfig.logLevel) ?? .info }
         logger.notice("config reloaded: \(changes.isEmpty ? "no changes" : changes.joined(separator: "; "))\(notes.isEmpty ? "" : " (" + notes.joined(separator: "; ") + ")")")
         ServiceManager.ready(status: pipeline.statusLine())
         return .success(ReloadReply(changes: changes, notes: notes))
@@ -190,14 +190,14 @@ public final class Daemon: @unchecked Sendable {
     func shutdown(reason: String) {
         guard !shuttingDown else { return }
         shuttingDown = true
-        let timeout = pipeline.config.shutdownTimeout
-        logger.notice("stopping (\(reason)): finishing \(pipeline.inFlight.count) in-flight items within \(DaemonConfig.renderDuration(timeout))")
+        let timeout = pipeline.runningConfig.shutdownTimeout
+        logger.notice("stopping (\(reason)): finishing \(pipeline.inFlightCount) in-flight items within \(DaemonConfig.renderDuration(timeout))")
         ServiceManager.stopping()
-        ServiceManager.status("stopping: \(pipeline.inFlight.count) in flight")
+        ServiceManager.status("stopping: \(pipeline.inFlightCount) in flight")
         keepStopTimeoutExtended()
         pipeline.drain { [self] in exitNow(clean: true) }
         pipeline.intake.asyncAfter(deadline: .now() + timeout) { [self] in
-            let left = pipeline.inFlight.count
+            let left = pipeline.inFlightCount
             logger.warning("shutdown_timeout reached: \(left) items stay in processing/ and resume on the next start")
             exitNow(clean: false)
         }

@@ -2,7 +2,7 @@ import ArticleReaders
 public import Extraction
 public import FoundationEssentials
 public import NewsIndex
-import NewsCore
+public import NewsCore
 
 /// The daemon's read + extract + encode path without the spool, for `newsinbox extract`.
 public enum OfflineExtraction {

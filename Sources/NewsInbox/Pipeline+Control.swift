@@ -6,47 +6,53 @@ import FoundationEssentials
 extension Pipeline {
     /// The one-line `STATUS=` text: "idle, 1,234 processed, 2 failed" / "processing 12, 345 waiting".
     func statusLine() -> String {
-        if let problem = inboxProblem { return "stopped: \(problem)" }
-        if let problem = outputProblem {
-            if problem.contains(ResultsStream.unavailable) { return "\(ResultsStream.unavailable), holding \(stalled.count) articles: \(problem)" }
-            return "output full or unwritable, holding \(stalled.count) articles: \(problem)"
+        if let problem = state.inboxProblem { return "stopped: \(problem)" }
+        if let problem = state.outputProblem {
+            if problem.contains(ResultsStream.unavailable) { return "\(ResultsStream.unavailable), holding \(state.stalled.count) articles: \(problem)" }
+            return "output full or unwritable, holding \(state.stalled.count) articles: \(problem)"
         }
-        var counts = "\(Self.grouped(stats.processed)) processed, \(Self.grouped(stats.failed)) failed"
-        if !unclaimable.isEmpty { counts += ", \(Self.grouped(unclaimable.count)) not claimable (permissions)" }
-        switch mode {
+        var counts = "\(Self.grouped(state.stats.processed)) processed, \(Self.grouped(state.stats.failed)) failed"
+        if !state.unclaimable.isEmpty { counts += ", \(Self.grouped(state.unclaimable.count)) not claimable (permissions)" }
+        switch state.mode {
         case .paused: return "paused, \(waitingDescription) waiting, \(counts)"
-        case .draining: return "draining, \(inFlight.count) in flight"
+        case .draining: return "draining, \(state.inFlight.count) in flight"
         case .running:
-            if inFlight.isEmpty && pending.isEmpty { return "idle, \(counts)" }
-            return "processing \(inFlight.count), \(waitingDescription) waiting, \(counts)"
+            if state.inFlight.isEmpty && state.pending.isEmpty { return "idle, \(counts)" }
+            return "processing \(state.inFlight.count), \(waitingDescription) waiting, \(counts)"
         }
     }
 
     var waitingDescription: String {
-        Self.grouped(pending.count) + (inboxHasMore ? "+" : "")
+        Self.grouped(state.pending.count) + (state.inboxHasMore ? "+" : "")
     }
 
     static func grouped(_ n: Int) -> String { NumberText.grouped(n) }
 
-    func pause() { if mode == .running { mode = .paused; logger.notice("paused: not claiming new files") } }
+    /// The config in force (a reload compares the new one with it).
+    var runningConfig: DaemonConfig { state.config }
+
+    /// Items claimed and not finished yet.
+    var inFlightCount: Int { state.inFlight.count }
+
+    func pause() { if state.mode == .running { state.mode = .paused; logger.notice("paused: not claiming new files") } }
 
     /// No rescan here: inotify kept queueing arrivals while paused (a backlog beyond the queue's capacity
     /// is rescanned by `pump`), and a scan would also take files that are still open for writing.
     func resume() {
-        guard mode == .paused else { return }
-        mode = .running
+        guard state.mode == .paused else { return }
+        state.mode = .running
         logger.notice("resumed")
         pump()
     }
 
     /// Stops claiming; `whenIdle` runs (on intake) once every claimed item has finished.
     func drain(whenIdle: @escaping () -> Void) {
-        mode = .draining
-        watcher?.stop()
-        pending.removeAll()
-        pendingNames.removeAll()
-        onIdleWhileDraining = { [self] in
-            onIdleWhileDraining = nil
+        state.mode = .draining
+        state.watcher?.stop()
+        state.pending.removeAll()
+        state.pendingNames.removeAll()
+        state.onIdleWhileDraining = { [self] in
+            state.onIdleWhileDraining = nil
             whenIdle()
         }
         pump()
@@ -55,21 +61,21 @@ extension Pipeline {
     /// Applies what can change at run time; paths need a restart.
     func apply(_ new: DaemonConfig) -> [String] {
         var notes: [String] = []
-        for (name, old, updated) in [("inbox", config.inbox, new.inbox), ("output", config.output, new.output),
-                                     ("state", config.state, new.state), ("control_socket", config.controlSocket, new.controlSocket),
-                                     ("model_dir", config.modelDir ?? "", new.modelDir ?? ""),
-                                     ("nats_*", config.natsSettings, new.natsSettings)] where old != updated {
+        for (name, old, updated) in [("inbox", state.config.inbox, new.inbox), ("output", state.config.output, new.output),
+                                     ("state", state.config.state, new.state), ("control_socket", state.config.controlSocket, new.controlSocket),
+                                     ("model_dir", state.config.modelDir ?? "", new.modelDir ?? ""),
+                                     ("nats_*", state.config.natsSettings, new.natsSettings)] where old != updated {
             notes.append("\(name) changes only on restart (keeping \(old))")
         }
         var applied = new
-        applied.inbox = config.inbox
-        applied.output = config.output
-        applied.state = config.state
-        applied.controlSocket = config.controlSocket
-        applied.modelDir = config.modelDir
-        applied.keepNatsSettings(of: config)
-        let rescanChanged = applied.rescanInterval != config.rescanInterval
-        config = applied
+        applied.inbox = state.config.inbox
+        applied.output = state.config.output
+        applied.state = state.config.state
+        applied.controlSocket = state.config.controlSocket
+        applied.modelDir = state.config.modelDir
+        applied.keepNatsSettings(of: state.config)
+        let rescanChanged = applied.rescanInterval != state.config.rescanInterval
+        state.config = applied
         if rescanChanged { notes.append("rescan_interval takes effect after the next scheduled rescan") }
         pump()
         return notes
@@ -83,13 +89,13 @@ extension Pipeline {
     /// queues it as an in-flight item: from there it goes through the pipeline like any claimed file.
     /// Call on intake.
     func retryFailed(name: String, as file: String) throws {
-        guard mode != .draining else { throw ConfigError("the daemon is draining") }
-        guard inFlight[file] == nil else { throw ConfigError("\(file) is being processed now") }
+        guard state.mode != .draining else { throw ConfigError("the daemon is draining") }
+        guard state.inFlight[file] == nil else { throw ConfigError("\(file) is being processed now") }
         try spool.takeBackFromFailed(name, as: file)
-        attempts.clear(file)  // a quarantined item starts again with no attempts against it
+        state.attempts!.clear(file)  // a quarantined item starts again with no attempts against it
         let item = WorkItem(file: file, arrived: .now(), resumed: false)
         admit(item)
-        history.upsert(item.record)
+        state.history.upsert(item.record)
         logger.notice("retrying \(file) (from failed/\(name))")
         pump()
     }
@@ -110,14 +116,14 @@ extension Pipeline {
     }
 
     private func admitReprocess(_ file: String, from kept: String, done: @escaping @Sendable (ReprocessAnswer) -> Void) {
-        guard mode != .draining else { done(.refused("the daemon is draining")); return }
-        guard inFlight[file] == nil else {
+        guard state.mode != .draining else { done(.refused("the daemon is draining")); return }
+        guard state.inFlight[file] == nil else {
             // An item of that name is still being retired (its source just reached done/) or a new file
             // of that name is in flight: wait for it rather than refuse.
             intake.asyncAfter(deadline: .now() + 0.05) { [self] in admitReprocess(file, from: kept, done: done) }
             return
         }
-        reprocessReplies[file] = { done(.written($0)) }
+        state.reprocessReplies[file] = { done(.written($0)) }
         admit(WorkItem(file: file, arrived: .now(), resumed: false, reprocessFrom: kept))
         pump()
     }
@@ -130,8 +136,8 @@ extension Pipeline {
     /// `max_in_flight`; none while the inbox already holds more than the intake remembers, while the
     /// output or the results stream is stuck, or while paused or draining. Call on intake.
     func inputRoom() -> Int {
-        guard mode == .running, outputProblem == nil, inboxProblem == nil, !inboxHasMore else { return 0 }
-        return max(0, 2 * config.maxInFlight - inFlight.count - pending.count - blockedByName.count)
+        guard state.mode == .running, state.outputProblem == nil, state.inboxProblem == nil, !state.inboxHasMore else { return 0 }
+        return max(0, 2 * state.config.maxInFlight - state.inFlight.count - state.pending.count - state.blockedByName.count)
     }
 }
 

@@ -13,32 +13,32 @@ import POSIXSupport
 extension Pipeline {
     /// Called on intake once an item has an outcome.
     func write(_ item: WorkItem) {
-        inFlight[item.file] = item
-        writesInProgress += 1
-        writeBacklog.append(item)
-        if !writerBusy { startWriteBatch() }
+        state.inFlight[item.file] = item
+        state.writesInProgress += 1
+        state.writeBacklog.append(item)
+        if !state.writerBusy { startWriteBatch() }
     }
 
     private func startWriteBatch() {
-        let batch = writeBacklog
-        writeBacklog.removeAll()
-        writerBusy = true
-        let onSuccess = config.onSuccess
+        let batch = state.writeBacklog
+        state.writeBacklog.removeAll()
+        state.writerBusy = true
+        let onSuccess = state.config.onSuccess
         writer.async { [self] in
             let t0 = DispatchTime.now()
-            let results = writeStage.write(batch, onSuccess: onSuccess)
+            let results = writeStage.wrapped.write(batch, onSuccess: onSuccess)
             let spent = micros(t0, .now())
             intake.async { [self] in
-                writerBusy = false
-                stats.writeBatches.add(UInt64(batch.count))
+                state.writerBusy = false
+                state.stats.writeBatches.add(UInt64(batch.count))
                 for (item, result) in zip(batch, results) {
-                    writesInProgress -= 1
+                    state.writesInProgress -= 1
                     switch result {
                     case .stalled(let reason, let left): stall(left, reason)
                     case .finished(let done): complete(item, done, writeMicroseconds: spent)
                     }
                 }
-                if !writeBacklog.isEmpty { startWriteBatch() }
+                if !state.writeBacklog.isEmpty { startWriteBatch() }
                 pump()
             }
         }
@@ -46,7 +46,7 @@ extension Pipeline {
 
     /// The output could not be written (or a sink refused it): keep the item and retry (`scheduleStalledRetry`).
     private func stall(_ left: WorkItem, _ reason: String) {
-        if outputProblem == nil {
+        if state.outputProblem == nil {
             // Once per outage, not once per article.
             if reason.contains(ResultsStream.unavailable) {
                 logger.error("\(reason): holding articles in processing/ until the stream acknowledges them")
@@ -54,28 +54,28 @@ extension Pipeline {
                 logger.error("output is stuck, holding articles until it can be written: \(reason)")
             }
         }
-        outputProblem = reason
-        if !stalledRetryScheduled { scheduleStalledRetry() }
-        stats.lastError = reason
+        state.outputProblem = reason
+        if !state.stalledRetryScheduled { scheduleStalledRetry() }
+        state.stats.lastError = reason
         var item = left
         item.record.outcome = .stalled
         item.record.error = reason
         item.mayOwnOutput = true  // part of its output may have been written before the error
-        inFlight[item.file] = item
-        stalled.append(item)
-        if item.reprocessFrom == nil { history.upsert(item.record) }
+        state.inFlight[item.file] = item
+        state.stalled.append(item)
+        if item.reprocessFrom == nil { state.history.upsert(item.record) }
     }
 
     /// Back on intake: account for the item and let the next one in.
     private func complete(_ finished: WorkItem, _ done: WriteResult.Finished, writeMicroseconds: UInt64) {
-        if let problem = outputProblem, stalled.isEmpty {
+        if let problem = state.outputProblem, state.stalled.isEmpty {
             logger.notice(problem.contains(ResultsStream.unavailable) ? "results stream available again" : "output can be written again")
-            outputProblem = nil
-            stalledRetryDelay = nil
+            state.outputProblem = nil
+            state.stalledRetryDelay = nil
         }
         var item = finished
-        inFlight[item.file] = nil
-        if blockedByName.remove(item.file) != nil || (item.reprocessFrom != nil && isInInbox(item.file)) {
+        state.inFlight[item.file] = nil
+        if state.blockedByName.remove(item.file) != nil || (item.reprocessFrom != nil && isInInbox(item.file)) {
             enqueue(item.file, arrived: .now())
         }
         item.record.stages.append(.init(name: "write", microseconds: writeMicroseconds))
@@ -94,14 +94,14 @@ extension Pipeline {
                                        "figures": x.figures.count, "sentences": x.sentences.count, "words": x.wordCount]
             }
         }
-        if let reply = reprocessReplies.removeValue(forKey: item.file) {
+        if let reply = state.reprocessReplies.removeValue(forKey: item.file) {
             // A reprocess is not a new article: the history shows it, the counters do not.
-            if done.kind != .failed { history.upsert(item.record) }
+            if done.kind != .failed { state.history.upsert(item.record) }
             reply(item.record)
             return
         }
         count(item, done)
-        history.upsert(item.record)
+        state.history.upsert(item.record)
     }
 
     private static func messageID(of kind: ItemRecord.Outcome) -> JournalSink.Event? {
@@ -116,19 +116,19 @@ extension Pipeline {
 
     private func count(_ item: WorkItem, _ done: WriteResult.Finished) {
         switch done.kind {
-        case .processed: stats.processed += 1
-        case .tombstone: stats.tombstones += 1
-        case .duplicate: stats.duplicates += 1
+        case .processed: state.stats.processed += 1
+        case .tombstone: state.stats.tombstones += 1
+        case .duplicate: state.stats.duplicates += 1
         case .failed:
             let category: String
             if case .failed(let f)? = item.outcome { category = Stats.category(stage: f.stage, reason: f.reason) } else { category = "unknown" }
-            stats.failedByReason[category, default: 0] += 1
-            stats.lastError = "\(item.file): \(done.error ?? "")"
+            state.stats.failedByReason[category, default: 0] += 1
+            state.stats.lastError = "\(item.file): \(done.error ?? "")"
         default: break
         }
-        if !item.resumed { stats.arrivalToOutput.add(micros(item.arrived, .now())) }
-        for stage in item.record.stages { stats.recordStage(stage.name, microseconds: stage.microseconds) }
-        stats.completions.add()
+        if !item.resumed { state.stats.arrivalToOutput.add(micros(item.arrived, .now())) }
+        for stage in item.record.stages { state.stats.recordStage(stage.name, microseconds: stage.microseconds) }
+        state.stats.completions.add()
     }
 
     private func isInInbox(_ file: String) -> Bool {
@@ -139,18 +139,18 @@ extension Pipeline {
     /// A full disk is retried every 2 s; the results stream with backoff (0.5 s doubling to 8 s), so a
     /// fleet of daemons does not hammer a server that is coming back.
     private func scheduleStalledRetry() {
-        stalledRetryScheduled = true
+        state.stalledRetryScheduled = true
         let delay: Double
-        if outputProblem?.contains(ResultsStream.unavailable) == true {
-            delay = min((stalledRetryDelay ?? 0.25) * 2, 8)
-            stalledRetryDelay = delay
+        if state.outputProblem?.contains(ResultsStream.unavailable) == true {
+            delay = min((state.stalledRetryDelay ?? 0.25) * 2, 8)
+            state.stalledRetryDelay = delay
         } else {
             delay = 2
         }
         intake.asyncAfter(deadline: .now() + delay) { [self] in
-            stalledRetryScheduled = false
-            let retry = stalled
-            stalled.removeAll()
+            state.stalledRetryScheduled = false
+            let retry = state.stalled
+            state.stalled.removeAll()
             // If they stall again, stall() keeps outputProblem set and schedules the next retry.
             for item in retry { write(item) }
         }

@@ -20,29 +20,29 @@ import Glibc
 extension Pipeline {
     /// Sorts the items left in processing/ into the groups above. Call on intake, before the first pump.
     func resume(_ leftovers: [String]) {
-        let recorded = attempts.recorded()
+        let recorded = state.attempts!.recorded()
         let left = Set(leftovers)
         // Markers of items that finished after their marker was written (the crash came in between).
-        for file in recorded.keys where !left.contains(file) { attempts.clear(file) }
+        for file in recorded.keys where !left.contains(file) { state.attempts!.clear(file) }
         var quarantined: [WorkItem] = []
         var found: [WorkItem] = []
         for file in leftovers {
             var item = WorkItem(file: file, arrived: .now(), resumed: true)
             item.attempts = recorded[file] ?? 0
-            if item.attempts >= config.maxAttempts {
-                inFlight[file] = item
+            if item.attempts >= state.config.maxAttempts {
+                state.inFlight[file] = item
                 quarantined.append(item)
             } else if item.attempts > 0 {
-                inFlight[file] = item
+                state.inFlight[file] = item
                 found.append(item)
             } else {
                 admit(item)
             }
         }
         // The least suspicious first: they are the likeliest to finish, and fewer wait behind a poison.
-        suspects = Deque(found.sorted { ($0.attempts, $0.file) < ($1.attempts, $1.file) })
+        state.suspects = Deque(found.sorted { ($0.attempts, $0.file) < ($1.attempts, $1.file) })
         if !leftovers.isEmpty {
-            logger.notice("resuming \(leftovers.count) items left in processing/ by an earlier run\(suspects.isEmpty ? "" : ": \(suspects.count) were being extracted when it stopped and go first, one at a time")\(quarantined.isEmpty ? "" : "; \(quarantined.count) quarantined")")
+            logger.notice("resuming \(leftovers.count) items left in processing/ by an earlier run\(state.suspects.isEmpty ? "" : ": \(state.suspects.count) were being extracted when it stopped and go first, one at a time")\(quarantined.isEmpty ? "" : "; \(quarantined.count) quarantined")")
         }
         for item in quarantined { quarantine(item) }
     }
@@ -50,8 +50,8 @@ extension Pipeline {
     /// Sends an item to failed/ without extracting it again, through the ordinary write stage.
     private func quarantine(_ item: WorkItem) {
         var item = item
-        let sha = (try? SourceFile.read(item.file, in: spool.processing, limit: config.maxFileSize)).map { SHA256.hex($0.bytes) }
-        let reason = "the daemon stopped \(item.attempts) times while extracting it (max_attempts = \(config.maxAttempts)), so it is set aside; `newsinboxctl retry` brings it back"
+        let sha = (try? SourceFile.read(item.file, in: spool.processing, limit: state.config.maxFileSize)).map { SHA256.hex($0.bytes) }
+        let reason = "the daemon stopped \(item.attempts) times while extracting it (max_attempts = \(state.config.maxAttempts)), so it is set aside; `newsinboxctl retry` brings it back"
         logger.error("quarantined \(item.file): \(reason)")
         item.outcome = .failed(.init(stage: "quarantine", reason: reason, sha256: sha))
         write(item)
@@ -59,15 +59,15 @@ extension Pipeline {
 
     /// The next item to read and extract, or nil when none may start now: suspects go first, alone.
     func nextToExtract() -> WorkItem? {
-        if extractingAlone != nil { return nil }
-        if !suspects.isEmpty {
-            guard running == 0 else { return nil }
-            let item = suspects.removeFirst()
-            extractingAlone = item.file
+        if state.extractingAlone != nil { return nil }
+        if !state.suspects.isEmpty {
+            guard state.running == 0 else { return nil }
+            let item = state.suspects.removeFirst()
+            state.extractingAlone = item.file
             return item
         }
-        guard running < config.effectiveWorkers else { return nil }
-        return ready.popFirst()
+        guard state.running < state.config.effectiveWorkers else { return nil }
+        return state.ready.popFirst()
     }
 
     /// A claimed source that could not be opened or read for a reason of the disk's, not the article's
@@ -79,12 +79,12 @@ extension Pipeline {
               item.readRetries < 5 else { return false }
         var item = item
         item.readRetries += 1
-        inFlight[item.file] = item
+        state.inFlight[item.file] = item
         logger.warning("cannot read \(item.file) (\(failure.reason)); reading it again in 2 s")
         let file = item.file
         intake.asyncAfter(deadline: .now() + 2) { [self] in
-            guard let current = inFlight[file], current.outcome == nil else { return }
-            ready.append(current)
+            guard let current = state.inFlight[file], current.outcome == nil else { return }
+            state.ready.append(current)
             pump()
         }
         return true

@@ -56,16 +56,16 @@ extension Pipeline {
 
     private func takeSnapshot(_ query: SnapshotQuery) -> Snapshot {
         var s = Snapshot(
-            mode: mode, config: config, stats: stats, statusLine: statusLine(), inboxProblem: inboxProblem,
-            outputProblem: outputProblem, waitingCount: pending.count, moreInInbox: inboxHasMore,
-            inFlightCount: inFlight.count, unclaimableCount: unclaimable.count)
+            mode: state.mode, config: state.config, stats: state.stats, statusLine: statusLine(), inboxProblem: state.inboxProblem,
+            outputProblem: state.outputProblem, waitingCount: state.pending.count, moreInInbox: state.inboxHasMore,
+            inFlightCount: state.inFlight.count, unclaimableCount: state.unclaimable.count)
         if query.limit > 0 {
             let now = DispatchTime.now()
-            let readyFiles = Set(ready.map(\.file))
-            let suspectFiles = Set(suspects.map(\.file))
-            let stalledFiles = Set(stalled.map(\.file))
+            let readyFiles = Set(state.ready.map(\.file))
+            let suspectFiles = Set(state.suspects.map(\.file))
+            let stalledFiles = Set(state.stalled.map(\.file))
             // Only state owned by intake is read here.
-            s.inFlight = inFlight.values.sorted { $0.claimed.uptimeNanoseconds < $1.claimed.uptimeNanoseconds }
+            s.inFlight = state.inFlight.values.sorted { $0.claimed.uptimeNanoseconds < $1.claimed.uptimeNanoseconds }
                 .prefix(query.limit).map { item in
                     InFlightItem(
                         file: item.file,
@@ -75,19 +75,19 @@ extension Pipeline {
                             : item.outcome != nil ? "writing" : "reading and extracting",
                         resumed: item.resumed, secondsSinceClaim: Double(micros(item.claimed, now)) / 1e6)
                 }
-            s.waiting = pending.prefix(query.limit).map { ($0.file, Double(micros($0.arrived, now)) / 1e6) }
+            s.waiting = state.pending.prefix(query.limit).map { ($0.file, Double(micros($0.arrived, now)) / 1e6) }
         }
-        if query.recent > 0 { s.recent = history.recent(limit: query.recent, where: { $0.finished != nil }) }
+        if query.recent > 0 { s.recent = state.history.recent(limit: query.recent, where: { $0.finished != nil }) }
         if let file = query.file {
-            s.filePosition = pending.firstIndex { $0.file == file }.map { $0 + 1 }
-            s.fileInFlight = inFlight[file] != nil
-            s.fileRecord = history.find(file)
+            s.filePosition = state.pending.firstIndex { $0.file == file }.map { $0 + 1 }
+            s.fileInFlight = state.inFlight[file] != nil
+            s.fileRecord = state.history.find(file)
         }
         if let id = query.id {
             // An id's own record is the one that wrote its output; duplicates of it name the id too.
-            s.idRecord = history.recent(limit: 1, where: { $0.ids.contains(id) && !$0.outputPaths.isEmpty }).first
-                ?? history.find(id)
-            if s.idRecord == nil, id.split(separator: "-").count == 1 { s.idRecord = history.find(id + "-1") }
+            s.idRecord = state.history.recent(limit: 1, where: { $0.ids.contains(id) && !$0.outputPaths.isEmpty }).first
+                ?? state.history.find(id)
+            if s.idRecord == nil, id.split(separator: "-").count == 1 { s.idRecord = state.history.find(id + "-1") }
         }
         return s
     }
@@ -121,20 +121,20 @@ extension Pipeline {
     private func run(_ command: Command) -> CommandResult {
         switch command {
         case .pause:
-            guard mode != .draining else { return .refused("the daemon is draining") }
-            let before = mode
+            guard state.mode != .draining else { return .refused("the daemon is draining") }
+            let before = state.mode
             pause()
-            return .mode(before: before, after: mode, inFlight: inFlight.count, waiting: pending.count)
+            return .mode(before: before, after: state.mode, inFlight: state.inFlight.count, waiting: state.pending.count)
         case .resume:
-            guard mode != .draining else { return .refused("the daemon is draining and cannot resume") }
-            let before = mode
+            guard state.mode != .draining else { return .refused("the daemon is draining and cannot resume") }
+            let before = state.mode
             resume()
-            return .mode(before: before, after: mode, inFlight: inFlight.count, waiting: pending.count)
+            return .mode(before: before, after: state.mode, inFlight: state.inFlight.count, waiting: state.pending.count)
         case .rescan:
-            guard mode != .draining else { return .refused("the daemon is draining") }
-            let before = stats.seen
+            guard state.mode != .draining else { return .refused("the daemon is draining") }
+            let before = state.stats.seen
             scan("", reason: .request)
-            return .rescan(queued: stats.seen - before, waiting: pending.count, moreInInbox: inboxHasMore)
+            return .rescan(queued: state.stats.seen - before, waiting: state.pending.count, moreInInbox: state.inboxHasMore)
         case .retry(let entries):
             var retried: [String] = []
             var skipped: [(file: String, reason: String)] = []

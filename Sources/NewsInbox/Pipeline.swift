@@ -1,6 +1,5 @@
 import ArticleReaders
 import Control
-import DequeModule
 import Dispatch
 import FoundationEssentials
 import Glibc
@@ -19,83 +18,42 @@ import POSIXSupport
 /// the intake remembers at most `pendingCapacity` names (beyond that it rescans when there is room),
 /// so a backlog of 100,000 files costs no memory per waiting file.
 ///
-/// All mutable state below is owned by `intake`. Workers and the writer get values (`Worker.Job`,
-/// `WorkItem` copies) and hand values back (`WorkResult`, `WriteResult`) to intake. The class stays
-/// `@unchecked Sendable` because that confinement is to a Dispatch queue, which the compiler cannot see.
-public final class Pipeline: @unchecked Sendable {
-    let intake = DispatchQueue(label: "newsinbox.intake")
+/// All mutable state is an `IntakeState`, which only code on `intake` may touch (`QueueConfined` checks
+/// it). Workers and the writer get values (`Worker.Job`, `WorkItem` copies) and hand values back
+/// (`WorkResult`, `WriteResult`) to intake; the write stage is confined to `writer` the same way.
+final class Pipeline: Sendable {
+    let intake: DispatchQueue
     private let work = DispatchQueue(label: "newsinbox.work", attributes: .concurrent)
-    let writer = DispatchQueue(label: "newsinbox.write")
+    let writer: DispatchQueue
 
-    var config: DaemonConfig
+    /// Intake's state: read and changed on `intake` only (the Pipeline files; others use `snapshot`,
+    /// `perform` and the small methods in Pipeline+Control.swift).
+    let state: QueueConfined<IntakeState>
     let spool: Spool
     let outputs: OutputStore
-    let journal: JournalSink
-    let processor: ArticleProcessor
     let logger: Logger
-    var watcher: InboxWatcher!
     private let worker: Worker
-    /// Used on `writer` only.
-    let writeStage: WriteStage
-
-    enum Mode: String { case running, paused, draining }
-    var mode: Mode = .running
-    var pending = Deque<PendingFile>()
-    var pendingNames: Set<String> = []
-    /// More files wait in the inbox than `pending` holds: scan again when there is room.
-    var inboxHasMore = false
-    var isScanning = false
-    /// Files whose name is still taken in processing/ by an earlier item.
-    var blockedByName: Set<String> = []
-    /// Files the daemon may not rename out of the inbox (permissions), with the error last logged.
-    var unclaimable: [String: String] = [:]
-    /// Every claimed item, by file, as intake last knew it.
-    var inFlight: [String: WorkItem] = [:]
-    var ready = Deque<WorkItem>()
-    /// Resumed items whose extraction a crash interrupted: extracted one at a time, before `ready`
-    /// (see Pipeline+Recovery.swift).
-    var suspects = Deque<WorkItem>()
-    /// The file of the suspect being extracted alone, if any.
-    var extractingAlone: String?
-    var attempts: Attempts!
-    var running = 0
-    var writesInProgress = 0
-    /// Items waiting for the writer: written together as the next batch (group commit).
-    var writeBacklog: [WorkItem] = []
-    var writerBusy = false
-    /// Items whose output could not be written (disk full, permissions, a sink refused): kept and retried.
-    var stalled: [WorkItem] = []
-    var outputProblem: String?
-    var stalledRetryScheduled = false
-    /// The results stream's current retry delay while it is unavailable (backoff); nil otherwise.
-    var stalledRetryDelay: Double?
-    var inboxProblem: String?
-    var stats = Stats()
-    var history = History()
-    var onIdleWhileDraining: (() -> Void)?
-    /// Who waits for a reprocessed item (by file): called on intake with its record once it is written.
-    var reprocessReplies: [String: (ItemRecord) -> Void] = [:]
-
-    var pendingCapacity: Int { max(4 * config.maxInFlight, 1024) }
-
-    struct PendingFile { var file: String; var arrived: DispatchTime }
-
+    /// On `writer` only (Pipeline+Finish.swift).
+    let writeStage: QueueConfined<WriteStage>
     /// Live feed of finished articles for `newsinboxctl follow` (published by the index sink).
     let followers: FollowHub
+
+    enum Mode: String { case running, paused, draining }
 
     init(config: DaemonConfig, spool: Spool, outputs: OutputStore, versions: StoryVersions, journal: JournalSink,
          processor: ArticleProcessor, index: ArticleIndex? = nil, sinks: [any BatchSink] = [], followers: FollowHub = FollowHub(),
          logger: Logger) {
+        let intake = DispatchQueue(label: "newsinbox.intake"), writer = DispatchQueue(label: "newsinbox.write")
+        self.intake = intake
+        self.writer = writer
+        state = QueueConfined(IntakeState(config: config), on: intake)
         self.followers = followers
-        self.config = config
         self.spool = spool
         self.outputs = outputs
-        self.journal = journal
-        self.processor = processor
         self.logger = logger
         worker = Worker(processor: processor, spool: spool)
-        writeStage = WriteStage(outputs: outputs, spool: spool, journal: journal, annotator: Annotator(versions: versions, index: index),
-                                sinks: sinks, logger: logger)
+        writeStage = QueueConfined(WriteStage(outputs: outputs, spool: spool, journal: journal, annotator: Annotator(versions: versions, index: index),
+                                              sinks: sinks, logger: logger), on: writer)
     }
 
     // MARK: - Start-up
@@ -106,11 +64,14 @@ public final class Pipeline: @unchecked Sendable {
         let removed = AtomicFile.removeStaleTemporaries(in: outputs.directory) + AtomicFile.removeStaleTemporaries(in: spool.failed)
         if removed > 0 { logger.notice("removed \(removed) incomplete output temporaries left by a crash") }
         let leftovers = try spool.leftoverItems()
-        attempts = try Attempts(statePath: config.state)
-        watcher = InboxWatcher(inboxPath: config.inbox, queue: intake, logger: logger) { [unowned self] signal in
-            self.handle(signal)
+        try intake.sync {  // the state is intake's, even before the first item
+            state.attempts = try Attempts(statePath: state.config.state)
+            let watcher = InboxWatcher(inboxPath: state.config.inbox, queue: intake, logger: logger) { [unowned self] signal in
+                self.handle(signal)
+            }
+            state.watcher = watcher
+            try watcher.start()
         }
-        try watcher.start()
         intake.async { [self] in
             resume(leftovers)
             scan("", reason: .startup)
@@ -124,7 +85,7 @@ public final class Pipeline: @unchecked Sendable {
         switch signal {
         case .file(let file): offer(file, arrived: .now())
         case .scan(let dir, let reason):
-            if reason == .overflow { stats.overflows += 1 }
+            if reason == .overflow { state.stats.overflows += 1 }
             scan(dir, reason: reason)
         case .inboxGone: inboxGone()
         }
@@ -139,92 +100,92 @@ public final class Pipeline: @unchecked Sendable {
     /// Adds `file` to the pending queue unless it is known already; returns false when the queue is full.
     @discardableResult
     func enqueue(_ file: String, arrived: DispatchTime) -> Bool {
-        guard mode != .draining else { return true }
+        guard state.mode != .draining else { return true }
         if isKnown(file) { return true }
-        guard pending.count < pendingCapacity else { inboxHasMore = true; return false }
-        pending.append(PendingFile(file: file, arrived: arrived))
-        pendingNames.insert(file)
-        stats.seen += 1
+        guard state.pending.count < state.pendingCapacity else { state.inboxHasMore = true; return false }
+        state.pending.append(IntakeState.PendingFile(file: file, arrived: arrived))
+        state.pendingNames.insert(file)
+        state.stats.seen += 1
         return true
     }
 
     /// Already pending, in flight, waiting for a same-named item to finish, or ignored.
     func isKnown(_ file: String) -> Bool {
-        pendingNames.contains(file) || inFlight[file] != nil || blockedByName.contains(file) || isIgnored(file)
+        state.pendingNames.contains(file) || state.inFlight[file] != nil || state.blockedByName.contains(file) || isIgnored(file)
     }
 
     func isIgnored(_ file: String) -> Bool {
-        file.split(separator: "/").contains { NamePattern.firstMatch(String($0), in: config.ignorePatterns) != nil }
+        file.split(separator: "/").contains { NamePattern.firstMatch(String($0), in: state.config.ignorePatterns) != nil }
     }
 
     /// The flow: claim while there is room → work → write (`write(_:)`) → `finish` → pump again.
     func pump() {
-        while mode == .running, outputProblem == nil, inboxProblem == nil, inFlight.count < config.maxInFlight,
-              let next = pending.popFirst() {
-            pendingNames.remove(next.file)
+        while state.mayClaim, let next = state.pending.popFirst() {
+            state.pendingNames.remove(next.file)
             claim(next)
         }
         while var item = nextToExtract() {
-            running += 1
+            state.running += 1
             item.attempts += 1
-            inFlight[item.file] = item
-            let job = worker.job(for: item, config: config)
+            state.inFlight[item.file] = item
+            let job = worker.job(for: item, config: state.config)
             let attempt = item.attempts, file = item.file
-            work.async { [self, worker, attempts] in
-                let result = attempts!.recording(job.file, attempt: attempt, logger: logger) { worker.run(job) }
+            let attempts = state.attempts!
+            work.async { [self, worker] in
+                let result = attempts.recording(job.file, attempt: attempt, logger: logger) { worker.run(job) }
                 intake.async { [self] in
-                    running -= 1
-                    if extractingAlone == file { extractingAlone = nil }
+                    state.running -= 1
+                    if state.extractingAlone == file { state.extractingAlone = nil }
                     worked(file, result)
                     pump()
                 }
             }
         }
-        if pending.isEmpty && inboxHasMore && !isScanning && mode == .running && inFlight.count < config.maxInFlight {
-            inboxHasMore = false
+        if state.pending.isEmpty && state.inboxHasMore && !state.isScanning && state.hasRoom {
+            state.inboxHasMore = false
             scan("", reason: .backlog)
-            if !pending.isEmpty { pump() }
+            if !state.pending.isEmpty { pump() }
         }
-        if mode == .draining && inFlight.isEmpty && writesInProgress == 0 { onIdleWhileDraining?() }
+        if state.isDrained { state.onIdleWhileDraining?() }
     }
 
     /// A claimed (or resumed, or retried) item joins the in-flight set and waits for a worker.
     func admit(_ item: WorkItem) {
-        inFlight[item.file] = item
-        ready.append(item)
+        state.inFlight[item.file] = item
+        state.ready.append(item)
     }
 
-    private func claim(_ next: PendingFile) {
+    private func claim(_ next: IntakeState.PendingFile) {
         do {
             switch try spool.claim(next.file) {
             case .claimed:
-                unclaimable[next.file] = nil
+                state.unclaimable[next.file] = nil
                 let item = WorkItem(file: next.file, arrived: next.arrived, resumed: false)
                 admit(item)
-                history.upsert(item.record)
+                state.history.upsert(item.record)
             case .vanished:
                 break
             case .busy:
                 // A file of the same name is still in processing/: offered again once that one finishes.
-                blockedByName.insert(next.file)
+                state.blockedByName.insert(next.file)
             }
         } catch let error as SystemError where error.errno == ENOTDIR || error.errno == ELOOP {
             logger.warning("not claiming \(next.file): a directory on its path is not a real directory (\(error))")
         } catch {
             // Said once per file and error, not at every rescan that finds it again.
             let message = "\(error)"
-            if unclaimable[next.file] != message {
-                if unclaimable.count >= 10_000 { unclaimable.removeAll() }
-                unclaimable[next.file] = message
+            if state.unclaimable[next.file] != message {
+                if state.unclaimable.count >= 10_000 { state.unclaimable.removeAll() }
+                state.unclaimable[next.file] = message
                 logger.error("cannot claim \(next.file) (it stays in the inbox): \(message)")
             }
-            stats.lastError = "claim \(next.file): \(message)"
+            state.stats.lastError = "claim \(next.file): \(message)"
         }
     }
 
     /// A worker is done with `file`: on to the write stage.
     private func worked(_ file: String, _ result: WorkResult) {
-        guard var item = inFlight[file] else { return }
+        guard var item = state.inFlight[file] else { return }
         if case .failed(let failure) = result.outcome, retryIfTransient(item, failure) { return }
         item.record.stages += result.stages
         item.outcome = result.outcome

@@ -1,5 +1,5 @@
-import Control
-import FoundationEssentials
+public import Control
+public import FoundationEssentials
 import NewsCore
 
 /// The index, read side: the questions `newsinboxctl search|story|trending|quotes` ask. One read-only

@@ -1,4 +1,4 @@
-import FoundationEssentials
+public import FoundationEssentials
 
 /// What the index keeps of one output (`out/<id>.json`). The daemon builds it from the values it
 /// encodes, `reindex` from the JSON on disk (`init(output:)`); both must give the same rows.

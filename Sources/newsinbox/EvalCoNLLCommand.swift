@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import Extraction
+import ExtractionTraining
 import FoundationEssentials
 import Glibc
 import NewsCore

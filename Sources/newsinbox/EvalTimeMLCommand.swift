@@ -1,7 +1,8 @@
 import ArgumentParser
 import Extraction
-import FoundationEssentials
 import Dispatch
+import ExtractionTraining
+import FoundationEssentials
 import Glibc
 import NewsCore
 

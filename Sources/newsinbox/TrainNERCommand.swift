@@ -1,5 +1,6 @@
 import ArgumentParser
 import Extraction
+import ExtractionTraining
 import FoundationEssentials
 
 /// `newsinbox train ner`: trains the entity tagger from CoNLL-2003 files.

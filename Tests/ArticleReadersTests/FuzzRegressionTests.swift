@@ -21,7 +21,7 @@ import NewsCore
     static func checkRead(_ read: () throws(ReaderError) -> [Article], _ name: String) {
         do {
             for article in try read() {
-                #expect(article.headline.unicodeScalars.count <= 2 * PlainTextReader.maxHeadlineScalars, "\(name): headline of \(article.headline.unicodeScalars.count) scalars")
+                #expect(article.headline.unicodeScalars.count <= 2 * FirstSentence.maxScalars, "\(name): headline of \(article.headline.unicodeScalars.count) scalars")
             }
         } catch {
             #expect(!error.reason.isEmpty, "\(name): a failure without a reason")
@@ -106,7 +106,7 @@ import NewsCore
     @Test func aSingleHugeLineGivesABoundedHeadline() throws {
         let line = String(repeating: "council budget Leeds Monday ", count: 20_000)
         let article = try PlainTextReader.read(line, fileDate: nil).article
-        #expect(article.headline.unicodeScalars.count <= PlainTextReader.maxHeadlineScalars)
+        #expect(article.headline.unicodeScalars.count <= FirstSentence.maxScalars)
         #expect(article.headline.hasPrefix("council budget Leeds Monday"))
         #expect(article.text.unicodeScalars.count >= line.unicodeScalars.count - 1)
     }

@@ -2,6 +2,7 @@ import Foundation
 import TestSupport
 import Testing
 @testable import Extraction
+@testable import ExtractionTraining
 import NewsCore
 
 @Suite struct TimeMLScoreTests {

@@ -248,7 +248,7 @@ extension WriteStageTests {
         sink.refusing.withLock { $0 = false }
         waitFor("held.txt is in done/") { f.files(in: "state/done") == ["held.txt"] }
         // The source moves on the writer queue before intake hears of it: wait for intake to clear the problem.
-        waitFor("the output problem is cleared") { pipeline.intake.sync { pipeline.outputProblem } == nil }
+        waitFor("the output problem is cleared") { pipeline.intake.sync { pipeline.state.outputProblem } == nil }
         let batches = sink.batches.withLock { $0 }
         #expect(Set(batches.map { $0.map(\.id) }).count == 1, "every attempt carried the same records")
         #expect(Set(batches.map { $0.map(\.output) }).count == 1)

@@ -1,5 +1,5 @@
 public import Foundation
-import Testing
+public import Testing
 
 /// Validates JSON files against the schemas in `schema/` with python3's jsonschema (one run per directory).
 public enum SchemaCheck {

@@ -1,13 +1,18 @@
 /// One document as the tagger sees it: token facts and sentence ranges over them.
-struct TaggerDocument {
+package struct TaggerDocument {
     var words: [WordInfo]
     var sentences: [Range<Int>]
+
+    package init(words: [WordInfo], sentences: [Range<Int>]) {
+        self.words = words
+        self.sentences = sentences
+    }
 }
 
 /// The features of every token of a document, flattened: token `i` owns `keys[offsets[i]..<offsets[i+1]]`.
-struct FeatureMatrix {
-    var keys: [UInt64] = []
-    var offsets: [Int32] = [0]
+package struct FeatureMatrix {
+    package var keys: [UInt64] = []
+    package var offsets: [Int32] = [0]
 
     subscript(token: Int) -> Range<Int> { Int(offsets[token])..<Int(offsets[token + 1]) }
 }
@@ -15,9 +20,14 @@ struct FeatureMatrix {
 /// Turns tokens into hashed feature keys. The templates follow the classic news taggers: the word and its
 /// neighbours, shapes, affixes, capitalisation context, gazetteer matches and what the rest of the document
 /// says about the same word.
-struct FeatureExtractor {
+package struct FeatureExtractor {
     let gazetteer: Gazetteer
     let clusters: WordClusters
+
+    package init(gazetteer: Gazetteer, clusters: WordClusters) {
+        self.gazetteer = gazetteer
+        self.clusters = clusters
+    }
 
     // Template numbers: changing one invalidates trained models.
     private enum T: UInt64 {
@@ -45,7 +55,7 @@ struct FeatureExtractor {
         WordInfo($0).lower
     })
 
-    func features(_ document: TaggerDocument) -> FeatureMatrix {
+    package func features(_ document: TaggerDocument) -> FeatureMatrix {
         let words = document.words
         // What the document says about each word, regardless of where it stands.
         var seenLowercase = Set<UInt64>()

@@ -15,7 +15,7 @@ public struct NERModel: Sendable {
 
     static let magic: [UInt8] = Array("NINER001".utf8)
 
-    init(keys: [UInt64], weights: [Float], transitions: [Float]) {
+    package init(keys: [UInt64], weights: [Float], transitions: [Float]) {
         self.transitions = transitions
         self.weights = weights
         var capacity = 16

@@ -1,10 +1,10 @@
 /// The tag set: BIO over the four CoNLL types. Index 0 is O; B-X is odd, I-X the even index after it.
-enum TagSet {
-    static let labels = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
-    static let count = labels.count
+package enum TagSet {
+    package static let labels = ["O", "B-PER", "I-PER", "B-ORG", "I-ORG", "B-LOC", "I-LOC", "B-MISC", "I-MISC"]
+    package static let count = labels.count
     static let types = ["PER", "ORG", "LOC", "MISC"]
 
-    static func index(_ tag: String) -> UInt8? { labels.firstIndex(of: tag).map(UInt8.init) }
+    package static func index(_ tag: String) -> UInt8? { labels.firstIndex(of: tag).map(UInt8.init) }
 
     /// I-X may only follow B-X or I-X (and never starts a sentence); the rest is allowed.
     static let allowed: [Bool] = {
@@ -20,8 +20,8 @@ enum TagSet {
 }
 
 /// First-order Viterbi over emission scores (`n * L`) and transition scores (`(L + 1) * L`, row L = start).
-enum Viterbi {
-    static func decode(emissions: UnsafeBufferPointer<Float>, count n: Int, transitions: UnsafeBufferPointer<Float>) -> [UInt8] {
+package enum Viterbi {
+    package static func decode(emissions: UnsafeBufferPointer<Float>, count n: Int, transitions: UnsafeBufferPointer<Float>) -> [UInt8] {
         let L = TagSet.count
         guard n > 0 else { return [] }
         let allowed = TagSet.allowed

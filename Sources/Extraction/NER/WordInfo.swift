@@ -27,7 +27,7 @@ enum FeatureHash {
 }
 
 /// What the tagger knows about one token, computed once from its scalars.
-struct WordInfo {
+package struct WordInfo {
     struct Flags: OptionSet {
         let rawValue: UInt16
         static let initialUpper = Flags(rawValue: 1 << 0)
@@ -128,7 +128,7 @@ struct WordInfo {
         }
     }
 
-    init(_ word: String) { self.init(word.unicodeScalars) }
+    package init(_ word: String) { self.init(word.unicodeScalars) }
 
     var isCapitalised: Bool { flags.contains(.initialUpper) }
 

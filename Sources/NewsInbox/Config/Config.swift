@@ -18,46 +18,46 @@ public struct DaemonConfig: Sendable, Equatable {
     public var state: String = "newsinbox-local/state"
     public var controlSocket: String = SharedNames.localControlSocket
     /// 0 means one per CPU.
-    public var workers: Int = 0
-    public var maxInFlight: Int = 64
-    public var maxFileSize: Int = 16 << 20
-    public var itemTimeout: Double = 30
+    var workers: Int = 0
+    var maxInFlight: Int = 64
+    var maxFileSize: Int = 16 << 20
+    var itemTimeout: Double = 30
     /// 0 disables the periodic safety rescan.
-    public var rescanInterval: Double = 60
-    public var shutdownTimeout: Double = 20
+    var rescanInterval: Double = 60
+    var shutdownTimeout: Double = 20
     /// An item whose extraction was under way this many times when the daemon stopped is quarantined.
-    public var maxAttempts: Int = 3
-    public var ignorePatterns: [String] = [".*", "*.tmp", "*.part", "*~"]
-    public var onSuccess: OnSuccess = .move
-    public var adminGroup: String? = nil
+    var maxAttempts: Int = 3
+    var ignorePatterns: [String] = [".*", "*.tmp", "*.part", "*~"]
+    var onSuccess: OnSuccess = .move
+    var adminGroup: String? = nil
     public var logLevel: String = "info"
-    public var modelDir: String? = nil
-    public var journal: JournalMode = .auto
+    var modelDir: String? = nil
+    var journal: JournalMode = .auto
     /// The article index (state/index.sqlite), which decides story_id and answers the index queries.
-    public var index: IndexMode = .on
+    var index: IndexMode = .on
     /// `host:port` for GET /metrics when systemd does not pass a metrics socket; nil: off.
-    public var metricsListen: String? = nil
+    var metricsListen: String? = nil
     /// NATS JetStream (docs/scaling.md): empty URL = off.
-    public var natsURL: String = ""
-    public var natsResultsSubject: String = "newsinbox.results"
-    public var natsResultsStream: String = "NEWSINBOX_RESULTS"
+    var natsURL: String = ""
+    var natsResultsSubject: String = "newsinbox.results"
+    var natsResultsStream: String = "NEWSINBOX_RESULTS"
     /// Empty = no input from a stream.
-    public var natsInputStream: String = ""
-    public var natsInputConsumer: String = "newsinboxd"
-    public var natsCredentials: String? = nil
-    public var natsTLSCA: String? = nil
-    public var natsTLSCertificate: String? = nil
-    public var natsTLSKey: String? = nil
+    var natsInputStream: String = ""
+    var natsInputConsumer: String = "newsinboxd"
+    var natsCredentials: String? = nil
+    var natsTLSCA: String? = nil
+    var natsTLSCertificate: String? = nil
+    var natsTLSKey: String? = nil
 
-    public enum OnSuccess: String, Sendable, CaseIterable { case move, delete }
-    public enum JournalMode: String, Sendable, CaseIterable { case auto, on, off }
-    public enum IndexMode: String, Sendable, CaseIterable { case on, off }
+    enum OnSuccess: String, Sendable, CaseIterable { case move, delete }
+    enum JournalMode: String, Sendable, CaseIterable { case auto, on, off }
+    enum IndexMode: String, Sendable, CaseIterable { case on, off }
 
-    public init() {}
+    init() {}
 
     public static let logLevels = SharedNames.logLevels
 
-    public var effectiveWorkers: Int {
+    var effectiveWorkers: Int {
         workers > 0 ? workers : Self.processorCount
     }
 
@@ -69,7 +69,7 @@ public struct DaemonConfig: Sendable, Equatable {
     /// `$STATE_DIRECTORY`, `RuntimeDirectory=` -> `$RUNTIME_DIRECTORY`; the first entry of each) taking
     /// the place of the local ones: results in `$STATE_DIRECTORY/out`, the control socket in
     /// `$RUNTIME_DIRECTORY/control.sock`. The file and the flags still override them.
-    public static func builtIn(environment: [String: String] = ProcessInfo.processInfo.environment) -> DaemonConfig {
+    static func builtIn(environment: [String: String] = ProcessInfo.processInfo.environment) -> DaemonConfig {
         var config = DaemonConfig()
         func first(_ name: String) -> String? {
             environment[name]?.split(separator: ":").first.map(String.init).flatMap { $0.isEmpty ? nil : $0 }
@@ -80,18 +80,18 @@ public struct DaemonConfig: Sendable, Equatable {
     }
 }
 
-public struct ConfigError: Error, CustomStringConvertible, Equatable {
-    public var message: String
-    public init(_ message: String) { self.message = message }
-    public var description: String { message }
+struct ConfigError: Error, CustomStringConvertible, Equatable {
+    var message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
 }
 
 extension DaemonConfig {
     /// The drop-in directory read after the file at `path`: `newsinboxd.conf` -> `newsinboxd.conf.d/`.
-    public static func dropInDirectory(for path: String) -> String { path + ".d" }
+    static func dropInDirectory(for path: String) -> String { path + ".d" }
 
     /// Reads a config file and its drop-ins on top of `base` (the built-in defaults by default).
-    public static func load(path: String, onto base: DaemonConfig = .builtIn()) throws -> DaemonConfig {
+    static func load(path: String, onto base: DaemonConfig = .builtIn()) throws -> DaemonConfig {
         var config = try parse(readFile(path), origin: path, onto: base, validating: false)
         for dropIn in try dropIns(for: path) {
             config = try parse(readFile(dropIn), origin: dropIn, onto: config, validating: false)
@@ -129,7 +129,7 @@ extension DaemonConfig {
     }
 
     /// Parses one file's text on top of `base`. A key may be set once per file; a later file may set it again.
-    public static func parse(_ text: String, origin: String = "config", onto base: DaemonConfig = DaemonConfig(),
+    static func parse(_ text: String, origin: String = "config", onto base: DaemonConfig = DaemonConfig(),
                              validating: Bool = true) throws -> DaemonConfig {
         var config = base
         var seen: Set<String> = []
@@ -170,7 +170,7 @@ extension DaemonConfig {
     }
 
     /// Checks that hold between keys.
-    public func validate() throws {
+    func validate() throws {
         let paths = [("inbox", inbox), ("output", output), ("state", state)]
         for (name, p) in paths where p.isEmpty { throw ConfigError("\(name): must not be empty") }
         if !natsInputStream.isEmpty && natsURL.isEmpty { throw ConfigError("nats_input_stream needs nats_url") }
@@ -202,7 +202,7 @@ extension DaemonConfig {
     }
 
     /// Paths resolved against the working directory at start-up, so a later chdir changes nothing.
-    public func resolvingPaths() -> DaemonConfig {
+    func resolvingPaths() -> DaemonConfig {
         var c = self
         c.inbox = Self.absolute(inbox)
         c.output = Self.absolute(output)
@@ -224,8 +224,8 @@ extension DaemonConfig {
         return "/" + parts.joined(separator: "/")
     }
 
-    public static func parseDuration(_ text: String) -> Double? { ConfigValues.duration(text) }
-    public static func parseSize(_ text: String) -> Int? { ConfigValues.size(text) }
+    static func parseDuration(_ text: String) -> Double? { ConfigValues.duration(text) }
+    static func parseSize(_ text: String) -> Int? { ConfigValues.size(text) }
 
     /// The effective configuration in the file's own syntax, for `--check-config` and `reload --check`.
     public func rendered() -> String {
@@ -235,7 +235,7 @@ extension DaemonConfig {
     static func renderDuration(_ seconds: Double) -> String { ConfigValues.renderDuration(seconds) }
 
     /// What differs between two configs, one line per key, for `reload --check` and the reload log line.
-    public func changes(to new: DaemonConfig) -> [String] {
+    func changes(to new: DaemonConfig) -> [String] {
         ConfigKey.all.compactMap { key in
             let (was, now) = (key.render(self), key.render(new))
             return was == now ? nil : "\(key.name) = \(was)  ->  \(now)"
@@ -245,12 +245,12 @@ extension DaemonConfig {
 
 /// Shell-style name matching for ignore patterns, by fnmatch(3) on each path component: `*`, `?`,
 /// bracket expressions (`[a-z]*.xml`, `[!.]*`) and backslash escapes.
-public enum NamePattern {
-    public static func matches(_ name: String, pattern: String) -> Bool {
+enum NamePattern {
+    static func matches(_ name: String, pattern: String) -> Bool {
         fnmatch(pattern, name, 0) == 0
     }
 
-    public static func firstMatch(_ name: String, in patterns: [String]) -> String? {
+    static func firstMatch(_ name: String, in patterns: [String]) -> String? {
         patterns.first { matches(name, pattern: $0) }
     }
 }

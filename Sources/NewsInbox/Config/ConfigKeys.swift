@@ -82,7 +82,7 @@ struct ConfigKey: Sendable {
     ]
 
     /// A stream or consumer name: letters, digits, '_' and '-'.
-    static func natsName(_ name: String, _ field: WritableKeyPath<DaemonConfig, String> & Sendable,
+    static func natsName(_ name: String, _ field: any WritableKeyPath<DaemonConfig, String> & Sendable,
                          allowEmpty: Bool, _ doc: String) -> ConfigKey {
         ConfigKey(name: name, doc: doc,
                   apply: { config, value in
@@ -97,7 +97,7 @@ struct ConfigKey: Sendable {
 
     // MARK: - Kinds of key
 
-    static func path(_ name: String, _ field: WritableKeyPath<DaemonConfig, String> & Sendable, _ doc: String) -> ConfigKey {
+    static func path(_ name: String, _ field: any WritableKeyPath<DaemonConfig, String> & Sendable, _ doc: String) -> ConfigKey {
         ConfigKey(name: name, doc: doc,
                   apply: { config, value in
                       guard !value.isEmpty else { throw ConfigValueError(expected: "expected a path") }
@@ -106,14 +106,14 @@ struct ConfigKey: Sendable {
                   render: { $0[keyPath: field] })
     }
 
-    static func integer(_ name: String, _ field: WritableKeyPath<DaemonConfig, Int> & Sendable,
+    static func integer(_ name: String, _ field: any WritableKeyPath<DaemonConfig, Int> & Sendable,
                         _ range: ClosedRange<Int>, _ doc: String) -> ConfigKey {
         ConfigKey(name: name, doc: doc,
                   apply: { $0[keyPath: field] = try ConfigValues.integer($1, in: range) },
                   render: { "\($0[keyPath: field])" })
     }
 
-    static func duration(_ name: String, _ field: WritableKeyPath<DaemonConfig, Double> & Sendable,
+    static func duration(_ name: String, _ field: any WritableKeyPath<DaemonConfig, Double> & Sendable,
                          allowZero: Bool, _ doc: String) -> ConfigKey {
         ConfigKey(name: name, doc: doc,
                   apply: { config, value in
@@ -126,7 +126,7 @@ struct ConfigKey: Sendable {
     }
 
     static func choice<Choice: RawRepresentable & CaseIterable & Sendable>(
-        _ name: String, _ field: WritableKeyPath<DaemonConfig, Choice> & Sendable, _ doc: String
+        _ name: String, _ field: any WritableKeyPath<DaemonConfig, Choice> & Sendable, _ doc: String
     ) -> ConfigKey where Choice.RawValue == String {
         ConfigKey(name: name, doc: doc,
                   apply: { config, value in
@@ -139,7 +139,7 @@ struct ConfigKey: Sendable {
     }
 
     /// A string where empty means "not set".
-    static func optionalString(_ name: String, _ field: WritableKeyPath<DaemonConfig, String?> & Sendable, _ doc: String) -> ConfigKey {
+    static func optionalString(_ name: String, _ field: any WritableKeyPath<DaemonConfig, String?> & Sendable, _ doc: String) -> ConfigKey {
         ConfigKey(name: name, doc: doc,
                   apply: { $0[keyPath: field] = $1.isEmpty ? nil : $1 },
                   render: { $0[keyPath: field] ?? "" })

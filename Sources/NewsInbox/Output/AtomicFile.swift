@@ -7,10 +7,10 @@ import POSIXSupport
 /// `write` does it for one file (fsync the file, rename, fsync the directory). `GroupCommit` does it
 /// for many: every temporary is written, one `syncfs` makes them all durable, then they are renamed
 /// and each directory is synced once, so a batch of N outputs costs a few syncs instead of 2N.
-public enum AtomicFile {
+enum AtomicFile {
     private static let counter = Locked<UInt64>(0)
 
-    public static func write(_ bytes: [UInt8], named name: String, in directory: Directory) throws {
+    static func write(_ bytes: [UInt8], named name: String, in directory: Directory) throws {
         let temporary = try writeTemporary(bytes, for: name, in: directory)
         let fd = cshim_openat(directory.fd, temporary, O_RDONLY | O_CLOEXEC | O_NOFOLLOW, 0)
         guard fd >= 0, fsync(fd) == 0 else {
@@ -57,7 +57,7 @@ public enum AtomicFile {
     }
 
     /// Removes temporaries a crash left behind (they were never renamed, so they hold nothing of value).
-    public static func removeStaleTemporaries(in directory: Directory) -> Int {
+    static func removeStaleTemporaries(in directory: Directory) -> Int {
         var names: [String] = []
         try? directory.allFiles { relative in
             if splitRelative(relative).name.hasPrefix(".tmp-") { names.append(relative) }

@@ -8,14 +8,14 @@ import POSIXSupport
 /// Every move is a rename within one filesystem, so a file is always in exactly one of inbox/,
 /// processing/, done/, failed/. A source leaves processing/ only after its output or its error
 /// sidecar is durable (see `Pipeline`).
-public final class Spool: @unchecked Sendable {
+final class Spool: @unchecked Sendable {
     /// Replaced when the inbox is removed and made again (only on the pipeline's intake queue).
-    public internal(set) var inbox: Directory
-    public let processing: Directory
-    public let done: Directory
-    public let failed: Directory
+    var inbox: Directory
+    let processing: Directory
+    let done: Directory
+    let failed: Directory
 
-    public init(inboxPath: String, statePath: String) throws {
+    init(inboxPath: String, statePath: String) throws {
         inbox = try Directory.open(inboxPath, create: true)
         let state = try Directory.open(statePath, create: true)
         processing = try state.subdirectory("processing", create: true)
@@ -31,7 +31,7 @@ public final class Spool: @unchecked Sendable {
 
     /// Holds `state/lock` (flock) for the daemon's lifetime: two daemons on one spool would resume each
     /// other's items. The kernel releases the lock when the process dies, so a crash leaves nothing stale.
-    public func lockExclusively() throws {
+    func lockExclusively() throws {
         let fd = cshim_openat(processing.fd, "../lock", O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw SystemError("open", "state/lock") }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
@@ -43,7 +43,7 @@ public final class Spool: @unchecked Sendable {
         lockFD = fd
     }
 
-    public enum ClaimResult: Equatable {
+    enum ClaimResult: Equatable {
         case claimed
         /// Gone before we got it (another scan claimed it, or the producer deleted it).
         case vanished
@@ -52,7 +52,7 @@ public final class Spool: @unchecked Sendable {
     }
 
     /// Moves `inbox/relative` to `processing/relative` atomically.
-    public func claim(_ relative: String) throws -> ClaimResult {
+    func claim(_ relative: String) throws -> ClaimResult {
         let (from, name) = try inbox.parent(of: relative, create: false)
         let (to, _) = try processing.parent(of: relative, create: true)
         do {
@@ -68,7 +68,7 @@ public final class Spool: @unchecked Sendable {
     /// Moves `processing/relative` into `done/` (or another target), keeping its name; a name already
     /// taken there gets `.1`, `.2`, ... so no earlier source is overwritten. Returns the directory it
     /// landed in, which the caller syncs (once for a whole write batch).
-    public func moveFinished(_ relative: String, into target: Directory) throws -> Directory {
+    func moveFinished(_ relative: String, into target: Directory) throws -> Directory {
         let (from, name) = try processing.parent(of: relative, create: false)
         let (to, _) = try target.parent(of: relative, create: true)
         var candidate = name
@@ -85,14 +85,14 @@ public final class Spool: @unchecked Sendable {
     }
 
     /// Deletes a finished source (`on_success = delete`).
-    public func remove(_ relative: String) throws {
+    func remove(_ relative: String) throws {
         let (from, name) = try processing.parent(of: relative, create: false)
         try from.unlink(name)
         try from.sync()
     }
 
     /// Items a crash left in processing/: they are resumed before anything new is claimed.
-    public func leftoverItems() throws -> [String] {
+    func leftoverItems() throws -> [String] {
         var items: [String] = []
         try processing.allFiles { items.append($0); return true }
         return items.sorted()

@@ -1,5 +1,5 @@
 import Glibc
-import POSIXSupport
+public import POSIXSupport
 
 /// A whole file read with open(2)/read(2), so a failure carries errno ("PATH: No such file or directory")
 /// for the operator, not Foundation's generic wording.

@@ -7,7 +7,7 @@ public import Logging
 public enum LogDestination: Sendable { case journal, stderr }
 
 /// The run-time log level, shared by every logger so `newsinboxctl log-level` takes effect at once.
-public let sharedLogLevel = Locked<Logger.Level>(.info)
+let sharedLogLevel = Locked<Logger.Level>(.info)
 
 /// A swift-log handler writing one journal entry per log line, or one line to stderr.
 public struct DaemonLogHandler: LogHandler {

@@ -4,15 +4,15 @@ import CCrypto
 ///
 /// A value type: copying a hasher and updating the copy leaves the original alone (the context is
 /// copied on write).
-public struct SHA256: Sendable {
+struct SHA256: Sendable {
     private var context: Context
 
-    public init() {
+    init() {
         context = Context()
     }
 
     /// Lower-case hex of the SHA-256 of `bytes`.
-    public static func hex(_ bytes: [UInt8]) -> String {
+    static func hex(_ bytes: [UInt8]) -> String {
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0
         let ok = bytes.withUnsafeBytes { input in
@@ -24,14 +24,14 @@ public struct SHA256: Sendable {
         return hexString(digest.prefix(32))
     }
 
-    public mutating func update(_ bytes: [UInt8]) {
+    mutating func update(_ bytes: [UInt8]) {
         if !isKnownUniquelyReferenced(&context) { context = context.copy() }
         let ok = bytes.withUnsafeBytes { EVP_DigestUpdate(context.pointer, $0.baseAddress, $0.count) }
         precondition(ok == 1, "libcrypto: SHA-256 update failed")
     }
 
     /// The digest of everything passed to `update`, as lower-case hex. The hasher itself is not changed.
-    public func finalizeHex() -> String {
+    func finalizeHex() -> String {
         let final = context.copy()
         var digest = [UInt8](repeating: 0, count: Int(EVP_MAX_MD_SIZE))
         var length: UInt32 = 0

@@ -5,22 +5,22 @@ import Glibc
 
 /// sd_notify(3): readiness, status, watchdog and reload/stop notices to the service manager.
 /// Outside systemd (no NOTIFY_SOCKET) every call is a cheap no-op.
-public enum ServiceManager {
-    public static func notify(_ state: String) {
+enum ServiceManager {
+    static func notify(_ state: String) {
         _ = sd_notify(0, state)
     }
 
-    public static func ready(status: String) { notify("READY=1\nSTATUS=\(status)") }
-    public static func status(_ text: String) { notify("STATUS=\(text)") }
-    public static func stopping() { notify("STOPPING=1") }
+    static func ready(status: String) { notify("READY=1\nSTATUS=\(status)") }
+    static func status(_ text: String) { notify("STATUS=\(text)") }
+    static func stopping() { notify("STOPPING=1") }
     /// Asks systemd for `seconds` more before its start/stop timeout kills us (EXTEND_TIMEOUT_USEC=):
     /// sent again before each extension runs out, for as long as the drain lasts.
-    public static func extendTimeout(seconds: Double) { notify("EXTEND_TIMEOUT_USEC=\(UInt64(seconds * 1_000_000))") }
-    public static func reloading() { notify("RELOADING=1\nMONOTONIC_USEC=\(cshim_monotonic_usec())") }
-    public static func watchdogPing() { notify("WATCHDOG=1") }
+    static func extendTimeout(seconds: Double) { notify("EXTEND_TIMEOUT_USEC=\(UInt64(seconds * 1_000_000))") }
+    static func reloading() { notify("RELOADING=1\nMONOTONIC_USEC=\(cshim_monotonic_usec())") }
+    static func watchdogPing() { notify("WATCHDOG=1") }
 
     /// The watchdog interval systemd asked for, if any (WatchdogSec=).
-    public static func watchdogInterval() -> Double? {
+    static func watchdogInterval() -> Double? {
         var usec: UInt64 = 0
         guard sd_watchdog_enabled(0, &usec) > 0, usec > 0 else { return nil }
         return Double(usec) / 1_000_000
@@ -29,7 +29,7 @@ public enum ServiceManager {
     /// File descriptors passed by socket activation, starting at SD_LISTEN_FDS_START, with their
     /// `FileDescriptorName=` (newsinboxd.socket: `control`, newsinboxd-metrics.socket: `metrics`;
     /// systemd's default is the socket unit's name).
-    public static func listenFileDescriptors() -> [(name: String, fd: Int32)] {
+    static func listenFileDescriptors() -> [(name: String, fd: Int32)] {
         var names: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?
         let n = sd_listen_fds_with_names(1, &names)
         guard n > 0 else { return [] }
@@ -55,7 +55,7 @@ public enum Journal {
     /// Sends one entry. Field names must be `[A-Z0-9_]`; repeated names are allowed (ENTITY_PERSON=…).
     /// Returns 0 or a negative errno.
     @discardableResult
-    public static func send(_ fields: [(String, String)]) -> Int32 {
+    static func send(_ fields: [(String, String)]) -> Int32 {
         // One arena holds every "FIELD=value" so each iovec points at stable memory; the fields are copied
         // straight into it (no intermediate string or array per field: an entry has dozens).
         let total = fields.reduce(0) { $0 + $1.0.utf8.count + 1 + $1.1.utf8.count }

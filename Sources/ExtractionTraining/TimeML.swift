@@ -1,4 +1,5 @@
-import NewsCore
+public import Extraction
+public import NewsCore
 
 /// A TimeML 1.2 document (TempEval-3 form) reduced to what timex evaluation needs.
 public struct TimeMLDocument: Sendable {
