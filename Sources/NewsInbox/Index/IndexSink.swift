@@ -39,10 +39,19 @@ final class IndexSink: BatchSink, @unchecked Sendable {
         for r in records {
             switch r.kind {
             case .processed, .tombstone, .reprocessed:
-                guard let bytes = r.output else { continue }
-                // The row comes from the output's own bytes: what `reindex` reads, so both agree.
-                let record = try IndexRecord(output: Data(bytes))
-                batch.records.append((record, StorySignature.compute(text: record.text)))
+                // The worker built the row from the document it encoded (a test holds it equal to what
+                // `reindex` reads from the bytes); an output read back from disk is parsed here.
+                let entry: Entry
+                if let built = r.indexEntry {
+                    entry = built
+                } else if let bytes = r.output {
+                    let record = try IndexRecord(output: Data(bytes))
+                    entry = Entry(record: record, signature: StorySignature.compute(text: record.text))
+                } else {
+                    continue
+                }
+                let record = entry.record
+                batch.records.append((record, entry.signature))
                 events.append(FollowHub.Event(
                     outcome: record.tombstone ? "tombstone" : "processed", time: time, id: record.id, file: r.file, feed: record.feed,
                     headline: record.headline, date: record.date, story_id: record.storyID, entities: record.entities.map(\.name),
@@ -62,18 +71,19 @@ final class IndexSink: BatchSink, @unchecked Sendable {
         followers?.publish(events)
     }
 
-    /// What the worker-side tools compute for one article: its row and its story signature.
+    /// What the worker computes for one output: its row and its story signature.
     struct Entry: Sendable {
         var record: IndexRecord
         var signature: StorySignature
     }
 }
 
-extension IndexSink.Entry {
-    /// Built on the worker from what it encodes, so the writer only decides and inserts.
+extension IndexRecord {
+    /// The row of a document, built on the worker from the values it encodes; equal to
+    /// `IndexRecord(output:)` of the encoded bytes, which is what `reindex` reads.
     init(_ document: ResultDocument) {
         let x = document.extraction
-        let record = IndexRecord(
+        self.init(
             id: document.id, file: document.source.file, feed: document.source.feed, format: document.source.format,
             guid: document.article.guid, version: document.article.version, tombstone: document.tombstone,
             supersedes: document.supersedes, storyID: document.storyID, date: document.article.date,
@@ -85,6 +95,5 @@ extension IndexSink.Entry {
             },
             quotes: (x?.quotes ?? []).map { .init(speakerLocalID: $0.speakerId, speaker: $0.speaker, text: $0.text, cue: $0.cue) },
             times: (x?.times ?? []).map { .init(type: $0.type.rawValue, value: $0.value, text: $0.text) })
-        self.init(record: record, signature: StorySignature.compute(text: document.article.text))
     }
 }
