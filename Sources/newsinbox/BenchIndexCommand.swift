@@ -141,7 +141,7 @@ struct BenchIndexCommand: ParsableCommand {
             }
             latency[name] = latencyJSON(ms)
             cpu[name] = latencyJSON(cpuMs)
-            print(String(format: "  %-26@ %8.2f / %8.2f / %8.2f ms   %8.2f / %8.2f / %8.2f ms", name as NSString,
+            print("  " + name.padding(toLength: 26, withPad: " ", startingAt: 0) + String(format: " %8.2f / %8.2f / %8.2f ms   %8.2f / %8.2f / %8.2f ms",
                          Stat.percentile(ms, 0.5), Stat.percentile(ms, 0.99), ms.max() ?? 0,
                          Stat.percentile(cpuMs, 0.5), Stat.percentile(cpuMs, 0.99), cpuMs.max() ?? 0))
         }
