@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """The index's cost and query latency, written to benchmarks/results/index.{json,txt}.
 
-    benchmarks/index-cost.py [--articles 20000] [--queries 100] [--pairs 3] [--files 1000]
+    benchmarks/index-cost.py [--articles 100000] [--queries 100] [--pairs 3] [--files 1000]
 
-1. `newsinbox bench index --articles N`: the index's write CPU per article beside extraction's, and each
-   query's wall time and thread CPU time on the generated index.
-2. `newsinbox bench e2e --daemon-config` with `index = on` and `index = off`, alternated in pairs (on
+1. `newsinbox bench e2e --daemon-config` with `index = on` and `index = off`, alternated in pairs (on
    first, then off first, ...): the daemon's own CPU seconds per article over a BBC backlog (all its
    threads, from /proc), so the index's share of the end-to-end work comes from the same machine state.
+2. `newsinbox bench index --articles N`: the index's write CPU per article beside extraction's, and each
+   query's wall time and thread CPU time on the generated index.
 
 Release binaries (`swift build -c release --scratch-path .build-release`). The machine is shared: the
 load average before and after each step is recorded beside its figures, and CPU time is the headline.
@@ -57,49 +57,7 @@ def e2e_once(args, index, work, log):
             "load_before": before, "load_after": load()}
 
 
-def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--articles", type=int, default=20000, help="articles in the generated index")
-    parser.add_argument("--queries", type=int, default=100, help="queries of each kind")
-    parser.add_argument("--pairs", type=int, default=3, help="on/off pairs of the end-to-end backlog")
-    parser.add_argument("--files", type=int, default=1000, help="BBC files per end-to-end backlog")
-    parser.add_argument("--tool", default=".build-release/release/newsinbox")
-    parser.add_argument("--daemon", default=".build-release/release/newsinboxd")
-    parser.add_argument("--skip-index-bench", action="store_true", help="only the end-to-end pairs")
-    parser.add_argument("--out", default="benchmarks/results/index")
-    args = parser.parse_args()
-
-    log = []
-    started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    result = {"run": {"command": " ".join(["benchmarks/index-cost.py", *sys.argv[1:]]), "started": started,
-                      "commit": git("rev-parse", "--short", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
-                      "cpus": os.cpu_count(), "load_at_start": load(), "build": "release (.build-release)"}}
-    with tempfile.TemporaryDirectory(prefix="newsinbox-index-cost-") as work:
-        if not args.skip_index_bench:
-            bench = os.path.join(work, "bench-index.json")
-            before = load()
-            run(["nice", "-n", "10", args.tool, "bench", "index", "--articles", str(args.articles),
-                 "--queries", str(args.queries), "--workdir", work, "--json", bench], log)
-            with open(bench) as f:
-                result["bench_index"] = json.load(f)
-            result["bench_index"]["load_before"] = before
-        runs = []
-        for pair in range(args.pairs):
-            for index in (["on", "off"] if pair % 2 == 0 else ["off", "on"]):
-                runs.append(e2e_once(args, index, work, log))
-        on = [r["cpu_ms_per_article"] for r in runs if r["index"] == "on"]
-        off = [r["cpu_ms_per_article"] for r in runs if r["index"] == "off"]
-        if runs:
-            on_median, off_median = statistics.median(on), statistics.median(off)
-            result["e2e_on_off"] = {
-                "runs": runs, "files": args.files,
-                "cpu_ms_per_article_on_median": round(on_median, 3), "cpu_ms_per_article_off_median": round(off_median, 3),
-                "index_cpu_ms_per_article": round(on_median - off_median, 3),
-                # The index's share of the work of an article with the index on.
-                "index_share_of_cpu": round((on_median - off_median) / on_median, 4),
-                "articles_per_second_on_median": round(statistics.median(r["articles_per_second"] for r in runs if r["index"] == "on"), 1),
-                "articles_per_second_off_median": round(statistics.median(r["articles_per_second"] for r in runs if r["index"] == "off"), 1),
-            }
+def save(args, result, log):
     result["run"]["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     result["run"]["load_at_end"] = load()
     with open(args.out + ".json", "w") as f:
@@ -113,9 +71,56 @@ def main():
         f.write("\n".join(log) + "\n")
         if "e2e_on_off" in result:
             e = result["e2e_on_off"]
-            f.write(f"\nend to end, daemon CPU per article (median of {len(on)} runs each): index on {e['cpu_ms_per_article_on_median']} ms, "
-                    f"off {e['cpu_ms_per_article_off_median']} ms: the index {e['index_cpu_ms_per_article']} ms, "
-                    f"{100 * e['index_share_of_cpu']:.1f}% of the work\n")
+            f.write(f"\nend to end, daemon CPU per article (medians of {len(e['runs']) // 2} runs each): index on "
+                    f"{e['cpu_ms_per_article_on_median']} ms, off {e['cpu_ms_per_article_off_median']} ms: the index "
+                    f"{e['index_cpu_ms_per_article']} ms, {100 * e['index_share_of_cpu']:.1f}% of the work\n")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--articles", type=int, default=100000, help="articles in the generated index")
+    parser.add_argument("--queries", type=int, default=100, help="queries of each kind")
+    parser.add_argument("--pairs", type=int, default=3, help="on/off pairs of the end-to-end backlog")
+    parser.add_argument("--files", type=int, default=1000, help="BBC files per end-to-end backlog")
+    parser.add_argument("--tool", default=".build-release/release/newsinbox")
+    parser.add_argument("--daemon", default=".build-release/release/newsinboxd")
+    parser.add_argument("--skip-index-bench", action="store_true", help="only the end-to-end pairs")
+    parser.add_argument("--out", default="benchmarks/results/index")
+    args = parser.parse_args()
+
+    log = []
+    result = {"run": {"command": " ".join(["benchmarks/index-cost.py", *sys.argv[1:]]),
+                      "started": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                      "commit": git("rev-parse", "--short", "HEAD"), "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+                      "cpus": os.cpu_count(), "load_at_start": load(), "build": "release (.build-release)"}}
+    with tempfile.TemporaryDirectory(prefix="newsinbox-index-cost-") as work:
+        # The end-to-end pairs first: the shorter step, saved before the long one starts.
+        runs = []
+        for pair in range(args.pairs):
+            for index in (["on", "off"] if pair % 2 == 0 else ["off", "on"]):
+                runs.append(e2e_once(args, index, work, log))
+        if runs:
+            on = statistics.median(r["cpu_ms_per_article"] for r in runs if r["index"] == "on")
+            off = statistics.median(r["cpu_ms_per_article"] for r in runs if r["index"] == "off")
+            result["e2e_on_off"] = {
+                "runs": runs, "files": args.files,
+                "cpu_ms_per_article_on_median": round(on, 3), "cpu_ms_per_article_off_median": round(off, 3),
+                "index_cpu_ms_per_article": round(on - off, 3),
+                # The index's share of the work of an article with the index on.
+                "index_share_of_cpu": round((on - off) / on, 4),
+                "articles_per_second_on_median": round(statistics.median(r["articles_per_second"] for r in runs if r["index"] == "on"), 1),
+                "articles_per_second_off_median": round(statistics.median(r["articles_per_second"] for r in runs if r["index"] == "off"), 1),
+            }
+            save(args, result, log)
+        if not args.skip_index_bench:
+            bench = os.path.join(work, "bench-index.json")
+            before = load()
+            run([args.tool, "bench", "index", "--articles", str(args.articles), "--queries", str(args.queries),
+                 "--workdir", work, "--json", bench], log)
+            with open(bench) as f:
+                result["bench_index"] = json.load(f)
+            result["bench_index"]["load_before"] = before
+            save(args, result, log)
     print(open(args.out + ".txt").read().split("\n", 1)[0])
 
 
