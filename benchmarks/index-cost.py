@@ -50,8 +50,9 @@ def e2e_once(args, index, work, log):
          "--steady-seconds", "0", "--startups", "1", "--repeats", "1", "--backlog-files", str(args.files),
          "--workdir", work, "--json", result], log)
     with open(result) as f:
-        backlog = json.load(f)["e2e"]["newsinbox"]["backlog_bbc"]["runs"][0]
-    return {"index": index, "files": backlog["files"], "cpu_seconds": backlog["cpu_seconds"],
+        daemon = json.load(f)["e2e"]["newsinbox"]
+    backlog = daemon["backlog_bbc"]["runs"][0]
+    return {"index": index, "files": backlog["files"], "cpu_seconds": backlog["cpu_seconds"], "rss_peak_mb": daemon.get("rss_peak_mb"),
             "cpu_ms_per_article": 1000 * backlog["cpu_seconds"] / backlog["files"],
             "articles_per_second": backlog["articles_per_second"], "finished_all": backlog["finished_all"],
             "load_before": before, "load_after": load()}
