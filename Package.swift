@@ -160,7 +160,7 @@ let package = Package(
         .testTarget(name: "ControlTests", dependencies: ["Control", "TestSupport"]),
         .testTarget(
             name: "NewsInboxTests",
-            dependencies: ["NewsInbox", "Control", "NewsCore", "Extraction", "ArticleReaders", "TestSupport", "JetStream", "POSIXSupport", .product(name: "Logging", package: "swift-log")]),
+            dependencies: ["NewsInbox", "NewsIndex", "Control", "NewsCore", "Extraction", "ArticleReaders", "TestSupport", "JetStream", "POSIXSupport", .product(name: "Logging", package: "swift-log")]),
         .testTarget(name: "NewsIndexTests", dependencies: ["NewsIndex", "Control", "TestSupport"]),
     ]
 )

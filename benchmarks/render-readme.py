@@ -1,17 +1,21 @@
 #!/usr/bin/env python3
 """Rewrites the README's benchmark figures from a results file, so they cannot drift from it.
 
-    benchmarks/render-readme.py [benchmarks/results/latest.json] [--readme README.md] [--check]
+    benchmarks/render-readme.py [benchmarks/results/latest.json] [--index benchmarks/results/index.json]
+                                [--readme README.md] [--check]
 
-Everything between `<!-- bench:begin -->` and `<!-- bench:end -->` is replaced. Every figure comes from
-the results file, and the text says which run it is (date, commit, machine, load). --check exits 1 when
-the README is not what the results file renders (CI or a reviewer can run it).
+Everything between `<!-- bench:begin -->` and `<!-- bench:end -->` is replaced from the results file,
+and everything between `<!-- bench-index:begin -->` and `<!-- bench-index:end -->` from the index's
+(`benchmarks/index-cost.py`). Every figure comes from a results file, and the text says which run it is
+(date, commit, machine, load). --check exits 1 when the README is not what the results files render (CI
+or a reviewer can run it).
 """
 import argparse
 import json
 import sys
 
 BEGIN, END = "<!-- bench:begin -->", "<!-- bench:end -->"
+INDEX_BEGIN, INDEX_END = "<!-- bench-index:begin -->", "<!-- bench-index:end -->"
 
 
 def num(x, digits=0):
@@ -123,24 +127,94 @@ def render(r):
     return "\n".join(out)
 
 
+def rss(runs):
+    """The daemon's peak RSS with and without the index, when the run recorded it."""
+    peak = lambda index: max((x.get("rss_peak_mb") or 0 for x in runs if x.get("index") == index), default=0)
+    return f"; peak RSS {peak('on'):.0f} MB on, {peak('off'):.0f} MB off (bound 100 MB)" if peak("on") else ""
+
+
+def render_index(r, stories):
+    """The index's cost and query latency (benchmarks/index-cost.py) and story clustering (bench stories),
+    each figure with its run."""
+    run, b, e = r.get("run", {}), r.get("bench_index") or {}, r.get("e2e_on_off") or {}
+    loads = lambda xs: " / ".join(f"{x:.1f}" for x in xs) if xs else "?"
+    out = [f"Figures of `{run.get('command', '?')}`, {run.get('started', '?')} to {run.get('finished', '?')}, release build, "
+           f"commit {run.get('commit', '?')}{' with uncommitted changes' if run.get('dirty') else ''}, "
+           f"{run.get('cpus', '?')} CPUs shared with other builds (load average {loads(run.get('load_at_start'))} at the start, "
+           f"{loads(run.get('load_at_end'))} at the end): wall times are what the process got, CPU times what the work costs. "
+           "Rendered from `benchmarks/results/index.json` by `benchmarks/render-readme.py`.", ""]
+    if e:
+        share = e.get("index_share_of_cpu")
+        out.append(f"**End to end, index on and off** ({len(e.get('runs', []))} backlogs of {num(e.get('files'))} BBC files, "
+                   f"alternated): the daemon's CPU per article is {e.get('cpu_ms_per_article_on_median', 0):.2f} ms with the index and "
+                   f"{e.get('cpu_ms_per_article_off_median', 0):.2f} ms without (medians), so the index costs "
+                   f"{e.get('index_cpu_ms_per_article', 0):.2f} ms, {100 * share:.1f}% of the work (target <= 10%: "
+                   f"{'met' if share is not None and share <= 0.10 else 'not met'}); articles/s "
+                   f"{num(e.get('articles_per_second_on_median'))} on, {num(e.get('articles_per_second_off_median'))} off"
+                   + rss(e.get("runs", [])) + ".")
+        out.append("")
+    if b:
+        out.append(f"**`newsinbox bench index`** on a generated index of {num(b.get('articles'))} articles (the BBC set repeated, "
+                   f"load average {loads(b.get('load_before'))} before, {loads(b.get('load_average_at_end'))} after): "
+                   f"{num(b.get('bytes_per_article'))} bytes per article; the index's write CPU "
+                   f"{b.get('index_write_cpu_ms_per_article_mean', 0):.2f} ms per article (extraction "
+                   f"{b.get('extract_cpu_ms_per_article_mean', 0):.2f} ms in the same run); the story decision p50 "
+                   f"{num(b.get('story_decision_p50_us'))} µs, p99 {num(b.get('story_decision_p99_us'))} µs. The write CPU grows "
+                   "with the index (each end-to-end backlog above starts from an empty one): " + "; ".join(
+                       f"{num(int(size))} articles indexed {g[size + '.write_ms_per_article']:.2f} ms"
+                       for g in [b.get("growth") or {}] for size in ("1000", "10000", "100000", "1000000")
+                       if size + ".write_ms_per_article" in g) + " per article.")
+        out.append("")
+        out.append("| query | wall p50 / p99 | thread CPU p50 / p99 | CPU p99 <= 50 ms |")
+        out.append("|---|---:|---:|---|")
+        wall, cpu = b.get("query_latency_ms") or {}, b.get("query_cpu_ms") or {}
+        for name, w in wall.items():
+            c = cpu.get(name) or {}
+            p99 = c.get("p99_ms")
+            out.append(f"| {name} | {ms(w.get('p50_ms'))} / {ms(w.get('p99_ms'))} | {ms(c.get('p50_ms'))} / {ms(p99)} | "
+                       f"{'-' if p99 is None else ('met' if p99 <= 50 else 'not met')} |")
+    f = stories.get("figures") or {}
+    if f:
+        if out[-1] != "":
+            out.append("")
+        half = lambda h: (f"precision {f.get(h + '.precision', 0):.3f}, recall {f.get(h + '.recall', 0):.3f} "
+                          f"({num(f.get(h + '.same_story_pairs'))} same-story pairs, {num(f.get(h + '.false_merges'))} merged wrongly, "
+                          f"{num(f.get(h + '.missed_pairs'))} missed)")
+        out.append(f"**Stories** (`newsinbox bench stories` on the labelled set of `benchmarks/stories/`, run of "
+                   f"{stories.get('date', '?')}, {stories.get('build', '?')}; rendered from `benchmarks/results/stories.json`): "
+                   f"held-out half {half('test')}; tuning half {half('dev')}; target >= 0.95 each.")
+    return "\n".join(out)
+
+
+def replace_section(text, begin, end, body, name):
+    if begin not in text or end not in text:
+        sys.exit(f"render-readme: {name} has no {begin} ... {end} section")
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    return head + begin + "\n" + body + "\n" + end + tail
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("results", nargs="?", default="benchmarks/results/latest.json")
+    parser.add_argument("--index", default="benchmarks/results/index.json")
+    parser.add_argument("--stories", default="benchmarks/results/stories.json")
     parser.add_argument("--readme", default="README.md")
     parser.add_argument("--check", action="store_true")
     args = parser.parse_args()
     with open(args.results) as f:
         results = json.load(f)
+    with open(args.index) as f:
+        index = json.load(f)
+    with open(args.stories) as f:
+        stories = json.load(f)
     with open(args.readme) as f:
         readme = f.read()
-    if BEGIN not in readme or END not in readme:
-        sys.exit(f"render-readme: {args.readme} has no {BEGIN} ... {END} section")
-    head, rest = readme.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    new = head + BEGIN + "\n" + render(results) + "\n" + END + tail
+    new = replace_section(readme, BEGIN, END, render(results), args.readme)
+    new = replace_section(new, INDEX_BEGIN, INDEX_END, render_index(index, stories), args.readme)
     if args.check:
         if new != readme:
-            sys.exit(f"render-readme: {args.readme} differs from what {args.results} renders")
+            sys.exit(f"render-readme: {args.readme} differs from what {args.results}, {args.index} and {args.stories} render")
         return
     with open(args.readme, "w") as f:
         f.write(new)

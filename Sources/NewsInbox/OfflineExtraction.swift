@@ -28,9 +28,9 @@ public enum OfflineIndexing {
         let processor = ArticleProcessor(extractor: Extractor(models: models))
         let processed = try processor.process(bytes: bytes, file: file, fileDate: nil, deadline: .after(seconds: timeout))
         return processed.articles.indices.map { index in
-            let entry = IndexSink.Entry(ResultDocument(id: processed.articles[index].id, item: index, processed: processed,
-                                                       supersedes: nil, processedAt: Date()))
-            return (entry.record, entry.signature)
+            let record = IndexRecord(ResultDocument(id: processed.articles[index].id, item: index, processed: processed,
+                                                    supersedes: nil, processedAt: Date()))
+            return (record, StorySignature.compute(text: record.text))
         }
     }
 }

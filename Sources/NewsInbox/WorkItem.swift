@@ -1,6 +1,7 @@
 import Control
 import Dispatch
 import FoundationEssentials
+import NewsIndex
 
 /// One claimed file on its way through the stages. A value owned by the intake queue: a worker gets
 /// a `Worker.Job` and hands back a `WorkResult`, the writer gets a copy of the item and hands back a
@@ -56,6 +57,8 @@ struct EncodedOutput: Sendable {
     /// The annotations `document` was encoded with.
     var annotations: Annotations
     var features: ArticleFeatures
+    /// `document`'s row in the index, equal to `IndexRecord(output: document)` (what `reindex` reads).
+    var row: IndexRecord
 }
 
 /// A worker's answer: the outcome and how long each of its stages took.

@@ -51,11 +51,8 @@ struct Worker: Sendable {
         stages.append(.init(name: "extract", microseconds: micros(t1, t2)))
         do {
             let outputs = try processed.articles.indices.map { index in
-                let annotations = Annotations()
-                return EncodedOutput(
-                    document: try ResultDocument.encoded(index, of: processed, annotations: annotations),
-                    annotations: annotations,
-                    features: ArticleFeatures(article: processed.articles[index].article, extraction: processed.articles[index].extraction))
+                try EncodedOutput(index, of: processed, annotations: Annotations(),
+                                  features: ArticleFeatures(article: processed.articles[index].article, extraction: processed.articles[index].extraction))
             }
             stages.append(.init(name: "encode", microseconds: micros(t2, .now())))
             return WorkResult(outcome: .processed(ProcessedFile(processed: processed, outputs: outputs)), stages: stages)

@@ -182,12 +182,13 @@ public final class ArticleIndex {
         try delete(id: r.id)
         try db.statement("""
             INSERT INTO articles(id, file, feed, format, guid, version, tombstone, supersedes, story_id, date, timestamp,
-                                 processed_at, time, headline, signature)
-            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                 processed_at, time, headline, signature, types)
+            VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).bind(
                 .text(r.id), .text(r.file), .init(r.feed), .text(r.format), .text(r.guid), .int(Int64(r.version)),
                 .int(r.tombstone ? 1 : 0), .init(r.supersedes), .text(r.storyID), .init(r.date), .init(r.timestamp),
-                .text(r.processedAt), .int(r.time), .text(r.headline), signature.map { .blob($0.blob) } ?? .null).run()
+                .text(r.processedAt), .int(r.time), .text(r.headline), signature.map { .blob($0.blob) } ?? .null,
+                .int(IndexSchema.types(of: r.entities))).run()
         let article = db.lastInsertRowID
 
         var local: [String: Int64] = [:]

@@ -66,6 +66,9 @@ public final class IndexReader {
             values.append(.text(EntityKey.fold(name)))
             conditions.append("a.rowid IN (SELECT m.article FROM mentions m WHERE m.entity IN (\(entityFilter)))")
             byRowid = true
+        } else if let type = q.type, let bit = IndexSchema.typeBits[type.uppercased()] {
+            conditions.append("(a.types & ?) != 0")
+            values.append(.int(bit))
         } else if let type = q.type {
             conditions.append("a.rowid IN (SELECT m.article FROM mentions m JOIN entities e ON e.rowid = m.entity WHERE e.type = ?)")
             byRowid = true

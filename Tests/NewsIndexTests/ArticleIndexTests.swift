@@ -71,6 +71,38 @@ final class ArticleIndexTests: XCTestCase {
         XCTAssertEqual(try reader.quotes(speaker: "derek chollet", since: nil, limit: 5).quotes.map(\.text), ["we will work together"])
     }
 
+    /// `--type` alone reads the articles' type bits; each type lists exactly the articles naming one,
+    /// and a type without a bit is still found through the mentions.
+    func testTypeAloneListsTheArticlesThatNameAnEntityOfThatType() throws {
+        let index = try ArticleIndex(path: dir + "/index.sqlite")
+        var placeOnly = Self.record("b2", text: "Floods in Islamabad closed the roads on Monday.")
+        placeOnly.entities = [.init(localID: "e1", type: "PLACE", name: "Islamabad", code: "PK-IS", forms: ["Islamabad"], mentions: 1, salience: 1)]
+        placeOnly.quotes = []
+        var other = Self.record("b3", text: "The gallery showed the Mona Lisa for a week.")
+        other.entities = [.init(localID: "e1", type: "WORK_OF_ART", name: "Mona Lisa", code: nil, forms: ["Mona Lisa"], mentions: 1, salience: 1)]
+        other.quotes = []
+        var none = Self.record("b4", text: "It rained all day and nobody went out.")
+        none.entities = []
+        none.quotes = []
+        _ = try add(index, Self.record("b1"), placeOnly, other, none)
+        let reader = try IndexReader(path: index.path)
+        func ids(_ type: String, limit: Int = 20) throws -> ([String], Int) {
+            let r = try reader.search(.init(type: type, limit: limit))
+            return (r.articles.map(\.id).sorted(), r.total)
+        }
+        XCTAssertEqual(try ids("PERSON").0, ["b1"])
+        XCTAssertEqual(try ids("person").1, 1)
+        XCTAssertEqual(try ids("PLACE").0, ["b1", "b2"])
+        XCTAssertEqual(try ids("PLACE", limit: 1).1, 2)
+        XCTAssertEqual(try ids("ORG").0, ["b1"])
+        XCTAssertEqual(try ids("NORP").1, 0)
+        XCTAssertEqual(try ids("WORK_OF_ART").0, ["b3"])
+        XCTAssertEqual(try reader.search(.init(type: "PLACE", feed: "wire", text: "floods")).articles.map(\.id), ["b2"])
+        // A withdrawn article drops out of the type's listing too.
+        _ = try add(index, Self.record("b2-withdrawn", guid: "urn:sha256:b2", version: 2, tombstone: true))
+        XCTAssertEqual(try ids("PLACE").0, ["b1"])
+    }
+
     /// A statement left on a row across a batch's COMMIT kept the writer's read transaction open, so the
     /// automatic checkpoint never completed and the WAL took every batch: 2 GB at 19,000 articles. Here
     /// the checkpoint comes every 100 pages (the default is 1,000) so that 400 articles are many of them.

@@ -85,12 +85,13 @@ final class Annotator {
     }
 }
 
-extension ResultDocument {
-    /// The document of the `index`th article of `processed`, with these annotations, encoded.
-    static func encoded(_ index: Int, of processed: ArticleProcessor.Processed, annotations: Annotations) throws -> [UInt8] {
+extension EncodedOutput {
+    /// The `index`th article of `processed` with these annotations: its bytes and its index row, both
+    /// from one document, so the writer never parses the bytes back to index them.
+    init(_ index: Int, of processed: ArticleProcessor.Processed, annotations: Annotations, features: ArticleFeatures) throws {
         var document = ResultDocument(id: processed.articles[index].id, item: index, processed: processed,
                                       supersedes: annotations.supersedes, processedAt: Date())
         document.storyID = annotations.storyID ?? document.id
-        return try document.encoded()
+        self.init(document: try document.encoded(), annotations: annotations, features: features, row: IndexRecord(document))
     }
 }

@@ -29,6 +29,9 @@ struct FinishedRecord: Sendable {
     /// `out/ID.json` and its exact bytes (processed, tombstone, reprocessed).
     var outputPath: String?
     var output: [UInt8]?
+    /// `output`'s index row and story signature, built with it on the worker; nil when `output` was
+    /// read back from disk (the sink then parses it).
+    var indexEntry: IndexSink.Entry?
     /// `failed/<name>.error.json`'s bytes and `<name>` (failures).
     var sidecar: [UInt8]?
     var failedName: String?

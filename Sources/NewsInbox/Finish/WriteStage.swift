@@ -130,9 +130,9 @@ final class WriteStage {
             let annotations = annotator.annotate(id: entry.id, article: entry.article, features: output.features)
             let path = outputs.path(for: entry.id)
             if written {
-                if annotations != output.annotations, let redone = try? ResultDocument.encoded(index, of: processed, annotations: annotations) {
-                    output.document = redone
-                    output.annotations = annotations
+                if annotations != output.annotations,
+                   let redone = try? EncodedOutput(index, of: processed, annotations: annotations, features: output.features) {
+                    output = redone
                 }
                 do {
                     try commit.stage(output.document, named: outputs.fileName(for: entry.id), in: outputs.directory,
@@ -150,6 +150,7 @@ final class WriteStage {
                 kind: replacing ? .reprocessed : entry.article.status == .usable ? .processed : .tombstone, id: entry.id, file: plan.item.file,
                 feed: processed.source.feed, format: processed.source.format, outputPath: path,
                 output: written ? output.document : (sinks.isEmpty ? nil : outputs.contents(of: entry.id)),
+                indexEntry: written ? IndexSink.Entry(record: output.row, signature: output.features.signature) : nil,
                 sha256: processed.source.sha256, article: entry.article, extraction: entry.extraction,
                 supersedes: annotations.supersedes))
         }

@@ -90,8 +90,8 @@ struct ResultDocument: Encodable {
     var generator = Generator()
     var source: Source
     var article: ArticlePart
-    /// The id of the story's first article (see `StoryMatcher`): decided on the writer, which rewrites
-    /// it in the encoded bytes (`IndexSink.setStoryID`); the worker encodes the article's own id.
+    /// The id of the story's first article (see `StoryMatcher`): decided on the writer (`Annotator`),
+    /// which encodes the document again when it is not the article's own id, what the worker encodes.
     var storyID: String
     /// The id of the earlier version of the same story (same guid, lower version) this one replaces.
     var supersedes: String?
