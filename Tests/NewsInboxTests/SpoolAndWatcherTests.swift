@@ -68,7 +68,7 @@ import Testing
         try queue.sync { try watcher.start() }
         defer { queue.sync { watcher.stop() } }
         func waitFor(_ text: String) -> Bool {
-            for _ in 0..<200 where !signals.current.contains(text) { usleep(25_000) }
+            for _ in 0..<800 where !signals.current.contains(text) { usleep(25_000) }  // up to 20 s on a loaded machine
             return signals.current.contains(text)
         }
 
