@@ -19,6 +19,7 @@ public final class ArticleIndex {
     private var batchCandidates: [Int64: [StoryMatcher.Candidate]] = [:]
     private var batchGuids: [String: String] = [:]
     private var batchIDs: [String: String] = [:]
+    private var written = EntityRowCache()
 
     /// Why the index was created afresh at open, if it was (missing, unreadable, another schema):
     /// the caller fills it from out/ and says so.
@@ -158,6 +159,16 @@ public final class ArticleIndex {
         defer { db.finish() }
         defer { forgetBatch() }
         guard !batch.isEmpty else { return }
+        do {
+            try write(batch)
+            written.committed()
+        } catch {
+            written.rolledBack()
+            throw error
+        }
+    }
+
+    private func write(_ batch: Batch) throws {
         try db.transaction {
             for (record, signature) in batch.records { try upsert(record, signature: signature) }
             for d in batch.duplicates {
@@ -193,19 +204,8 @@ public final class ArticleIndex {
 
         var local: [String: Int64] = [:]
         for entity in r.entities {
-            let key = entity.key
-            try db.statement("INSERT INTO entities(key, type, name, code) VALUES(?, ?, ?, ?) ON CONFLICT(key) DO NOTHING")
-                .bind(.text(key), .text(entity.type), .text(entity.name), .init(entity.code)).run()
-            let s = try db.statement("SELECT rowid FROM entities WHERE key = ?").bind(.text(key))
-            guard try s.step() else { continue }
-            let rowid = s.int(0)
+            let rowid = try entityRow(entity)
             local[entity.localID] = rowid
-            for form in entity.forms {
-                try db.statement("INSERT OR IGNORE INTO entity_forms(entity, form) VALUES(?, ?)").bind(.int(rowid), .text(form)).run()
-            }
-            for name in EntityKey.lookupKeys(type: entity.type, forms: entity.forms, code: entity.code) {
-                try db.statement("INSERT OR IGNORE INTO entity_names(name, entity) VALUES(?, ?)").bind(.text(name), .int(rowid)).run()
-            }
             try db.statement("""
                 INSERT INTO mentions(article, entity, count) VALUES(?, ?, ?)
                 ON CONFLICT(article, entity) DO UPDATE SET count = count + excluded.count
@@ -221,10 +221,39 @@ public final class ArticleIndex {
                 .bind(.int(article), .text(t.type), .text(t.value), .text(t.text)).run()
         }
         try db.statement("INSERT INTO fulltext(rowid, headline, text) VALUES(?, ?, ?)").bind(.int(article), .text(r.headline), .text(r.text)).run()
-        for key in signature?.bandKeys ?? [] {
-            try db.statement("INSERT OR IGNORE INTO story_bands(key, article) VALUES(?, ?)").bind(.int(key), .int(article)).run()
+        if let keys = signature?.bandKeys, !keys.isEmpty {
+            // One statement for the 32 band rows.
+            let values = Array(repeating: "(?, ?)", count: keys.count).joined(separator: ", ")
+            try db.statement("INSERT OR IGNORE INTO story_bands(key, article) VALUES \(values)")
+                .bind(keys.flatMap { [.int($0), .int(article)] }).run()
         }
         try updateCurrent(guid: r.guid)
+    }
+
+    /// The entity's rowid, its forms and lookup names recorded; what this connection wrote before is
+    /// neither looked up nor inserted again.
+    private func entityRow(_ entity: IndexRecord.Entity) throws -> Int64 {
+        let rowid: Int64
+        if let known = written.rowid(key: entity.key) {
+            rowid = known
+        } else {
+            let s = try db.statement("SELECT rowid FROM entities WHERE key = ?").bind(.text(entity.key))
+            if try s.step() {
+                rowid = s.int(0)
+            } else {
+                try db.statement("INSERT INTO entities(key, type, name, code) VALUES(?, ?, ?, ?)")
+                    .bind(.text(entity.key), .text(entity.type), .text(entity.name), .init(entity.code)).run()
+                rowid = db.lastInsertRowID
+            }
+            written.note(key: entity.key, rowid: rowid)
+        }
+        for form in entity.forms where written.isNew(.init(entity: rowid, text: form, isName: false)) {
+            try db.statement("INSERT OR IGNORE INTO entity_forms(entity, form) VALUES(?, ?)").bind(.int(rowid), .text(form)).run()
+        }
+        for name in entity.lookupKeys where written.isNew(.init(entity: rowid, text: name, isName: true)) {
+            try db.statement("INSERT OR IGNORE INTO entity_names(name, entity) VALUES(?, ?)").bind(.text(name), .int(rowid)).run()
+        }
+        return rowid
     }
 
     /// The latest version of a guid is the current one; the others are superseded.
@@ -247,8 +276,10 @@ public final class ArticleIndex {
                     "DELETE FROM times WHERE article = ?", "DELETE FROM fulltext WHERE rowid = ?", "DELETE FROM articles WHERE rowid = ?"] {
             try db.statement(sql).bind(.int(rowid)).run()
         }
-        for key in signature?.bandKeys ?? [] {
-            try db.statement("DELETE FROM story_bands WHERE key = ? AND article = ?").bind(.int(key), .int(rowid)).run()
+        if let keys = signature?.bandKeys, !keys.isEmpty {
+            let list = Array(repeating: "?", count: keys.count).joined(separator: ", ")
+            try db.statement("DELETE FROM story_bands WHERE article = ? AND key IN (\(list))")
+                .bind([.int(rowid)] + keys.map { .int($0) }).run()
         }
         try updateCurrent(guid: guid)
     }

@@ -8,6 +8,12 @@ public enum EntityKey {
         return type + ":" + fold(name)
     }
 
+    /// The key of a name already folded.
+    static func make(type: String, folded: String, code: String?) -> String {
+        if let code, !code.isEmpty { return type + ":" + code.uppercased() }
+        return type + ":" + folded
+    }
+
     /// Lower case, no diacritics, usual width, single spaces: the form names are looked up by.
     /// Diacritics and widths come from a generated table (FoldingTable.swift), not ICU.
     public static func fold(_ s: String) -> String {
@@ -21,9 +27,13 @@ public enum EntityKey {
     /// The keys a surface form can be asked for by: the form itself, a person's surname ("Chollet"
     /// for "Derek Chollet"), a place's ISO code ("us" for "United States").
     public static func lookupKeys(type: String, forms: [String], code: String?) -> Set<String> {
+        lookupKeys(type: type, folded: forms.map(fold), code: code)
+    }
+
+    /// The lookup keys of forms already folded.
+    static func lookupKeys(type: String, folded forms: [String], code: String?) -> Set<String> {
         var keys: Set<String> = []
-        for form in forms {
-            let folded = fold(form)
+        for folded in forms {
             guard !folded.isEmpty else { continue }
             keys.insert(folded)
             if type == "PERSON", let last = folded.split(separator: " ").last, last.count > 1 { keys.insert(String(last)) }

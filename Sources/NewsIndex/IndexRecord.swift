@@ -6,13 +6,17 @@ public struct IndexRecord: Sendable, Equatable {
     public struct Entity: Sendable, Equatable {
         /// The id inside the article ("e1"), to resolve quote speakers.
         public var localID: String
-        public var type: String
-        public var name: String
-        public var code: String?
+        public var type: String { didSet { fold() } }
+        public var name: String { didSet { fold() } }
+        public var code: String? { didSet { fold() } }
         /// The name and every alias as written.
-        public var forms: [String]
+        public var forms: [String] { didSet { fold() } }
         public var mentions: Int
         public var salience: Double
+        /// The normalised key the index merges entities under across articles.
+        public private(set) var key = ""
+        /// The folded names it is looked up by (`EntityKey.lookupKeys`), sorted.
+        public private(set) var lookupKeys: [String] = []
 
         public init(localID: String, type: String, name: String, code: String?, forms: [String], mentions: Int, salience: Double) {
             self.localID = localID
@@ -22,10 +26,17 @@ public struct IndexRecord: Sendable, Equatable {
             self.forms = forms
             self.mentions = mentions
             self.salience = salience
+            fold()
         }
 
-        /// The normalised key the index merges entities under across articles.
-        public var key: String { EntityKey.make(type: type, name: name, code: code) }
+        /// Each form folded once, where the row is built (the worker), so the writer only inserts:
+        /// folding every form for the key and again for the lookup keys on the writer was a profile's
+        /// second item after SQLite.
+        private mutating func fold() {
+            let folded = forms.map(EntityKey.fold)
+            key = EntityKey.make(type: type, folded: forms.first == name ? folded[0] : EntityKey.fold(name), code: code)
+            lookupKeys = EntityKey.lookupKeys(type: type, folded: folded, code: code).sorted()
+        }
     }
 
     public struct Quote: Sendable, Equatable {

@@ -92,6 +92,6 @@ extension EncodedOutput {
         var document = ResultDocument(id: processed.articles[index].id, item: index, processed: processed,
                                       supersedes: annotations.supersedes, processedAt: Date())
         document.storyID = annotations.storyID ?? document.id
-        self.init(document: try document.encoded(), annotations: annotations, features: features, row: IndexRecord(document))
+        self.init(document: try document.encoded(), annotations: annotations, features: features, row: IndexRecord(document, entities: features.entities))
     }
 }

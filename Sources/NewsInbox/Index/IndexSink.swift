@@ -36,8 +36,8 @@ final class IndexSink: BatchSink, @unchecked Sendable {
     func commit(_ records: [FinishedRecord]) throws {
         var batch = ArticleIndex.Batch()
         var events: [FollowHub.Event] = []
-        // Events (their lookup keys fold every entity form) only for someone to send them to: a
-        // profile of the daemon put them at a sixth of this function's CPU.
+        // Events only for someone to send them to: a profile of the daemon put them at a sixth of this
+        // function's CPU (when their lookup keys were folded here; the worker folds them now).
         let following = followers?.hasFollowers == true
         let time = following ? UTCTimestamp.string(from: Date()) : ""
         for r in records {
@@ -60,7 +60,7 @@ final class IndexSink: BatchSink, @unchecked Sendable {
                 events.append(FollowHub.Event(
                     outcome: record.tombstone ? "tombstone" : "processed", time: time, id: record.id, file: r.file, feed: record.feed,
                     headline: record.headline, date: record.date, story_id: record.storyID, entities: record.entities.map(\.name),
-                    keys: record.entities.reduce(into: Set<String>()) { $0.formUnion(EntityKey.lookupKeys(type: $1.type, forms: $1.forms, code: $1.code)) }))
+                    keys: record.entities.reduce(into: Set<String>()) { $0.formUnion($1.lookupKeys) }))
             case .duplicate:
                 guard let id = r.id else { continue }
                 batch.duplicates.append((r.file, id))
@@ -87,8 +87,9 @@ final class IndexSink: BatchSink, @unchecked Sendable {
 
 extension IndexRecord {
     /// The row of a document, built on the worker from the values it encodes; equal to
-    /// `IndexRecord(output:)` of the encoded bytes, which is what `reindex` reads.
-    init(_ document: ResultDocument) {
+    /// `IndexRecord(output:)` of the encoded bytes, which is what `reindex` reads. `entities`: the
+    /// document's, already built (`ArticleFeatures`), so their names are not folded twice.
+    init(_ document: ResultDocument, entities: [IndexRecord.Entity]? = nil) {
         let x = document.extraction
         self.init(
             id: document.id, file: document.source.file, feed: document.source.feed, format: document.source.format,
@@ -96,7 +97,7 @@ extension IndexRecord {
             supersedes: document.supersedes, storyID: document.storyID, date: document.article.date,
             timestamp: document.article.timestamp, processedAt: document.processedAt, headline: document.article.headline,
             text: document.article.text,
-            entities: (x?.entities ?? []).map {
+            entities: entities ?? (x?.entities ?? []).map {
                 .init(localID: $0.id, type: $0.type.rawValue, name: $0.name, code: $0.code,
                       forms: IndexRecord.forms(name: $0.name, aliases: $0.aliases), mentions: $0.mentions.count, salience: $0.salience)
             },
