@@ -124,7 +124,12 @@ public final class ArticleIndex {
             while try bucket.step() { seen.insert(bucket.int(0)) }
         }
         for row in seen {
-            if let c = try candidate(rowid: row) { consider(c) }
+            // A candidate's entity keys cost a query: read them only for one whose text and date match
+            // (with no keys, `score` skips the entity check).
+            guard var c = try candidate(rowid: row), c.id != record.id,
+                  StoryMatcher.score(signature, day: day, entityKeys: keys, against: c) != nil else { continue }
+            c.entityKeys = try entityKeys(rowid: row)
+            consider(c)
         }
         return remember(record, story: best?.story ?? record.id, signature: signature)
     }
@@ -140,16 +145,21 @@ public final class ArticleIndex {
         return story
     }
 
+    /// An indexed article as a story candidate, without its entity keys (`entityKeys(rowid:)`).
     private func candidate(rowid: Int64) throws -> StoryMatcher.Candidate? {
         let s = try db.statement("SELECT id, story_id, signature, date FROM articles WHERE rowid = ?").bind(.int(rowid))
         guard try s.step(), let id = s.text(0), let story = s.text(1), let signature = StorySignature(blob: s.blob(2)) else { return nil }
         let day = s.text(3).flatMap(IndexTime.parseDate).map { $0 / 86_400 }
+        return StoryMatcher.Candidate(id: id, storyID: story, signature: signature, day: day, entityKeys: [])
+    }
+
+    /// The keys of the people, organisations and places an indexed article names.
+    private func entityKeys(rowid: Int64) throws -> Set<String> {
         let e = try db.statement("""
             SELECT e.key FROM mentions m JOIN entities e ON e.rowid = m.entity
             WHERE m.article = ? AND e.type IN ('PERSON', 'ORG', 'PLACE')
             """).bind(.int(rowid))
-        let keys = Set(try e.rows { $0.text(0) ?? "" })
-        return StoryMatcher.Candidate(id: id, storyID: story, signature: signature, day: day, entityKeys: keys)
+        return Set(try e.rows { $0.text(0) ?? "" })
     }
 
     // MARK: - Writing
