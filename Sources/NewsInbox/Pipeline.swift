@@ -51,7 +51,7 @@ final class Pipeline: Sendable {
         self.spool = spool
         self.outputs = outputs
         self.logger = logger
-        worker = Worker(processor: processor, spool: spool)
+        worker = Worker(processor: processor, spool: spool, indexed: index != nil || sinks.contains { $0 is IndexSink })
         writeStage = QueueConfined(WriteStage(outputs: outputs, spool: spool, journal: journal, annotator: Annotator(versions: versions, index: index),
                                               sinks: sinks, logger: logger), on: writer)
     }

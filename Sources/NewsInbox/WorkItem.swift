@@ -57,8 +57,9 @@ struct EncodedOutput: Sendable {
     /// The annotations `document` was encoded with.
     var annotations: Annotations
     var features: ArticleFeatures
-    /// `document`'s row in the index, equal to `IndexRecord(output: document)` (what `reindex` reads).
-    var row: IndexRecord
+    /// `document`'s row in the index, equal to `IndexRecord(output: document)` (what `reindex` reads);
+    /// nil when the index is off.
+    var row: IndexRecord?
 }
 
 /// A worker's answer: the outcome and how long each of its stages took.

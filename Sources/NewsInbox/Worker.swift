@@ -12,6 +12,9 @@ import NewsCore
 struct Worker: Sendable {
     let processor: ArticleProcessor
     let spool: Spool
+    /// Whether the index is on: else the index's share of the work (the story signature, the row) is
+    /// not done, so that `index = off` costs nothing of it.
+    var indexed = true
 
     /// What one run needs, copied from the item and the config on intake.
     struct Job: Sendable {
@@ -52,7 +55,8 @@ struct Worker: Sendable {
         do {
             let outputs = try processed.articles.indices.map { index in
                 try EncodedOutput(index, of: processed, annotations: Annotations(),
-                                  features: ArticleFeatures(article: processed.articles[index].article, extraction: processed.articles[index].extraction))
+                                  features: ArticleFeatures(article: processed.articles[index].article, extraction: processed.articles[index].extraction,
+                                                            indexed: indexed))
             }
             stages.append(.init(name: "encode", microseconds: micros(t2, .now())))
             return WorkResult(outcome: .processed(ProcessedFile(processed: processed, outputs: outputs)), stages: stages)

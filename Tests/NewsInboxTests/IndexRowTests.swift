@@ -34,7 +34,8 @@ import NewsIndex
                 let features = ArticleFeatures(article: processed.articles[index].article, extraction: processed.articles[index].extraction)
                 let output = try EncodedOutput(index, of: processed, annotations: annotations, features: features)
                 let read = try IndexRecord(output: Data(output.document))
-                if output.row != read { mismatches.append("\(name)#\(index): \(Self.difference(output.row, read))") }
+                let row = try #require(output.row, "no row although the index is on")
+                if row != read { mismatches.append("\(name)#\(index): \(Self.difference(row, read))") }
                 if output.features.signature != StorySignature.compute(text: read.text) { mismatches.append("\(name)#\(index): signature") }
                 rows += 1
                 if read.tombstone { tombstones += 1 }

@@ -29,11 +29,15 @@ struct ArticleFeatures: Sendable {
     /// The story-version index's key (the guid's SHA-256), for articles that carry a guid.
     var storyKey: String?
     /// For the story decision: the MinHash of the text and the entities (their keys, by type).
-    var signature: StorySignature
-    var entities: [IndexRecord.Entity]
+    /// Computed only when the index is on (`indexed`); else empty.
+    var signature = StorySignature(minimums: [], shingleCount: 0)
+    var entities: [IndexRecord.Entity] = []
+    var indexed: Bool
 
-    init(article: Article, extraction: Extraction?) {
+    init(article: Article, extraction: Extraction?, indexed: Bool = true) {
         storyKey = article.guid.map(StoryVersions.key(guid:))
+        self.indexed = indexed
+        guard indexed else { return }
         signature = StorySignature.compute(text: article.text)
         entities = (extraction?.entities ?? []).map {
             .init(localID: $0.id, type: $0.type.rawValue, name: $0.name, code: $0.code,
@@ -92,6 +96,6 @@ extension EncodedOutput {
         var document = ResultDocument(id: processed.articles[index].id, item: index, processed: processed,
                                       supersedes: annotations.supersedes, processedAt: Date())
         document.storyID = annotations.storyID ?? document.id
-        self.init(document: try document.encoded(), annotations: annotations, features: features, row: IndexRecord(document, entities: features.entities))
+        self.init(document: try document.encoded(), annotations: annotations, features: features, row: features.indexed ? IndexRecord(document, entities: features.entities) : nil)
     }
 }

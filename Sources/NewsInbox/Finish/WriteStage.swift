@@ -150,7 +150,7 @@ final class WriteStage {
                 kind: replacing ? .reprocessed : entry.article.status == .usable ? .processed : .tombstone, id: entry.id, file: plan.item.file,
                 feed: processed.source.feed, format: processed.source.format, outputPath: path,
                 output: written ? output.document : (sinks.isEmpty ? nil : outputs.contents(of: entry.id)),
-                indexEntry: written ? IndexSink.Entry(record: output.row, signature: output.features.signature) : nil,
+                indexEntry: written ? output.row.map { IndexSink.Entry(record: $0, signature: output.features.signature) } : nil,
                 sha256: processed.source.sha256, article: entry.article, extraction: entry.extraction,
                 supersedes: annotations.supersedes))
         }
