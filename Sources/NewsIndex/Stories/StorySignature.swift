@@ -106,7 +106,20 @@ public struct StorySignature: Sendable, Equatable {
             inWord = false
         }
         for scalar in text.unicodeScalars {
-            if scalar == "\n" {
+            // ASCII without the Unicode property lookups (the same answers: letters are alphabetic,
+            // digits numeric, nothing else either); they were the top symbol of the daemon's profile.
+            if scalar.isASCII, scalar != "\n" {
+                let v = scalar.value
+                if (v >= 97 && v <= 122) || (v >= 48 && v <= 57) {
+                    h = (h ^ UInt64(v)) &* 0x0000_0100_0000_01b3
+                    inWord = true
+                } else if v >= 65 && v <= 90 {
+                    h = (h ^ UInt64(v + 32)) &* 0x0000_0100_0000_01b3
+                    inWord = true
+                } else {
+                    endWord()
+                }
+            } else if scalar == "\n" {
                 endWord()
                 if !paragraphs[paragraphs.count - 1].isEmpty { paragraphs.append([]) }
             } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
