@@ -17,8 +17,8 @@ enum JSONTree {
         do {
             return try JSONDecoder().decode(Value.self, from: Data(bytes)).tree
         } catch let DecodingError.dataCorrupted(context) {
-            let detail = (context.underlyingError as? any CustomDebugStringConvertible)?.debugDescription
-            throw ParseError(description: detail.map { "\(context.debugDescription) \($0)" } ?? context.debugDescription)
+            // The parser's own words (where and what) are in the underlying error, when there is one.
+            throw ParseError(description: context.underlyingError.map { "\($0)" } ?? context.debugDescription)
         } catch {
             throw ParseError(description: "\(error)")
         }
