@@ -133,7 +133,7 @@ struct BenchReadersCommand: ParsableCommand {
         var total = 0
         for name in gz {
             let gzip = try ChildProcess(["/bin/gzip", "-dc", directory + "/" + name], outputFile: nil)
-            total += gzip.readAllOutput().count
+            total += try gzip.readAllOutput().count
             gzip.wait()
         }
         return total + names.filter { !$0.hasSuffix(".gz") }.reduce(0) { sum, name in

@@ -1,10 +1,12 @@
 import FoundationEssentials
 import Glibc
+import NewsInbox
 
 /// A program started with posix_spawn(3): standard input from /dev/null, standard output and error
 /// to a file, emptied first (or a pipe this process reads). Foundation's `Process` would link ICU into the binary.
 final class ChildProcess {
     let pid: pid_t
+    private let argv0: String
     private var status: Int32?
 
     /// Starts `argv` (`argv[0]` a path) with `environment`; its output goes to `outputFile` (emptied first), or
@@ -36,6 +38,7 @@ final class ChildProcess {
             throw ChildProcessError("\(argv[0]): \(String(cString: strerror(spawned)))")
         }
         self.pid = pid
+        argv0 = argv[0]
         outputPipe = outputFile == nil ? pipeFDs[0] : -1
     }
 
@@ -43,19 +46,10 @@ final class ChildProcess {
     private(set) var outputPipe: Int32
 
     /// Everything the child writes to its standard output, until it closes it.
-    func readAllOutput() -> [UInt8] {
+    func readAllOutput() throws -> [UInt8] {
         guard outputPipe >= 0 else { return [] }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = chunk.withUnsafeMutableBytes { read(outputPipe, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            bytes += chunk[..<n]
-        }
-        close(outputPipe)
-        outputPipe = -1
-        return bytes
+        defer { close(outputPipe); outputPipe = -1 }
+        return try FileBytes.read(descriptor: outputPipe, name: "\(argv0)'s output")
     }
 
     /// Still running (reaps it, without waiting, if it has exited).
