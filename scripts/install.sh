@@ -107,8 +107,10 @@ if [ "$GZIP_MAN" = 1 ]; then
 fi
 
 # Models are looked up at <executable dir>/../share/newsinbox/models. Only what is read at run time
-# ships (ner.model) with its origin (README.md); the TSV training inputs stay in the source tree.
+# ships (ner.model, and ner.calibration for the entities' confidence) with its origin (README.md); the TSV
+# training inputs stay in the source tree.
 install -m 0644 "$root/models/ner.model" "$d$PREFIX/share/newsinbox/models/"
+install -m 0644 "$root/models/ner.calibration" "$d$PREFIX/share/newsinbox/models/"
 install -m 0644 "$root/models/README.md" "$d$PREFIX/share/newsinbox/models/"
 
 # The JSON Schemas of what the daemon writes, for downstream tools that validate.

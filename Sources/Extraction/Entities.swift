@@ -20,6 +20,11 @@ public struct Entity: Sendable, Encodable, Hashable {
     public var roles: [String] = []
     /// How central the entity is to the article, 0...1 (1 for the most central).
     public var salience: Double = 0
+    /// The calibrated probability that the entity is a name of its type, 0...1, three decimals
+    /// (`EntityConfidence`).
+    public var confidence: Double = 0
+    /// The uncalibrated score `confidence` was mapped from (not written out; the calibration is fitted on it).
+    package var rawConfidence: Double = 0
 
     public init(id: String, type: Kind, name: String, mentions: [TextSpan]) {
         self.id = id
@@ -28,7 +33,7 @@ public struct Entity: Sendable, Encodable, Hashable {
         self.mentions = mentions
     }
 
-    enum CodingKeys: String, CodingKey { case id, type, name, mentions, aliases, code, country, roles, salience }
+    enum CodingKeys: String, CodingKey { case id, type, name, mentions, aliases, code, confidence, country, roles, salience }
 }
 
 /// Models loaded once at start-up and shared read-only by the workers.
@@ -61,7 +66,8 @@ public struct ExtractionModels: Sendable {
     public static func load(searching candidates: [String]) throws -> ExtractionModels {
         let started = DispatchTime.now().uptimeNanoseconds
         let found = try locate(in: candidates)
-        let tagger = try NERTagger.load(path: found + "/" + modelFile)
+        var tagger = try NERTagger.load(path: found + "/" + modelFile)
+        tagger.calibration = try NERCalibration.load(directory: found) ?? .identity
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
         return ExtractionModels(tagger: tagger, directory: found, loadMilliseconds: elapsed)
     }

@@ -48,6 +48,7 @@ struct BenchExtractCommand: ParsableCommand {
             ("tokenize", "Tokenizer.tokenize", []),
             ("sentences", "SentenceSplitter.paragraphs + sentences", []),
             ("tagger", "NERTagger.tag(words:sentences:): features + Viterbi, given the tokens", []),
+            ("tagger+lattice", "NERTagger.tagWithLattices: the same plus the forward-backward lattice the entities' confidence reads", []),
             ("extract", "Extractor.extract, all stages (includes tokenize + sentences)", []),
             ("document+extract", "what a worker spends per article on text", []),
         ]
@@ -65,17 +66,22 @@ struct BenchExtractCommand: ParsableCommand {
                 guard let tagger else { return }
                 for input in taggerInput { sink &+= tagger.tag(words: input.words, sentences: input.sentences).count }
             }
+            let l = Timing.measure {
+                guard let tagger else { return }
+                for input in taggerInput { sink &+= tagger.tagWithLattices(words: input.words, sentences: input.sentences).tags.count }
+            }
             let e = try Timing.measure { for doc in documents { sink &+= try extractor.extract(doc).sentences.count } }
             stages[0].runs.append(d)
             stages[1].runs.append(t)
             stages[2].runs.append(s)
             stages[3].runs.append(g)
-            stages[4].runs.append(e)
-            stages[5].runs.append(Timing(wall: d.wall + e.wall, cpu: d.cpu + e.cpu))
+            stages[4].runs.append(l)
+            stages[5].runs.append(e)
+            stages[6].runs.append(Timing(wall: d.wall + e.wall, cpu: d.cpu + e.cpu))
         }
         if sink == 42 { print("") }  // keeps the timed work observable
 
-        let full = Stat.median(stages[5].runs.map(\.cpu))
+        let full = Stat.median(stages[6].runs.map(\.cpu))
         var table = BenchTable("stage", "cpu s", "wall s", "tokens/s", "MB/s", "articles/s", "% of doc+extract")
         var json = BenchJSON()
         json["articles"] = texts.count
@@ -84,7 +90,7 @@ struct BenchExtractCommand: ParsableCommand {
         json["entities"] = entities
         json["repeats"] = repeats
         var stageJSON: [BenchJSON] = []
-        for stage in stages where !(stage.name == "tagger" && tagger == nil) {
+        for stage in stages where !(stage.name.hasPrefix("tagger") && tagger == nil) {
             let cpu = Stat.median(stage.runs.map(\.cpu)), wall = Stat.median(stage.runs.map(\.wall))
             table.add(stage.name, fmt(cpu, 3), fmt(wall, 3), fmtInt(Double(tokens) / cpu),
                       fmt(Double(bytes) / 1e6 / cpu, 2), fmtInt(Double(texts.count) / cpu), fmt(100 * cpu / full, 1))

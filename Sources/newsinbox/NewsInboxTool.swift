@@ -17,12 +17,12 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure an extractor against gold data.",
-        subcommands: [EvalCoNLLCommand.self, EvalTimeMLCommand.self, EvalHTMLCommand.self])
+        subcommands: [EvalCoNLLCommand.self, EvalTimeMLCommand.self, EvalHTMLCommand.self, EvalCalibrationCommand.self])
 }
 
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
         abstract: "Train a model from data in the repository's formats.",
-        subcommands: [TrainNERCommand.self])
+        subcommands: [TrainNERCommand.self, TrainCalibrationCommand.self])
 }

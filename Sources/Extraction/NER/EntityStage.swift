@@ -11,11 +11,17 @@ enum EntityStage {
             sentences: text.sentences.map(\.tokens))
         let features = tagger.extractor.features(document)
         var tags = [UInt8](repeating: 0, count: text.tokens.count)
+        var emissions: [[Float]] = []
+        emissions.reserveCapacity(document.sentences.count)
         for sentence in document.sentences {
-            for (k, t) in tagger.model.tag(sentence, features: features).enumerated() { tags[sentence.lowerBound + k] = t }
+            let scores = tagger.model.emissions(sentence, features: features)
+            for (k, t) in tagger.model.decode(scores, count: sentence.count).enumerated() { tags[sentence.lowerBound + k] = t }
+            emissions.append(scores)
             try deadline.check("entities")
         }
         var resolver = EntityResolver(text: text, words: document.words, gazetteer: tagger.gazetteer)
+        resolver.confidence = EntityConfidence(emissions: emissions, sentences: document.sentences, model: tagger.model,
+                                               calibration: tagger.calibration)
         return try resolver.resolve(tags: tags, deadline: deadline) { i in
             // The best reading of a lone word other than a person: nothing, an organisation or a place.
             // (Lone miscellaneous names are adjectives such as Afghan, which are not confused with names.)
@@ -40,6 +46,8 @@ struct EntityResolver {
     let text: AnalysedText
     let words: [WordInfo]
     let gazetteer: Gazetteer
+    /// Scores the entities; without it (tests of the merging rules alone) every confidence is 0.
+    var confidence: EntityConfidence?
     private var sentenceOf: [Int]
     private var covered: [Bool] = []
     private var personToken: [Bool] = []
@@ -467,6 +475,10 @@ struct EntityResolver {
         var e = Entity(id: "", type: type, name: string(longest.tokens), mentions: c.mentions.map { m in
             TextSpan(start: text.tokens[m.tokens.lowerBound].start, end: text.tokens[m.tokens.upperBound - 1].end)
         })
+        if let scored = confidence?.entity(c.mentions.map { ($0.tokens, $0.sentence) }, type: type) {
+            e.confidence = scored.confidence
+            e.rawConfidence = scored.raw
+        }
         var seen = Set<String>()
         e.aliases = c.mentions.map { string($0.tokens) }.filter { seen.insert($0).inserted }
         if type == .place {

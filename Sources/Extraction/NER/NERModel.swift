@@ -4,7 +4,7 @@ import FoundationEssentials
 ///
 /// Immutable after loading and shared by all workers.
 public struct NERModel: Sendable {
-    let transitions: [Float]
+    package let transitions: [Float]
     /// Open-addressed table: feature key -> row (0 marks an empty slot).
     let slots: [UInt64]
     let slotRows: [Int32]
@@ -67,7 +67,8 @@ public struct NERModel: Sendable {
         return result
     }
 
-    func tag(_ sentence: Range<Int>, features: FeatureMatrix) -> [UInt8] {
+    /// The label scores of every token of one sentence, `sentence.count * TagSet.count`.
+    package func emissions(_ sentence: Range<Int>, features: FeatureMatrix) -> [Float] {
         let L = TagSet.count
         var emissions = [Float](repeating: 0, count: sentence.count * L)
         weights.withUnsafeBufferPointer { w in
@@ -83,8 +84,27 @@ public struct NERModel: Sendable {
                 }
             }
         }
-        return emissions.withUnsafeBufferPointer { e in
-            transitions.withUnsafeBufferPointer { t in Viterbi.decode(emissions: e, count: sentence.count, transitions: t) }
+        return emissions
+    }
+
+    func tag(_ sentence: Range<Int>, features: FeatureMatrix) -> [UInt8] {
+        decode(emissions(sentence, features: features), count: sentence.count)
+    }
+
+    /// Viterbi's tags and the forward-backward lattice (at `temperature`) over the same scores.
+    package func tagWithLattice(_ sentence: Range<Int>, features: FeatureMatrix, temperature: Double) -> ([UInt8], SpanLattice) {
+        let e = emissions(sentence, features: features)
+        let lattice = e.withUnsafeBufferPointer { e in
+            transitions.withUnsafeBufferPointer { t in
+                SpanLattice(emissions: e, count: sentence.count, transitions: t, temperature: temperature)
+            }
+        }
+        return (decode(e, count: sentence.count), lattice)
+    }
+
+    func decode(_ emissions: [Float], count: Int) -> [UInt8] {
+        emissions.withUnsafeBufferPointer { e in
+            transitions.withUnsafeBufferPointer { t in Viterbi.decode(emissions: e, count: count, transitions: t) }
         }
     }
 

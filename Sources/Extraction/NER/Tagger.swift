@@ -6,6 +6,9 @@ public struct NERTagger: Sendable {
     public let model: NERModel
     public let gazetteer: Gazetteer
     let clusters: WordClusters
+    /// Maps span probabilities to calibrated confidences; the identity until `ExtractionModels.load`
+    /// finds `ner.calibration` beside the model.
+    public var calibration: NERCalibration = .identity
 
     package init(model: NERModel, gazetteer: Gazetteer, clusters: WordClusters) {
         self.model = model
@@ -35,6 +38,29 @@ public struct NERTagger: Sendable {
 
     func tag(_ document: TaggerDocument) -> [UInt8] {
         model.tag(document, features: extractor.features(document))
+    }
+
+    /// Tags one document and gives, per sentence (in `sentences` order), the lattice its span
+    /// probabilities are read from, at the calibration's temperature unless `temperature` is given.
+    package func tagWithLattices(words: [String], sentences: [Range<Int>], temperature: Double? = nil) -> (tags: [UInt8], lattices: [SpanLattice]) {
+        let document = TaggerDocument(words: words.map(WordInfo.init), sentences: sentences)
+        let features = extractor.features(document)
+        var tags = [UInt8](repeating: 0, count: words.count)
+        var lattices: [SpanLattice] = []
+        for sentence in sentences {
+            let (t, lattice) = model.tagWithLattice(sentence, features: features, temperature: temperature ?? calibration.temperature)
+            for (k, y) in t.enumerated() { tags[sentence.lowerBound + k] = y }
+            lattices.append(lattice)
+        }
+        return (tags, lattices)
+    }
+
+    /// The label scores of each sentence (`count * TagSet.count`), for refitting the lattice's temperature
+    /// without extracting features again.
+    package func emissions(words: [String], sentences: [Range<Int>]) -> [[Float]] {
+        let document = TaggerDocument(words: words.map(WordInfo.init), sentences: sentences)
+        let features = extractor.features(document)
+        return sentences.map { model.emissions($0, features: features) }
     }
 
     /// Tags one document of words split into sentences; returns BIO tags.

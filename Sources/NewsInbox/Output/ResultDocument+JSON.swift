@@ -86,6 +86,7 @@ extension Extraction {
             w.beginObject()
             w.key("aliases"); w.strings(e.aliases)
             if let code = e.code { w.key("code"); w.string(code) }
+            w.key("confidence"); w.double(e.confidence)
             if let country = e.country { w.key("country"); w.string(country) }
             w.key("id"); w.string(e.id)
             w.key("mentions"); w.spans(e.mentions)
