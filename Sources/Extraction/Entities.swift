@@ -67,7 +67,10 @@ public struct ExtractionModels: Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         let found = try locate(in: candidates)
         var tagger = try NERTagger.load(path: found + "/" + modelFile)
-        tagger.calibration = try NERCalibration.load(directory: found) ?? .identity
+        if let calibration = try NERCalibration.load(directory: found),
+           calibration.modelFeatures == nil || calibration.modelFeatures == tagger.model.featureCount {
+            tagger.calibration = calibration
+        }
         let elapsed = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e6
         return ExtractionModels(tagger: tagger, directory: found, loadMilliseconds: elapsed)
     }

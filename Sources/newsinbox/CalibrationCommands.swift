@@ -26,13 +26,14 @@ struct TrainCalibrationCommand: ParsableCommand {
         let scored = CalibrationFit.score(corpus, tagger: tagger)
         let fitted = CalibrationFit.fitMentions(scored, tagger: tagger)
         for (t, loss) in fitted.tried { print(String(cFormat: "temperature %7.3f: mention log loss %.5f", t, loss)) }
-        tagger.calibration = NERCalibration(temperature: fitted.temperature, mention: fitted.platt, entity: .identity)
+        tagger.calibration = NERCalibration(temperature: fitted.temperature, mention: fitted.platt, entity: .identity,
+                                            modelFeatures: tagger.model.featureCount)
         let entityPlatt = CalibrationFit.platt(CalibrationFit.entities(corpus, tagger: tagger, calibrationHalf: true))
         tagger.calibration.entity = entityPlatt
         let path = out ?? directory + "/ner.calibration"
         let text = tagger.calibration.serialized(comment: [
             "made by: newsinbox train calibration --dev <CoNLL-2003 dev.txt>; fitted on its documents in odd places",
-            "for the ner.model beside it (\(tagger.model.featureCount) features); refit after every train ner",
+            "for the ner.model beside it (features: its feature count); refit after every train ner",
         ])
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         print("wrote \(path): temperature \(fitted.temperature), mention a \(fitted.platt.a) b \(fitted.platt.b), "

@@ -54,13 +54,30 @@ import NewsCore
     }
 
     @Test func calibrationFileRoundTripsAndRejectsBadOnes() throws {
-        let c = NERCalibration(temperature: 2.378, mention: .init(a: 0.91, b: 1.25), entity: .init(a: 0.7, b: -0.125))
+        let c = NERCalibration(temperature: 2.378, mention: .init(a: 0.91, b: 1.25), entity: .init(a: 0.7, b: -0.125), modelFeatures: 91_736)
         #expect(try NERCalibration(text: c.serialized(comment: ["a comment"]), origin: "x") == c)
+        #expect(throws: ModelError.self) { try NERCalibration(text: "temperature 2\nmention 1 0\nentity 1 0\nfeatures 1.5\n", origin: "x") }
         #expect(throws: ModelError.self) { try NERCalibration(text: "temperature 2\nmention 1\nentity 1 0\n", origin: "x") }
         #expect(throws: ModelError.self) { try NERCalibration(text: "temperature -1\nmention 1 0\nentity 1 0\n", origin: "x") }
         #expect(throws: ModelError.self) { try NERCalibration(text: "temperature x\nmention 1 0\nentity 1 0\n", origin: "x") }
         // The identity maps a raw probability to itself.
         #expect(abs(NERCalibration.identity.entity(0.8) - 0.8) < 1e-9)
+    }
+
+    /// A calibration fitted for another model (a retrained ner.model, calibration not refitted) is not applied.
+    @Test func aCalibrationForAnotherModelIsNotApplied() throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("confidence-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try FileManager.default.copyItem(atPath: ShippedModels.directory + "/ner.model", toPath: directory.path + "/ner.model")
+        let features = try #require(ShippedModels.models?.tagger?.model.featureCount)
+        for (count, applied) in [(features, true), (features + 1, false)] {
+            let c = NERCalibration(temperature: 3, mention: .identity, entity: .init(a: 2, b: 0), modelFeatures: count)
+            try c.serialized().write(toFile: directory.path + "/ner.calibration", atomically: true, encoding: .utf8)
+            let loaded = try #require(try ExtractionModels.load(directory: directory.path).tagger)
+            #expect((loaded.calibration == c) == applied)
+            #expect((loaded.calibration == .identity) != applied)
+        }
     }
 
     @Test func expectedCalibrationErrorWeighsEachBinByItsShare() {
@@ -90,7 +107,8 @@ import NewsCore
     @Test func shippedCalibrationHoldsOnTheHeldOutHalf() throws {
         let text = try Requirement.value(EntityCorpora.text("conll2003/dev.txt"), Corpora.absent("conll2003/dev.txt"))
         let tagger = try #require(ShippedModels.models?.tagger, "models/ner.model did not load")
-        #expect(tagger.calibration != .identity, "models/ner.calibration did not load")
+        #expect(tagger.calibration != .identity,
+                "models/ner.calibration is missing or was fitted for another ner.model: run newsinbox train calibration (models/README.md)")
         let corpus = CoNLLCorpus(text: text)
         let scored = CalibrationFit.score(corpus, tagger: tagger)
         let c = tagger.calibration

@@ -7,11 +7,14 @@ import Glibc
 ///
 /// Fitted on one half of CoNLL-2003 dev by `newsinbox train calibration` and stored beside the model as
 /// `ner.calibration` (text, one `key value...` line each); see models/README.md. Without that file the
-/// identity is used: the raw score at temperature 1, uncalibrated.
+/// identity is used: the raw score at temperature 1, uncalibrated; so is it when the file names a model of
+/// another size than the one loaded (a model retrained without refitting its calibration).
 public struct NERCalibration: Sendable, Equatable {
     public var temperature: Double
     public var mention: Platt
     public var entity: Platt
+    /// The feature count of the model it was fitted for (the `features` line), when known.
+    public var modelFeatures: Int?
 
     public struct Platt: Sendable, Equatable {
         public var a: Double
@@ -25,10 +28,11 @@ public struct NERCalibration: Sendable, Equatable {
         }
     }
 
-    public init(temperature: Double, mention: Platt, entity: Platt) {
+    public init(temperature: Double, mention: Platt, entity: Platt, modelFeatures: Int? = nil) {
         self.temperature = temperature
         self.mention = mention
         self.entity = entity
+        self.modelFeatures = modelFeatures
     }
 
     public static let identity = NERCalibration(temperature: 1, mention: .identity, entity: .identity)
@@ -49,6 +53,7 @@ public struct NERCalibration: Sendable, Equatable {
         out += "temperature \(temperature)\n"
         out += "mention \(mention.a) \(mention.b)\n"
         out += "entity \(entity.a) \(entity.b)\n"
+        if let modelFeatures { out += "features \(modelFeatures)\n" }
         return out
     }
 
@@ -67,7 +72,12 @@ public struct NERCalibration: Sendable, Equatable {
               let m = values["mention"], m.count == 2, let e = values["entity"], e.count == 2 else {
             throw ModelError(message: "\(origin): needs lines 'temperature T', 'mention a b' and 'entity a b'")
         }
-        self.init(temperature: t[0], mention: Platt(a: m[0], b: m[1]), entity: Platt(a: e[0], b: e[1]))
+        var features: Int?
+        if let f = values["features"] {
+            guard f.count == 1, let n = Int(exactly: f[0]), n >= 0 else { throw ModelError(message: "\(origin): 'features N' needs a count") }
+            features = n
+        }
+        self.init(temperature: t[0], mention: Platt(a: m[0], b: m[1]), entity: Platt(a: e[0], b: e[1]), modelFeatures: features)
     }
 
     /// The calibration beside a model, or nil when there is none.
