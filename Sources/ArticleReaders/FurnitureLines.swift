@@ -42,12 +42,11 @@ enum FurnitureLines {
 
     /// All words are month or weekday names, numbers, clock words or a stamp label, with a digit and a month or
     /// weekday among them.
-    private static func isDateStamp(_ text: String, _ words: [Substring]) -> Bool {
+    private static func isDateStamp(_ text: String, _ words: [String]) -> Bool {
         guard words.count <= 14, text.utf8.contains(where: { $0 >= 0x30 && $0 <= 0x39 }) else { return false }
-        guard words.contains(where: { months.contains(String($0)) || weekdays.contains(String($0)) }) else { return false }
+        guard words.contains(where: { months.contains($0) || weekdays.contains($0) }) else { return false }
         return words.allSatisfy { word in
-            let w = String(word)
-            if months.contains(w) || weekdays.contains(w) || stampWords.contains(w) { return true }
+            if months.contains(word) || weekdays.contains(word) || stampWords.contains(word) { return true }
             let digits = word.prefix { $0.isASCII && $0.isNumber }
             return !digits.isEmpty && ["", "st", "nd", "rd", "th", "am", "pm", "h"].contains(String(word.dropFirst(digits.count)))
         }
@@ -58,7 +57,7 @@ enum FurnitureLines {
     private static let nameParticles: Set<String> = ["de", "da", "van", "von", "der", "den", "la", "le", "del", "di", "bin", "al"]
 
     /// `by Jane Doe`, `By Jane Doe and John Roe`, `Written by J. Doe |`: a few capitalised words after `by`.
-    private static func isByline(_ text: String, _ words: [Substring]) -> Bool {
+    private static func isByline(_ text: String, _ words: [String]) -> Bool {
         var rest = words[...]
         if rest.first == "written" || rest.first == "words" || rest.first == "reporting" { rest = rest.dropFirst() }
         guard rest.first == "by", rest.count >= 2 else { return false }
@@ -73,7 +72,7 @@ enum FurnitureLines {
     // MARK: - Prompts, copyright, related lists
 
     /// `© 2019 Example`, `Copyright @ 2019 Example Media.`, `Copyright (c) Example`: not `Copyright law was ...`.
-    private static func isCopyright(_ text: String, _ words: [Substring]) -> Bool {
+    private static func isCopyright(_ text: String, _ words: [String]) -> Bool {
         let trimmed = text.drop { $0 == " " }
         if trimmed.hasPrefix("©") || trimmed.lowercased().hasPrefix("(c) ") { return true }
         guard words.first == "copyright", words.count > 1 else { return false }
@@ -90,7 +89,7 @@ enum FurnitureLines {
 
     /// A line that is a prompt and little more: the prompt's words, then at most two words or numbers more
     /// (`Comments (12)`, `View all (4)`, `Share on Facebook`), and no full stop at the end.
-    private static func isPrompt(_ text: String, _ words: [Substring]) -> Bool {
+    private static func isPrompt(_ text: String, _ words: [String]) -> Bool {
         guard words.count <= 6, text.last != "." || text.hasSuffix("...") else { return false }
         return prompts.contains { prompt in
             words.count >= prompt.count && words.count <= prompt.count + 2
@@ -108,12 +107,12 @@ enum FurnitureLines {
 
     /// The heading of a related-stories list: `You may also like:`, `Don't miss`, `Related Roundup: X`,
     /// `More Great WIRED Stories`, `Most popular stories` (at most five words, or a known opener and a colon).
-    static func opensRelatedList(_ words: [Substring]) -> Bool {
+    static func opensRelatedList(_ words: [String]) -> Bool {
         for opener in relatedOpeners where words.count >= opener.count && zip(opener, words).allSatisfy({ $0 == $1 }) {
             if words.count <= opener.count + 3 { return true }
         }
         guard words.count <= 5, let first = words.first, let last = words.last else { return false }
-        return listFirst.contains(String(first)) && listLast.contains(String(last))
+        return listFirst.contains(first) && listLast.contains(last)
     }
 
     // MARK: - Appended to every story
@@ -123,13 +122,13 @@ enum FurnitureLines {
     ]
     private static let socialNetworks: Set<String> = ["twitter", "facebook", "instagram", "linkedin", "tiktok", "x"]
 
-    private static func isAppended(_ words: [Substring]) -> Bool {
+    private static func isAppended(_ words: [String]) -> Bool {
         if appendedOpeners.contains(where: { opener in words.count >= opener.count && zip(opener, words).allSatisfy { $0 == $1 } }) {
             return true
         }
         // `Follow him on Twitter`, `Follow us at Twitter @x`: the writer's or the site's account, not a named third party.
         for i in words.indices.dropLast(3) where words[i] == "follow" && ["him", "her", "us", "me", "them"].contains(words[i + 1])
-            && ["on", "at"].contains(words[i + 2]) && socialNetworks.contains(String(words[i + 3])) {
+            && ["on", "at"].contains(words[i + 2]) && socialNetworks.contains(words[i + 3]) {
             return true
         }
         if words.contains("affiliate") && (words.contains("commission") || words.contains("links")) { return true }
@@ -137,8 +136,23 @@ enum FurnitureLines {
         return credit && zip(words, words.dropFirst()).contains { $0 == "editing" && $1 == "by" }
     }
 
-    /// Lower-cased runs of letters and digits.
-    static func lowerWords(_ text: String) -> [Substring] {
-        text.lowercased().split { !($0.isLetter || $0.isNumber) }
+    /// Lower-cased runs of letters and digits (ASCII lower-cased; other letters kept as they are). Scalars, not
+    /// Characters: this runs on every short block of every page.
+    static func lowerWords(_ text: String) -> [String] {
+        var words: [String] = []
+        var word = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            let v = scalar.value
+            if v < 0x80 {
+                if (v >= 0x61 && v <= 0x7A) || (v >= 0x30 && v <= 0x39) { word.append(scalar); continue }
+                if v >= 0x41 && v <= 0x5A { word.append(Unicode.Scalar(v + 32)!); continue }
+            } else if scalar.properties.isAlphabetic || scalar.properties.numericType != nil {
+                word.append(scalar)
+                continue
+            }
+            if !word.isEmpty { words.append(String(word)); word = String.UnicodeScalarView() }
+        }
+        if !word.isEmpty { words.append(String(word)) }
+        return words
     }
 }
