@@ -13,6 +13,8 @@ struct TrainNERCommand: ParsableCommand {
     @Option(help: "Training data, CoNLL-2003 format.") var train: String
     @Option(help: "Development data: picks the best epoch and reports F1 after each.") var dev: String?
     @Option(help: "Where to write the model.") var out: String
+    @Option(help: "Which documents of --dev pick the epoch: all, odd (the tuning half; the even half stays held out) or even.")
+    var devDocuments = "all"
     @Option(help: "Gazetteer TSV (default: gazetteer.tsv next to --out).") var gazetteer: String?
     @Option(help: "Word clusters TSV (default: clusters.tsv next to --out, if present).") var clusters: String?
     @Option(help: "Passes over the training data.") var epochs: Int = 15
@@ -28,7 +30,7 @@ struct TrainNERCommand: ParsableCommand {
             ? WordClusters(tsv: try read(clustersPath, "the word clusters (--clusters)")) : .empty
         if wordClusters.isEmpty { print("no word clusters: training without them") }
         let trainCorpus = CoNLLCorpus(text: try read(train, "the training data (--train)"))
-        let devCorpus = try dev.map { CoNLLCorpus(text: try read($0, "the development data (--dev)")) }
+        let devCorpus = try dev.map { CoNLLCorpus(text: try read($0, "the development data (--dev)")).selecting(try documentSelection(devDocuments, option: "--dev-documents")) }
         guard trainCorpus.hasGold else { throw ValidationError("\(train) carries no NER tags") }
         var options = NERTrainer.Options()
         options.epochs = epochs
