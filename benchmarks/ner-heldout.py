@@ -7,8 +7,11 @@ in file order) to tune on, even documents held out. Every feature and epoch is c
         tags both halves, prints the table, writes the results file (with --benchmark, tokens/s too)
     benchmarks/ner-heldout.py render [--results ...] [--check]
         rewrites the <!-- ner-heldout:begin --> ... <!-- ner-heldout:end --> sections of README.md and
-        models/README.md from the results file (--check: fail if they differ)
+        models/README.md from the results file, and models/README.md's <!-- ner-steps:begin --> ... end
+        section from benchmarks/results/ner-steps/*.json (one `run --out` per step tried; --check: fail if
+        they differ)
 """
+import glob
 import argparse
 import importlib.util
 import json
@@ -21,6 +24,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 DEV = os.path.join(ROOT, "..", "shared", "corpora", "conll2003", "dev.txt")
 BEGIN, END = "<!-- ner-heldout:begin -->", "<!-- ner-heldout:end -->"
+STEPS_BEGIN, STEPS_END = "<!-- ner-steps:begin -->", "<!-- ner-steps:end -->"
+STEPS = os.path.join(HERE, "results", "ner-steps")
 LINE = re.compile(r"^\s*(\S+)\s*: precision:\s*([\d.]+)%; recall:\s*([\d.]+)%; FB1:\s*([\d.]+)")
 OVERALL = re.compile(r"precision:\s*([\d.]+)%; recall:\s*([\d.]+)%; FB1:\s*([\d.]+)")
 SPEED = re.compile(r"CPU on one thread \((\d+) tokens/s\)")
@@ -63,12 +68,25 @@ def render_section(r):
     return "\n".join(out)
 
 
-def replace_section(text, body, name):
+def render_steps():
+    rows = ["| step | tuning half F1 | held-out half F1 | ORG tuning / held out | MISC tuning / held out | ner.model |",
+            "|---|---|---|---|---|---|"]
+    for path in sorted(glob.glob(os.path.join(STEPS, "*.json"))):
+        with open(path) as f:
+            r = json.load(f)
+        size = f"{r['model_bytes'] / 1e6:.1f} MB" if r.get("model_bytes") else "?"
+        rows.append(f"| {r['label']} | {r['odd']['overall']['f1']:.2f} | {r['even']['overall']['f1']:.2f} | "
+                    f"{r['odd']['ORG']['f1']:.2f} / {r['even']['ORG']['f1']:.2f} | "
+                    f"{r['odd']['MISC']['f1']:.2f} / {r['even']['MISC']['f1']:.2f} | {size} |")
+    return "\n".join(rows)
+
+
+def replace_section(text, body, name, begin=BEGIN, end=END):
     """render-readme.py's section splice, shared rather than written twice."""
     spec = importlib.util.spec_from_file_location("render_readme", os.path.join(HERE, "render-readme.py"))
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    return module.replace_section(text, BEGIN, END, body, name)
+    return module.replace_section(text, begin, end, body, name)
 
 
 def main():
@@ -83,6 +101,9 @@ def main():
     args = parser.parse_args()
     if args.command == "run":
         results = {"label": args.label}
+        model = os.path.join(args.models, "ner.model")
+        if os.path.exists(model):
+            results["model_bytes"] = os.path.getsize(model)
         for half in ("odd", "even"):
             results[half], _ = evaluate(args.binary, args.models, half)
         if args.benchmark:
@@ -102,6 +123,8 @@ def main():
         with open(path) as f:
             text = f.read()
         new = replace_section(text, body, name)
+        if name.startswith("models"):
+            new = replace_section(new, render_steps(), name, STEPS_BEGIN, STEPS_END)
         if args.check:
             if new != text:
                 sys.exit(f"ner-heldout: {name} differs from what {args.results} renders")
