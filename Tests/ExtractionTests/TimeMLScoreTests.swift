@@ -17,6 +17,37 @@ import NewsCore
         #expect(document.timexes == [.init(start: 11, end: 20, type: "DATE", value: "1998-01-07")])
     }
 
+    @Test func splitIsAFixedHashOfTheDocumentName() {
+        #expect(TimeMLSplit.part(ofDocument: "ABC19980108.1830.0711") == .dev)
+        #expect(TimeMLSplit.part(ofDocument: "wsj_0006") == .dev)
+        #expect(TimeMLSplit.part(ofDocument: "APW19980213.1310") == .heldout)
+        #expect(TimeMLSplit.part(ofDocument: "XIE19980808.0188") == .heldout)
+        #expect(TimeMLSplit.all.contains(document: "APW19980213.1310"))
+        #expect(!TimeMLSplit.dev.contains(document: "APW19980213.1310"))
+    }
+
+    /// The two parts cover the corpus, half each, with every source on both sides.
+    @Test func splitHalvesTimeBankAndAquaint() throws {
+        let root = SharedCorpora.root.appendingPathComponent("timeml")
+        let manager = FileManager.default
+        var documents: [TimeMLSplit: Int] = [:], expressions: [TimeMLSplit: Int] = [:]
+        for folder in ["TimeBank", "AQUAINT"] {
+            let dir = root.appendingPathComponent(folder)
+            let files = try Requirement.value(try? manager.contentsOfDirectory(atPath: dir.path), Corpora.absent("timeml"))
+            var parts = Set<TimeMLSplit>()
+            for file in files where file.hasSuffix(".tml") {
+                let part = TimeMLSplit.part(ofDocument: String(file.dropLast(4)))
+                parts.insert(part)
+                documents[part, default: 0] += 1
+                let xml = try String(contentsOf: dir.appendingPathComponent(file), encoding: .utf8)
+                expressions[part, default: 0] += TimeMLDocument(xml: xml).timexes.count
+            }
+            #expect(parts == [.dev, .heldout], "\(folder) is on both sides")
+        }
+        #expect(documents == [.dev: 128, .heldout: 128])
+        #expect(expressions == [.dev: 817, .heldout: 1005])
+    }
+
     /// Guards the TimeBank + AQUAINT score against regressions below the level reached
     /// (relaxed F1 94.0, strict F1 85.7, value accuracy 84.4 when this test was written).
     @Test func timeBankAndAquaintScoreDoesNotRegress() throws {
