@@ -119,6 +119,12 @@ import NewsCore
         #expect(pairs("Demonstrators gather daily outside the house.") == ["daily=P1D"])
     }
 
+    @Test func recentBeforeANounIsThePast() {
+        #expect(pairs("according to a recent SEC filing") == ["recent=PAST_REF"])
+        #expect(pairs("the recent closing of a plant") == ["recent=PAST_REF"])
+        #expect(pairs("in recent years") == ["recent years=PXY"])
+    }
+
     @Test func quarterDurationsAreCountedInMonths() {
         #expect(pairs("spread over the next three quarters") == ["the next three quarters=P9M"])
     }

@@ -260,9 +260,10 @@ struct TimeScan {
             if word == "now" && (w(i + 1) == "that" && w(i - 1) == "") { return nil }
             return TimeMatch(first: i, end: i + 1, type: .date, value: value)
         }
-        // "current" before a noun is usually annotated (PRESENT_REF); "recent" and "future" mostly are not.
-        if word == "current" && !the && !isUnitLike(i + 1) && !["fiscal", "full", "calendar", "account", "accounts"].contains(w(i + 1)) && p.indices.contains(i + 1) && Tokenizer.isLetter(p[i + 1].word.unicodeScalars.first!) {
-            return TimeMatch(first: i, end: i + 1, type: .date, value: "PRESENT_REF")
+        // "current" and "recent" before a noun are usually annotated (PRESENT_REF, PAST_REF: "a recent SEC
+        // filing", 3 of 4 in dev); "future" mostly is not.
+        if (word == "current" || word == "recent") && !the && !isUnitLike(i + 1) && !["fiscal", "full", "calendar", "account", "accounts"].contains(w(i + 1)) && p.indices.contains(i + 1) && Tokenizer.isLetter(p[i + 1].word.unicodeScalars.first!) {
+            return TimeMatch(first: i, end: i + 1, type: .date, value: word == "current" ? "PRESENT_REF" : "PAST_REF")
         }
         // year-end, year end, year's end: the end of the article's year.
         if word == "year" && !the, w(i + 1) == "end" || (w(i + 1) == "'s" && w(i + 2) == "end") {
