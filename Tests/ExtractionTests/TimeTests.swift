@@ -125,6 +125,15 @@ import NewsCore
         #expect(pairs("in recent years") == ["recent years=PXY"])
     }
 
+    @Test func halvesAndLongCompoundsAreDurations() {
+        #expect(pairs("They lived in camps for 2 1/2 years.") == ["2 1/2 years=P2Y6M"])
+        #expect(pairs("The speech lasted a minute and a half.") == ["a minute and a half=PT1M30S"])
+        #expect(pairs("after two and a half weeks") == ["two and a half weeks=P2.5W"])
+        #expect(pairs("the government's decades-long battle") == ["decades-long=PXY"])
+        #expect(pairs("their third day-long meeting") == ["day-long=P1D"])
+        #expect(pairs("a long day").isEmpty)
+    }
+
     @Test func quarterDurationsAreCountedInMonths() {
         #expect(pairs("spread over the next three quarters") == ["the next three quarters=P9M"])
     }

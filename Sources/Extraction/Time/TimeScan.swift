@@ -445,6 +445,7 @@ struct TimeScan {
         guard let c0 = count(at: start) else { return bareUnits(at: i, the: the) }
         var c = c0
         if ["more", "additional", "further", "extra", "straight", "consecutive", "full", "trading", "business", "working"].contains(w(c.end)) { c.end += 1 }
+        if w(c.end) == "1/2" || w(c.end) == "\u{BD}" { c.half = true; c.end += 1 }
         guard let (unit, _) = unitAt(c.end) else {
             return nil
         }
@@ -470,6 +471,10 @@ struct TimeScan {
     }
 
     func bareUnits(at i: Int, the: Bool) -> TimeMatch? {
+        // "a day-long meeting", "the decades-long battle": the unit and "long" name a duration.
+        if let (unit, plural) = unitAt(i), unit != .weekend, i + 1 < p.count, p[i + 1].joined, w(i + 1) == "long" {
+            return TimeMatch(first: i, end: i + 2, type: .duration, value: duration(plural ? nil : 1, unit))
+        }
         // Bare plural unit after a durative preposition: "for years", "in recent weeks".
         guard let (unit, plural) = unitAt(i), plural, unit != .weekend, !the,
               ["for", "over", "within", "in", "recent", "past", "coming", "of"].contains(w(i - 1)) else { return nil }
@@ -496,15 +501,34 @@ struct TimeScan {
             let first = c.isArticle && p[c.end + 1].joined ? c.end : i
             return TimeMatch(first: first, end: end, type: .date, value: shifted(n * unit.multiplier * sign, unit))
         }
+        var half = c.half
+        if w(end) == "and" && w(end + 1) == "a" && w(end + 2) == "half" { half = true; end += 3 }
         if w(end) == "or" && w(end + 1) == "so" { end += 2 }
         if w(end) == "old" && p[c.end].joined { end += 1 }
-        return TimeMatch(first: i, end: end, type: .duration, value: duration(c.value, unit))
+        if w(end) == "long" && end < p.count && p[end].joined { end += 1 }
+        return TimeMatch(first: i, end: end, type: .duration, value: half ? halfDuration(c.value, unit) : duration(c.value, unit))
+    }
+
+    /// N and a half units, in the next smaller unit where there is one: P2Y6M, PT1M30S, P1DT12H.
+    func halfDuration(_ n: Int?, _ unit: Unit) -> String {
+        guard let n else { return duration(nil, unit) }
+        switch unit {
+        case .year: return "P\(n)Y6M"
+        case .day: return "P\(n)DT12H"
+        case .hour: return "PT\(n)H30M"
+        case .minute: return "PT\(n)M30S"
+        case .decade, .century: return "P\(n * unit.multiplier + unit.multiplier / 2)Y"
+        case .quarter: return "P\(n * 3 + 1).5M"
+        default: return (unit.isTimeOfDay ? "PT" : "P") + "\(n).5" + unit.code
+        }
     }
 
     struct Count {
         var value: Int?
         var end: Int
         var isArticle = false
+        /// "2 1/2 years", "an hour and a half".
+        var half = false
     }
 
     /// A count before a unit: 2, two, twenty-four, a, an, several, a few, a couple of.
@@ -522,6 +546,8 @@ struct TimeScan {
             var end = i + 1
             if n >= 20 && n < 100, let units = TimeLexicon.cardinals[w(end)], units < 10 { n += units; end += 1 }
             if w(end) == "hundred" { n *= 100; end += 1 }
+            // "two and a half weeks"
+            if w(end) == "and" && w(end + 1) == "a" && w(end + 2) == "half" { return Count(value: n, end: end + 3, half: true) }
             return Count(value: n, end: end)
         }
         return nil
