@@ -778,7 +778,6 @@ struct TimeScan {
     func frequency(at i: Int) -> TimeMatch? {
         let word = w(i)
         if let value = TimeLexicon.frequencies[word] {
-            // "a quarterly dividend", "the party daily Granma" are adjectives and nouns, not sets.
             let next = w(i + 1)
             let before = w(i - 1)
             // An adverb is a set ("gather daily outside"); an adjective before its noun is not ("a quarterly
