@@ -80,28 +80,25 @@ public enum CalibrationFit {
 
     /// Each document's per-sentence scores, computed once: the temperature search re-reads them.
     public struct Scored: Sendable {
-        var emissions: [[[Float]]]   // document -> sentence -> scores
+        var scores: [[NERTagger.SentenceScores]]   // document -> sentence -> final scores
         var documents: [CoNLLCorpus.Document]
     }
 
     public static func score(_ corpus: CoNLLCorpus, tagger: NERTagger) -> Scored {
-        Scored(emissions: corpus.documents.map { tagger.emissions(words: $0.words, sentences: $0.sentences) },
+        Scored(scores: corpus.documents.map { tagger.scoredTag(words: $0.words, sentences: $0.sentences).scores },
                documents: corpus.documents)
     }
 
     /// The tagger's names in the chosen documents with their raw probability at `temperature`.
     public static func mentions(_ scored: Scored, tagger: NERTagger, temperature: Double, calibrationHalf: Bool) -> [Sample] {
         var samples: [Sample] = []
-        let transitions = tagger.model.transitions
         for (d, document) in scored.documents.enumerated() where isCalibrationDocument(d) == calibrationHalf {
             for (s, sentence) in document.sentences.enumerated() {
-                let e = scored.emissions[d][s]
-                let (tags, lattice) = e.withUnsafeBufferPointer { e in
-                    transitions.withUnsafeBufferPointer { t in
-                        (Viterbi.decode(emissions: e, count: sentence.count, transitions: t),
-                         SpanLattice(emissions: e, count: sentence.count, transitions: t, temperature: temperature))
-                    }
+                let sentenceScores = scored.scores[d][s]
+                let tags = sentenceScores.emissions.withUnsafeBufferPointer { e in
+                    sentenceScores.transitions.withUnsafeBufferPointer { t in Viterbi.decode(emissions: e, count: sentence.count, transitions: t) }
                 }
+                let lattice = sentenceScores.lattice(temperature: temperature)
                 let predicted = ChunkScore.chunks(ArraySlice(tags.map { TagSet.labels[Int($0)] }))
                 let gold = Set(ChunkScore.chunks(document.gold[sentence]).map {
                     ChunkScore.Chunk(type: $0.type, start: $0.start - sentence.lowerBound, end: $0.end - sentence.lowerBound)

@@ -12,27 +12,21 @@
 /// A sentence's lattice is built the first time one of its mentions is scored (sentences without a name
 /// cost nothing), from the tagger's scores kept from tagging.
 final class EntityConfidence {
-    private let emissions: [[Float]]
+    private let scores: [NERTagger.SentenceScores]
     private let sentences: [Range<Int>]
-    private let model: NERModel
     private let calibration: NERCalibration
     private var lattices: [SpanLattice?]
 
-    init(emissions: [[Float]], sentences: [Range<Int>], model: NERModel, calibration: NERCalibration) {
-        self.emissions = emissions
+    init(scores: [NERTagger.SentenceScores], sentences: [Range<Int>], calibration: NERCalibration) {
+        self.scores = scores
         self.sentences = sentences
-        self.model = model
         self.calibration = calibration
         lattices = [SpanLattice?](repeating: nil, count: sentences.count)
     }
 
     private func lattice(_ s: Int) -> SpanLattice {
         if let built = lattices[s] { return built }
-        let built = emissions[s].withUnsafeBufferPointer { e in
-            model.transitions.withUnsafeBufferPointer { t in
-                SpanLattice(emissions: e, count: sentences[s].count, transitions: t, temperature: calibration.temperature)
-            }
-        }
+        let built = scores[s].lattice(temperature: calibration.temperature)
         lattices[s] = built
         return built
     }

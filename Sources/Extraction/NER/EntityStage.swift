@@ -10,18 +10,9 @@ enum EntityStage {
             words: text.tokens.map { WordInfo(scalars[$0.start..<$0.end]) },
             sentences: text.sentences.map(\.tokens))
         let features = tagger.extractor.features(document)
-        var tags = [UInt8](repeating: 0, count: text.tokens.count)
-        var emissions: [[Float]] = []
-        emissions.reserveCapacity(document.sentences.count)
-        for sentence in document.sentences {
-            let scores = tagger.model.emissions(sentence, features: features)
-            for (k, t) in tagger.model.decode(scores, count: sentence.count).enumerated() { tags[sentence.lowerBound + k] = t }
-            emissions.append(scores)
-            try deadline.check("entities")
-        }
+        let (tags, scores) = try tagger.scoredTag(document, features: features) { () throws(DeadlineExceeded) in try deadline.check("entities") }
         var resolver = EntityResolver(text: text, words: document.words, gazetteer: tagger.gazetteer)
-        resolver.confidence = EntityConfidence(emissions: emissions, sentences: document.sentences, model: tagger.model,
-                                               calibration: tagger.calibration)
+        resolver.confidence = EntityConfidence(scores: scores, sentences: document.sentences, calibration: tagger.calibration)
         return try resolver.resolve(tags: tags, deadline: deadline) { i in
             // The best reading of a lone word other than a person: nothing, an organisation or a place.
             // (Lone miscellaneous names are adjectives such as Afghan, which are not confused with names.)

@@ -67,10 +67,20 @@ public struct NERModel: Sendable {
         return result
     }
 
-    /// The label scores of every token of one sentence, `sentence.count * TagSet.count`.
-    package func emissions(_ sentence: Range<Int>, features: FeatureMatrix) -> [Float] {
+    func tag(_ sentence: Range<Int>, features: FeatureMatrix) -> [UInt8] {
+        decode(emissions(sentence, features: features), count: sentence.count)
+    }
+
+    /// The label scores of each token of one sentence (`count * L`), before transitions.
+    func emissions(_ sentence: Range<Int>, features: FeatureMatrix) -> [Float] {
+        var emissions = [Float](repeating: 0, count: sentence.count * TagSet.count)
+        addEmissions(sentence, features: features, to: &emissions)
+        return emissions
+    }
+
+    /// Adds this model's feature weights for the tokens of `sentence` to `emissions` (`count * L`).
+    func addEmissions(_ sentence: Range<Int>, features: FeatureMatrix, to emissions: inout [Float]) {
         let L = TagSet.count
-        var emissions = [Float](repeating: 0, count: sentence.count * L)
         weights.withUnsafeBufferPointer { w in
             features.keys.withUnsafeBufferPointer { keys in
                 for (k, i) in sentence.enumerated() {
@@ -84,24 +94,9 @@ public struct NERModel: Sendable {
                 }
             }
         }
-        return emissions
     }
 
-    func tag(_ sentence: Range<Int>, features: FeatureMatrix) -> [UInt8] {
-        decode(emissions(sentence, features: features), count: sentence.count)
-    }
-
-    /// Viterbi's tags and the forward-backward lattice (at `temperature`) over the same scores.
-    package func tagWithLattice(_ sentence: Range<Int>, features: FeatureMatrix, temperature: Double) -> ([UInt8], SpanLattice) {
-        let e = emissions(sentence, features: features)
-        let lattice = e.withUnsafeBufferPointer { e in
-            transitions.withUnsafeBufferPointer { t in
-                SpanLattice(emissions: e, count: sentence.count, transitions: t, temperature: temperature)
-            }
-        }
-        return (decode(e, count: sentence.count), lattice)
-    }
-
+    /// Viterbi over emission scores with this model's transitions.
     func decode(_ emissions: [Float], count: Int) -> [UInt8] {
         emissions.withUnsafeBufferPointer { e in
             transitions.withUnsafeBufferPointer { t in Viterbi.decode(emissions: e, count: count, transitions: t) }

@@ -6,19 +6,24 @@ public struct NERTagger: Sendable {
     public let model: NERModel
     public let gazetteer: Gazetteer
     let clusters: WordClusters
+    /// The second pass over the document (non-local features from the first pass's labels), when trained.
+    package let secondStage: NERModel?
     /// Maps span probabilities to calibrated confidences; the identity until `ExtractionModels.load`
     /// finds `ner.calibration` beside the model.
     public var calibration: NERCalibration = .identity
 
-    package init(model: NERModel, gazetteer: Gazetteer, clusters: WordClusters) {
+    package init(model: NERModel, gazetteer: Gazetteer, clusters: WordClusters, secondStage: NERModel? = nil) {
         self.model = model
         self.gazetteer = gazetteer
         self.clusters = clusters
+        self.secondStage = secondStage
     }
 
-    /// One file: the weights, then the gazetteer and clusters the features were trained with.
+    /// One file: the weights, then the gazetteer and clusters the features were trained with, then the
+    /// second stage's weights (same form as the first's) when there is one.
     public func write(to path: String) throws {
-        try Data(model.serialized() + gazetteer.serialized() + clusters.serialized()).write(to: URL(fileURLWithPath: path))
+        let bytes = model.serialized() + gazetteer.serialized() + clusters.serialized() + (secondStage?.serialized() ?? [])
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
     }
 
     public static func load(path: String) throws -> NERTagger {
@@ -30,37 +35,72 @@ public struct NERTagger: Sendable {
         var offset = NERModel.byteCount(bytes)
         let gazetteer = try Gazetteer(bytes: bytes, at: &offset)
         let clusters = try WordClusters(bytes: bytes, at: &offset)
-        guard offset == bytes.count else { throw ModelError(message: "\(path): trailing bytes after the clusters") }
-        return NERTagger(model: model, gazetteer: gazetteer, clusters: clusters)
+        var secondStage: NERModel?
+        if offset < bytes.count {
+            let rest = Array(bytes[offset...])
+            secondStage = try NERModel(bytes: rest, origin: path + " (second stage)")
+            offset += NERModel.byteCount(rest)
+        }
+        guard offset == bytes.count else { throw ModelError(message: "\(path): trailing bytes after the model") }
+        return NERTagger(model: model, gazetteer: gazetteer, clusters: clusters, secondStage: secondStage)
     }
 
     var extractor: FeatureExtractor { FeatureExtractor(gazetteer: gazetteer, clusters: clusters) }
 
     func tag(_ document: TaggerDocument) -> [UInt8] {
-        model.tag(document, features: extractor.features(document))
+        tag(document, features: extractor.features(document), check: {})
     }
 
-    /// Tags one document and gives, per sentence (in `sentences` order), the lattice its span
-    /// probabilities are read from, at the calibration's temperature unless `temperature` is given.
-    package func tagWithLattices(words: [String], sentences: [Range<Int>], temperature: Double? = nil) -> (tags: [UInt8], lattices: [SpanLattice]) {
-        let document = TaggerDocument(words: words.map(WordInfo.init), sentences: sentences)
-        let features = extractor.features(document)
-        var tags = [UInt8](repeating: 0, count: words.count)
-        var lattices: [SpanLattice] = []
-        for sentence in sentences {
-            let (t, lattice) = model.tagWithLattice(sentence, features: features, temperature: temperature ?? calibration.temperature)
-            for (k, y) in t.enumerated() { tags[sentence.lowerBound + k] = y }
-            lattices.append(lattice)
+    /// Both passes over a document; `check` runs after each sentence of each pass (the deadline).
+    func tag<E: Error>(_ document: TaggerDocument, features: FeatureMatrix, check: () throws(E) -> Void) throws(E) -> [UInt8] {
+        try scoredTag(document, features: features, check: check).tags
+    }
+
+    /// One sentence's final label scores (`count * TagSet.count`) and the transitions Viterbi decoded them
+    /// with: the first stage's, or the second's where it ran. The entities' confidence reads its lattice from them.
+    package struct SentenceScores: Sendable {
+        package var emissions: [Float]
+        package var transitions: [Float]
+
+        package func lattice(temperature: Double) -> SpanLattice {
+            emissions.withUnsafeBufferPointer { e in
+                transitions.withUnsafeBufferPointer { t in
+                    SpanLattice(emissions: e, count: e.count / TagSet.count, transitions: t, temperature: temperature)
+                }
+            }
         }
-        return (tags, lattices)
     }
 
-    /// The label scores of each sentence (`count * TagSet.count`), for refitting the lattice's temperature
-    /// without extracting features again.
-    package func emissions(words: [String], sentences: [Range<Int>]) -> [[Float]] {
+    /// Both passes, with each sentence's final scores.
+    package func scoredTag<E: Error>(_ document: TaggerDocument, features: FeatureMatrix,
+                                     check: () throws(E) -> Void) throws(E) -> (tags: [UInt8], scores: [SentenceScores]) {
+        var tags = [UInt8](repeating: 0, count: document.words.count)
+        var scores: [SentenceScores] = []
+        scores.reserveCapacity(document.sentences.count)
+        for sentence in document.sentences {
+            let e = model.emissions(sentence, features: features)
+            for (k, t) in model.decode(e, count: sentence.count).enumerated() { tags[sentence.lowerBound + k] = t }
+            scores.append(SentenceScores(emissions: e, transitions: model.transitions))
+            try check()
+        }
+        guard let secondStage else { return (tags, scores) }
+        let nonLocal = NonLocalFeatures.features(document, firstPass: tags)
+        var second = tags
+        for (s, sentence) in document.sentences.enumerated() {
+            guard sentence.contains(where: { !nonLocal[$0].isEmpty }) else { continue }
+            var e = scores[s].emissions
+            secondStage.addEmissions(sentence, features: nonLocal, to: &e)
+            for (k, t) in secondStage.decode(e, count: sentence.count).enumerated() { second[sentence.lowerBound + k] = t }
+            scores[s] = SentenceScores(emissions: e, transitions: secondStage.transitions)
+            try check()
+        }
+        return (second, scores)
+    }
+
+    /// Tags one document and gives each sentence's final scores, for the calibration and the benchmark.
+    package func scoredTag(words: [String], sentences: [Range<Int>]) -> (tags: [UInt8], scores: [SentenceScores]) {
         let document = TaggerDocument(words: words.map(WordInfo.init), sentences: sentences)
-        let features = extractor.features(document)
-        return sentences.map { model.emissions($0, features: features) }
+        return scoredTag(document, features: extractor.features(document), check: {})
     }
 
     /// Tags one document of words split into sentences; returns BIO tags.
