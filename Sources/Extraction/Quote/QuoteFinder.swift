@@ -497,17 +497,20 @@ struct QuoteFinder {
     /// names a person outside quotation marks: the first person of the clause ("and", "but", ";" start one)
     /// that holds its cue verb when it has one ("..., and Sculthorpe said he would ..." -> Sculthorpe; "Mr
     /// Hague, who had published the biography of William Pitt, also said" -> Hague), else its first person.
-    /// Sentences wholly in quotation marks are passed over; up to five others are read. A person whose name
-    /// is a word of the quote is not its speaker (“I think Sean's situation ...” is not Sean Long's).
+    /// Sentences wholly in quotation marks are passed over (up to sixteen sentences in all); up to five others
+    /// are read. A person whose name is a word of the quote is not its speaker (“I think Sean's situation ...”
+    /// is not Sean Long's).
     func subjectPerson(before offset: Int, notIn quote: QuoteMarks.Span?) -> Entity? {
         let t = tokenIndex(before: offset)
         guard t >= 0 else { return nil }
         var sentence = sentenceIndex(ofToken: t)
         var limit = offset
-        var read = 0
+        var read = 0, visited = 0
         let quotedWords = capitalisedWords(in: quote)
         func namedInQuote(_ entity: Int) -> Bool { isNamed(entities[entity], in: quotedWords) }
-        while sentence >= 0 && read < 5 {
+        // Bounded: a run of quoted sentences must not make each pronoun cost a walk to the article's start.
+        while sentence >= 0 && read < 5 && visited < 16 {
+            visited += 1
             let range = text.sentences[sentence].tokens
             let span = TextSpan(start: text.sentences[sentence].span.start, end: min(limit, text.sentences[sentence].span.end))
             limit = text.sentences[sentence].span.start
