@@ -186,6 +186,12 @@ import NewsCore
         #expect(quotes(institute, entities: list2).first { $0.kind == .direct }?.speakerId == "E1")
     }
 
+    @Test func aCueAfterButSharesTheSubjectOfTheCueBefore() {
+        let text = "The EC says the council will adopt the draft but said it would review \"all aspects of the directive\"."
+        let list = entities(text, [("EC", .org, ["EC"])])
+        #expect(quotes(text, entities: list).first { $0.kind == .partial }?.speakerId == "E1")
+    }
+
     /// Regression (found by the corpus sweep): a sentence that is only "According to" took its speaker
     /// from the next sentence and built a range past its own end, a trap.
     @Test func aCueAtTheEndOfASentenceTakesNoSpeakerFromTheNext() {

@@ -197,7 +197,7 @@ struct QuoteFinder {
         var j = k
         while j >= max(sentenceStart, k - 6) {
             if let (cue, _) = cueVerb(at: j) {
-                let phrase = nounPhrase(before: j)
+                let phrase = nounPhrase(before: j) ?? sharedSubject(ofCueAt: j)
                 return CueMatch(cue: cue, speaker: phrase, adjacent: j >= k - 1)
             }
             if text.tokens[j].kind == .quote { return nil }
@@ -219,11 +219,25 @@ struct QuoteFinder {
                 let inside = (text.tokens[j].start > span.open && text.tokens[j].start < span.close) || isQuoted(text.tokens[j].start)
                 if !inside, let (cue, end) = cueVerb(at: j) {
                     var phrase = nounPhrase(before: j)
+                    if phrase == nil || phrase!.isEmpty { phrase = sharedSubject(ofCueAt: j) }
                     if phrase == nil || phrase!.isEmpty { phrase = nounPhrase(after: end) }
                     return CueMatch(cue: cue, speaker: phrase, inSentence: true)
                 }
                 j += 1
             }
+        }
+        return nil
+    }
+
+    /// "The EC says ... but said it would review “...”": a cue after "and"/"but" has no subject of its own;
+    /// it shares the subject of the sentence's earlier cue verb.
+    func sharedSubject(ofCueAt j: Int) -> Range<Int>? {
+        guard j >= 1, words[j - 1] == "and" || words[j - 1] == "but" else { return nil }
+        let sentenceStart = text.sentences[sentenceIndex(ofToken: j)].tokens.lowerBound
+        var k = j - 2
+        while k >= max(sentenceStart, j - 80) {
+            if !isQuoted(text.tokens[k].start), cueVerb(at: k) != nil, let phrase = nounPhrase(before: k), !phrase.isEmpty { return phrase }
+            k -= 1
         }
         return nil
     }
@@ -248,6 +262,7 @@ struct QuoteFinder {
         "tweeted", "assured", "asserted", "underlined", "highlighted", "reiterated", "affirmed", "alleged",
         "contended", "announces", "responded", "testified", "vowed", "pledged", "predicted", "concluded",
         "complained", "continued", "criticised", "criticized", "insisting", "saying", "telling", "adding",
+        "criticise", "criticize",
     ]
 
     static let notSubject: Set<String> = ["to", "were", "was", "is", "are", "be", "been", "being", "refused", "declined", "would", "could", "should", "might", "not", "n't"]
@@ -258,6 +273,7 @@ struct QuoteFinder {
         "claimed", "claims", "argued", "argues", "explained", "explains", "states", "stated", "declared",
         "commented", "remarked", "affirmed", "contended", "insisted", "insists", "assured", "asserted",
         "complained", "continued", "criticised", "criticized", "insisting", "saying", "telling", "adding",
+        "criticise", "criticize",
     ]
 
     /// Words that end a speaker phrase or show the words before a cue are no speaker.
