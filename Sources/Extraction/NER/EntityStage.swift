@@ -74,6 +74,13 @@ struct EntityResolver {
         var byLastName: [String: Int] = [:]   // last word of a multi-word person's name
         var byOrgWord: [String: Int] = [:]    // first and last word of a multi-word organisation's name
         var byCode: [String: Int] = [:]       // ISO 3166 code of a country
+        var byFirstName: [String: Int] = [:]  // first word of a multi-word person's name; -1 when two share it
+        var persons: [(first: String, last: String, cluster: Int)] = []  // multi-word people, in order
+
+        /// The first cluster to claim a key keeps it: "Blair" stays Tony Blair's after a "Cherie Blair".
+        static func claim(_ table: inout [String: Int], _ key: String, _ k: Int) {
+            if table[key] == nil { table[key] = k }
+        }
     }
 
     func word(_ i: Int) -> String { tokenText[i] }
@@ -88,6 +95,7 @@ struct EntityResolver {
     mutating func resolve(tags: [UInt8], deadline: Deadline = .never,
                           otherThanPerson: (Int) -> String?) throws(DeadlineExceeded) -> [Entity] {
         var mentions = spans(tags)
+        mentions = retype(mentions)
         mentions = loneNames(mentions, otherThanPerson)
         mentions = bracketedAcronyms(mentions)
         mentions = splitTitles(mentions)
@@ -101,7 +109,7 @@ struct EntityResolver {
         var index = ClusterIndex()
         func attach(_ m: Mention) {
             let k: Int
-            if let found = match(m, index) {
+            if let found = match(m, index, clusters) {
                 k = found
                 clusters[k].mentions.append(m)
             } else {
@@ -113,7 +121,10 @@ struct EntityResolver {
             let close = m.tokens.upperBound + 2
             if close < text.tokens.count, word(m.tokens.upperBound) == "(", word(close) == ")",
                EntityResolver.isAcronym(word(close - 1), of: m.tokens.map(word)) {
-                index.byAcronym[EntityResolver.normalised(word(close - 1)), default: k] = k
+                ClusterIndex.claim(&index.byAcronym, EntityResolver.normalised(word(close - 1)), k)
+            } else if close < text.tokens.count, m.type == .org, m.tokens.count > 1, word(m.tokens.upperBound) == "(",
+                      word(close) == ")", isBracketedShortName(close - 1, of: m) {
+                ClusterIndex.claim(&index.byAcronym, word(close - 1), k)
             }
         }
         // Full names first, so that a headline's "Dibaba" joins the "Tirunesh Dibaba" of the text below it.
@@ -129,7 +140,7 @@ struct EntityResolver {
             let w = word(i)
             let form = EntityResolver.normalised(w)
             let found = index.byAcronym[form] ?? (words[i].flags.contains(.allUpper) ? index.byInitials[form] : nil)
-                ?? index.byLastName[w]
+                ?? index.byLastName[w] ?? EntityNames.aliases[form].flatMap { index.byForm[$0] }
             if let k = found {
                 clusters[k].mentions.append(Mention(tokens: i..<(i + 1), type: clusters[k].mentions[0].type, sentence: sentenceOf[i]))
             }
@@ -176,6 +187,62 @@ struct EntityResolver {
             i = end
         }
         return result
+    }
+
+    /// Corrections of the tagger's spans from what names look like, whatever the article:
+    /// - titles, honorifics and common abbreviations alone are not names ("Lord", "Attorney General", "DVD");
+    /// - an initial and a surname ("O Smith") are a person's name;
+    /// - a name ending in an organisation's word ("South Wales Police") is an organisation, and so is a
+    ///   well-known alias of one ("Tories");
+    /// - "Health and Safety Executive", cut by the tagger at "and" where the first part is a common word the
+    ///   article also writes in lower case, is one name.
+    private func retype(_ mentions: [Mention]) -> [Mention] {
+        var result: [Mention] = []
+        result.reserveCapacity(mentions.count)
+        for var m in mentions {
+            let names = m.tokens.map(word)
+            // ("Mr Major" keeps "Major": a word after an honorific is a name.)
+            let afterHonorific = m.tokens.lowerBound > 0 && EntityResolver.honorifics.contains(word(m.tokens.lowerBound - 1))
+            if !afterHonorific && names.allSatisfy({ EntityResolver.honorifics.contains($0) || EntityResolver.titleWords.contains($0.lowercased()) })
+                || EntityNames.notNames.contains(string(m.tokens)) {
+                continue
+            }
+            if names.count == 2, EntityNames.isInitial(names[0]), names[0] != "A", names[0] != "I", words[m.tokens.upperBound - 1].isCapitalised {
+                m.type = .person
+            } else if m.type != .person, names.count > 1, EntityNames.organisationHeads.contains(names[names.count - 1].lowercased()) {
+                m.type = .org
+            } else if EntityNames.aliases[EntityResolver.normalised(string(m.tokens))] != nil {
+                m.type = .org
+            } else if m.type != .place, isAfterWorkNoun(m.tokens.lowerBound) {
+                m.type = .misc
+            }
+            // "OneStat.com": a web address is one name, a site's or its company's.
+            var end = m.tokens.upperBound
+            while end + 1 < text.tokens.count, word(end) == ".", EntityNames.domains.contains(word(end + 1)),
+                  text.tokens[end].start == text.tokens[end - 1].end, text.tokens[end + 1].start == text.tokens[end].end {
+                end += 2
+            }
+            if end > m.tokens.upperBound {
+                m.tokens = m.tokens.lowerBound..<end
+                m.type = .org
+            }
+            if let last = result.last, last.type != .person, last.tokens.count == 1, m.type == .org,
+               last.tokens.upperBound + 1 == m.tokens.lowerBound, word(last.tokens.upperBound) == "and",
+               lowercaseForms.contains(word(last.tokens.lowerBound).lowercased()),
+               EntityNames.organisationHeads.contains(names[names.count - 1].lowercased()) {
+                result[result.count - 1] = Mention(tokens: last.tokens.lowerBound..<m.tokens.upperBound, type: .org, sentence: last.sentence)
+                continue
+            }
+            result.append(m)
+        }
+        return result
+    }
+
+    /// "the film Spirited Away", "his album Confessions": a name right after a noun for a work is the work's.
+    private func isAfterWorkNoun(_ start: Int) -> Bool {
+        var p = start - 1
+        if p >= 0, ["new", "latest", "debut", "hit", "first", "second", "third", "last"].contains(word(p).lowercased()) { p -= 1 }
+        return p >= 0 && EntityNames.workNouns.contains(word(p).lowercased())
     }
 
     private static let demonymEndings = ["an", "ans", "ese", "ish", "i", "is", "ic", "ch"]
@@ -269,7 +336,8 @@ struct EntityResolver {
         for m in mentions where m.type == .person && m.tokens.count > 1 { for i in m.tokens { introduced.insert(word(i)) } }
         for i in text.tokens.indices.dropFirst() where words[i].isCapitalised {
             let before = word(i - 1)
-            if EntityResolver.honorifics.contains(before) || EntityResolver.titleWords.contains(before.lowercased()) {
+            if EntityResolver.honorifics.contains(before) || EntityResolver.titleWords.contains(before.lowercased())
+                || EntityNames.personNouns.contains(before.lowercased()) {
                 introduced.insert(word(i))
             }
         }
@@ -378,7 +446,7 @@ struct EntityResolver {
         "manager", "editor", "correspondent", "analyst", "economist", "official", "administrator", "inspector",
         "superintendent", "lieutenant", "colonel", "major", "admiral", "marshal", "sergeant", "prosecutor",
         "attorney", "justice", "chancellor", "president-elect", "vice-president", "founder", "executive",
-        "diplomat", "treasurer", "mp", "mep", "chief executive", "director-general", "secretary-general",
+        "diplomat", "treasurer", "mp", "mep", "chief executive", "director-general", "secretary-general", "pope", "qc",
     ]
 
     // MARK: - Merging
@@ -389,25 +457,53 @@ struct EntityResolver {
         }))
     }
 
-    private func name(_ m: Mention) -> String { EntityResolver.normalised(string(m.tokens)) }
+    /// The key a mention is filed under: its text without periods, or the name a well-known alias stands for.
+    private func name(_ m: Mention) -> String {
+        var r = m.tokens
+        // "The Da Vinci Code" opening a sentence and "the Da Vinci Code" inside one are one name.
+        if r.count > 1, word(r.lowerBound) == "The" || word(r.lowerBound) == "the" { r = (r.lowerBound + 1)..<r.upperBound }
+        let n = EntityResolver.normalised(string(r))
+        return EntityNames.aliases[n] ?? n
+    }
+
+    /// "Chilean Copper Commission (Cochilco)": one capitalised word in brackets after an organisation's name,
+    /// starting with the name's first letter, is its short name even when not made of its initials.
+    private func isBracketedShortName(_ i: Int, of m: Mention) -> Bool {
+        let w = word(i)
+        guard words[i].isCapitalised, w.unicodeScalars.count >= 3, !lowercaseForms.contains(w.lowercased()),
+              gazetteer.lookup(words, i..<(i + 1)) == nil else { return false }
+        return w.unicodeScalars.first == word(m.tokens.lowerBound).unicodeScalars.first
+    }
 
     /// What a mention can be found by once it belongs to cluster `k`.
     private func register(_ m: Mention, in k: Int, _ index: inout ClusterIndex) {
-        index.byForm[name(m), default: k] = k
+        ClusterIndex.claim(&index.byForm, name(m), k)
         if m.tokens.count > 1 {
             let names = m.tokens.map(word)
-            for initials in EntityResolver.initials(of: names) { index.byInitials[initials, default: k] = k }
-            if m.type == .person { index.byLastName[names[names.count - 1], default: k] = k }
-            if m.type == .org {
-                index.byOrgWord[names[0], default: k] = k
-                index.byOrgWord[names[names.count - 1], default: k] = k
+            for initials in EntityResolver.initials(of: names) { ClusterIndex.claim(&index.byInitials, initials, k) }
+            if m.type == .person {
+                let (first, last) = (names[0], names[names.count - 1])
+                ClusterIndex.claim(&index.byLastName, last, k)
+                if !EntityNames.isInitial(first) {
+                    if let other = index.byFirstName[first], other != k { index.byFirstName[first] = -1 } else { index.byFirstName[first] = k }
+                }
+                if !index.persons.contains(where: { $0.cluster == k && $0.first == first && $0.last == last }) {
+                    index.persons.append((first, last, k))
+                }
+            }
+            // One word of a part of an organisation ("Harvard" of "Harvard School of Public Health") names the
+            // whole or another part, not this one: only names of capitalised words and no unit word register.
+            if m.type == .org, m.tokens.allSatisfy({ words[$0].isCapitalised }),
+               !names.contains(where: { EntityNames.unitWords.contains($0.lowercased()) }) {
+                ClusterIndex.claim(&index.byOrgWord, names[0], k)
+                ClusterIndex.claim(&index.byOrgWord, names[names.count - 1], k)
             }
         }
-        if m.type == .place, let code = placeCode(m) { index.byCode[code, default: k] = k }
+        if m.type == .place, let code = placeCode(m) { ClusterIndex.claim(&index.byCode, code, k) }
     }
 
     /// The cluster a mention belongs to, by the first rule that finds one.
-    private func match(_ m: Mention, _ index: ClusterIndex) -> Int? {
+    private func match(_ m: Mention, _ index: ClusterIndex, _ clusters: [Cluster]) -> Int? {
         let form = name(m)
         if let k = index.byForm[form] ?? index.byAcronym[form] { return k }
         if m.tokens.count == 1 {
@@ -416,6 +512,28 @@ struct EntityResolver {
             if m.type == .person || m.type == .org || m.type == .place, let k = index.byLastName[w] { return k }
             // "Domecq" or "Pernod" after "Allied Domecq" and "Pernod Ricard": one word of an organisation's name.
             if m.type == .org, let k = index.byOrgWord[w] { return k }
+            // "Nato", "Opec": an acronym written as a word, the initials of an organisation named in the article.
+            if m.type == .org, w.unicodeScalars.count >= 3, w.unicodeScalars.count <= 6, let k = index.byInitials[w.uppercased()],
+               clusters[k].mentions[0].type == .org { return k }
+            // "Matt" after "Matt Stevens": a first name alone, when one person of the article has it.
+            if m.type == .person, let k = index.byFirstName[w], k >= 0 { return k }
+        }
+        if m.type == .person {
+            let names = m.tokens.map(word)
+            let (first, last) = (names[0], names[names.count - 1])
+            // "M Stevens" and "Matt Stevens"; "J Robinson" is not "Andy Robinson".
+            if names.count > 1, let p = index.persons.first(where: { $0.last == last && EntityNames.firstNamesAgree($0.first, first) }) {
+                return p.cluster
+            }
+            // A misspelt repeat: "Julie Cristie" after "Julie Christie", "Cristie" alone.
+            if let p = index.persons.first(where: { (names.count == 1 || $0.first == first) && EntityNames.nearMiss($0.last, last) }) {
+                return p.cluster
+            }
+        }
+        // "Liberal Democrat" and "Liberal Democrats", "Muslim" and "Muslims": one name, singular and plural.
+        if m.type != .person, form.unicodeScalars.count >= 4 {
+            let other = form.hasSuffix("s") ? String(form.dropLast()) : form + "s"
+            if let k = index.byForm[other], clusters[k].mentions[0].type == m.type { return k }
         }
         if m.type == .place, let code = placeCode(m), let k = index.byCode[code] { return k }
         return nil
@@ -463,6 +581,13 @@ struct EntityResolver {
             }
             func rank(_ kind: Entity.Kind) -> (Int, Int) { (votes[kind]!, kind == longest.type ? 1 : 0) }
             type = met.max { rank($0) < rank($1) }!  // the first of equals
+        }
+        // "US author", "the US alone": a country's name or code read as a modifier is still the country.
+        if type == .misc || type == .norp, c.mentions.contains(where: { m in
+            placeCode(m) != nil || m.tokens.count == 1 && words[m.tokens.lowerBound].flags.contains(.allUpper)
+                && gazetteer.countryCodes.contains(word(m.tokens.lowerBound))
+        }) {
+            type = .place
         }
         var e = Entity(id: "", type: type, name: string(longest.tokens), mentions: c.mentions.map { m in
             TextSpan(start: text.tokens[m.tokens.lowerBound].start, end: text.tokens[m.tokens.upperBound - 1].end)

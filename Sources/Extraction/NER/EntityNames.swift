@@ -1,0 +1,85 @@
+/// What entity resolution knows about names in general, apart from any one article: words that make a
+/// name an organisation's, words that make it a part of a larger organisation, honorifics and titles that
+/// are not names, initials, spelling slips.
+enum EntityNames {
+    /// Last words that make a name an organisation's ("South Wales Police", "Health and Safety Executive").
+    static let organisationHeads: Set<String> = [
+        "police", "council", "commission", "executive", "department", "ministry", "party", "union", "association",
+        "agency", "bank", "committee", "forum", "foundation", "institute", "university", "college", "school",
+        "club", "corporation", "company", "corp", "inc", "ltd", "plc", "group", "authority", "board", "trust",
+        "society", "federation", "league", "alliance", "chambers", "laboratories", "organisation", "organization",
+        "assembly", "parliament", "court", "army", "navy", "airlines", "airways", "motors", "records", "studios",
+        "exchange", "fund", "office", "service", "services", "bureau", "congress", "senate", "network",
+    ]
+
+    /// Words naming a part of an organisation: "Harvard School of Public Health" is not "Harvard", "BBC World
+    /// Service" not "BBC". A name holding one is never merged with a single word of it.
+    static let unitWords: Set<String> = [
+        "school", "college", "faculty", "department", "division", "service", "services", "unit", "office",
+        "committee", "council", "board", "branch", "bureau", "institute", "centre", "center", "laboratory",
+        "laboratories", "lab", "hospital", "museum", "library", "sport", "sports", "news", "radio", "television",
+        "tv", "retail", "wholesale", "world", "online", "subsidiary", "arm", "wing", "team", "academy",
+    ]
+
+    /// Well-known other names of one organisation, keyed to the name they are filed under. News copy uses
+    /// them without saying so ("the Tories" for the Conservative Party).
+    static let aliases: [String: String] = [
+        "Tory": "Conservative Party", "Tories": "Conservative Party", "Conservatives": "Conservative Party",
+        "Conservative": "Conservative Party", "Conservative Party": "Conservative Party",
+        "Lib Dems": "Liberal Democrats", "Lib Dem": "Liberal Democrats", "Liberal Democrat": "Liberal Democrats",
+        "Liberal Democrats": "Liberal Democrats", "Labour Party": "Labour", "Labour": "Labour",
+    ]
+
+    /// Capitalised words and abbreviations that name no entity, however the tagger reads them.
+    static let notNames: Set<String> = [
+        "DVD", "DVDs", "CD", "CDs", "TV", "PC", "PCs", "GMT", "BST", "HIV", "Aids", "AIDS", "HIV/Aids", "HIV/AIDS",
+        "SMS", "MP3", "R&B", "DJ", "DJs", "ISP", "ISPs", "GDP", "VAT", "CEO", "DNA", "3G", "GPS", "SUV", "ATM",
+    ]
+
+    /// Nouns for a person that introduce a name used bare afterwards: "R&B star Usher", "singer Ciara".
+    static let personNouns: Set<String> = [
+        "singer", "star", "rapper", "newcomer", "actor", "actress", "comedian", "artist", "musician", "presenter",
+        "dj", "player", "striker", "midfielder", "defender", "goalkeeper", "winger", "boxer", "golfer", "author",
+        "novelist", "writer", "drummer", "guitarist", "vocalist", "frontman", "frontwoman", "chef", "designer",
+        "model", "songwriter", "producer", "rocker", "diva", "veteran", "champion", "athlete", "sprinter", "runner",
+    ]
+
+    /// Nouns for a book, film, record or show; the name after one is the work's ("the film Spirited Away").
+    static let workNouns: Set<String> = [
+        "film", "movie", "album", "song", "single", "book", "novel", "show", "series", "programme", "program",
+        "play", "drama", "musical", "opera", "track", "ep", "documentary", "sitcom", "comedy", "thriller",
+        "blockbuster", "game", "soap", "memoir", "biography", "autobiography", "hit", "ballad", "anthem",
+    ]
+
+    /// The last labels of web addresses.
+    static let domains: Set<String> = ["com", "net", "org", "co", "uk", "info", "biz", "tv", "eu", "de", "fr"]
+
+    /// "M" or "M." before a surname.
+    static func isInitial(_ w: String) -> Bool {
+        let s = w.unicodeScalars
+        guard let first = s.first, Tokenizer.isUpper(first) else { return false }
+        return s.count == 1 || (s.count == 2 && s.last == ".")
+    }
+
+    /// Two first names that can be one person's: equal, or one the other's initial ("M" and "Matt").
+    static func firstNamesAgree(_ a: String, _ b: String) -> Bool {
+        if a == b { return true }
+        if isInitial(a) || isInitial(b) { return a.unicodeScalars.first == b.unicodeScalars.first }
+        return false
+    }
+
+    /// At most one letter inserted, dropped, changed or two swapped, in words of five letters or more with the
+    /// same first letter: "Cristie" / "Christie", the misspelt repeats of copy written fast.
+    static func nearMiss(_ a: String, _ b: String) -> Bool {
+        let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
+        guard x.count >= 5, y.count >= 5, abs(x.count - y.count) <= 1, x.first == y.first, a != b else { return false }
+        var i = 0
+        while i < x.count && i < y.count && x[i] == y[i] { i += 1 }
+        var j = 0
+        while j < x.count - i && j < y.count - i && x[x.count - 1 - j] == y[y.count - 1 - j] { j += 1 }
+        let restX = x.count - i - j, restY = y.count - i - j
+        if restX <= 1 && restY <= 1 { return true }
+        // Two neighbours swapped: "Steevns" / "Stevens".
+        return restX == 2 && restY == 2 && x[i] == y[i + 1] && x[i + 1] == y[i]
+    }
+}
