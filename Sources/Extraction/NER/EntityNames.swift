@@ -51,6 +51,25 @@ enum EntityNames {
         "blockbuster", "game", "soap", "memoir", "biography", "autobiography", "hit", "ballad", "anthem",
     ]
 
+    /// Last words of an event's name ("Soul Train Awards", "Great Caledonian Run", "European Indoors").
+    static let eventHeads: Set<String> = [
+        "awards", "award", "run", "marathon", "championship", "championships", "cup", "games", "olympics",
+        "festival", "tournament", "rally", "summit", "conference", "trophy", "indoors", "outdoors", "prix",
+        "open", "war", "ceremony", "election", "elections", "grammys", "oscars", "baftas",
+    ]
+
+    /// Faiths and their followers: people, not organisations.
+    static let faiths: Set<String> = [
+        "Muslim", "Muslims", "Christian", "Christians", "Jew", "Jews", "Jewish", "Hindu", "Hindus", "Sikh", "Sikhs",
+        "Buddhist", "Buddhists", "Catholic", "Catholics", "Protestant", "Protestants", "Islamic",
+    ]
+
+    /// Nouns that say what the name before them is: "the Guardian newspaper", "Hazards magazine".
+    static let organisationNouns: Set<String> = [
+        "newspaper", "magazine", "agency", "company", "firm", "group", "party", "club", "band", "label", "airline",
+        "bank", "network", "channel", "broadcaster", "website", "chain", "retailer", "carmaker", "union", "charity",
+    ]
+
     /// The last labels of web addresses.
     static let domains: Set<String> = ["com", "net", "org", "co", "uk", "info", "biz", "tv", "eu", "de", "fr"]
 

@@ -200,6 +200,11 @@ struct EntityResolver {
         var result: [Mention] = []
         result.reserveCapacity(mentions.count)
         for var m in mentions {
+            // "Swansea's Muslim community": a place's possessive opening a name is not part of it.
+            if m.tokens.count > 1, case let first = word(m.tokens.lowerBound), first.hasSuffix("'s") || first.hasSuffix("\u{2019}s"),
+               gazetteer.lookup(String(first.unicodeScalars.dropLast(2))) != nil {
+                m.tokens = (m.tokens.lowerBound + 1)..<m.tokens.upperBound
+            }
             let names = m.tokens.map(word)
             // ("Mr Major" keeps "Major": a word after an honorific is a name.)
             let afterHonorific = m.tokens.lowerBound > 0 && EntityResolver.honorifics.contains(word(m.tokens.lowerBound - 1))
@@ -215,6 +220,15 @@ struct EntityResolver {
                 m.type = .org
             } else if m.type != .place, isAfterWorkNoun(m.tokens.lowerBound) {
                 m.type = .misc
+            } else if m.type != .person, names.count > 1, EntityNames.eventHeads.contains(names[names.count - 1].lowercased()) {
+                m.type = .event
+            } else if names.count == 1, EntityNames.faiths.contains(names[0]) {
+                m.type = .norp
+            } else if m.type == .misc || m.type == .norp || m.type == .place, gazetteer.lookup(words, m.tokens) == nil,
+                      !gazetteer.countryCodes.contains(names[0]),
+                      m.tokens.upperBound < text.tokens.count, EntityNames.organisationNouns.contains(word(m.tokens.upperBound).lowercased()) {
+                // "the Guardian newspaper", "Hazards magazine": named by what it is.
+                m.type = .org
             }
             // "OneStat.com": a web address is one name, a site's or its company's.
             var end = m.tokens.upperBound
@@ -559,6 +573,12 @@ struct EntityResolver {
 
     // MARK: - Entities
 
+    /// A country's name, or its ISO code written in capitals ("US").
+    private func isCountry(_ m: Mention) -> Bool {
+        placeCode(m) != nil || m.tokens.count == 1 && words[m.tokens.lowerBound].flags.contains(.allUpper)
+            && gazetteer.countryCodes.contains(word(m.tokens.lowerBound))
+    }
+
     private func placeCode(_ m: Mention) -> String? {
         guard let entry = gazetteer.lookup(words, m.tokens), entry.contains(.country) else { return nil }
         return entry.code
@@ -583,11 +603,17 @@ struct EntityResolver {
             type = met.max { rank($0) < rank($1) }!  // the first of equals
         }
         // "US author", "the US alone": a country's name or code read as a modifier is still the country.
-        if type == .misc || type == .norp, c.mentions.contains(where: { m in
-            placeCode(m) != nil || m.tokens.count == 1 && words[m.tokens.lowerBound].flags.contains(.allUpper)
-                && gazetteer.countryCodes.contains(word(m.tokens.lowerBound))
-        }) {
+        if type == .misc || type == .norp || type == .org, isCountry(longest) || type != .org && c.mentions.contains(where: isCountry) {
             type = .place
+        }
+        // A one-word "place" no gazetteer knows and the article never puts after "in", "to" or "near"
+        // ("an architect at Cisco", "Energis took a similar approach") is an organisation; codes in
+        // capitals (US, UAE) are left alone.
+        if type == .place, c.mentions.allSatisfy({ m in
+            m.tokens.count == 1 && gazetteer.lookup(words, m.tokens) == nil && !words[m.tokens.lowerBound].flags.contains(.allUpper)
+                && !(m.tokens.lowerBound > 0 && EntityResolver.placePrepositions.contains(word(m.tokens.lowerBound - 1).lowercased()))
+        }) {
+            type = .org
         }
         var e = Entity(id: "", type: type, name: string(longest.tokens), mentions: c.mentions.map { m in
             TextSpan(start: text.tokens[m.tokens.lowerBound].start, end: text.tokens[m.tokens.upperBound - 1].end)
@@ -667,6 +693,8 @@ struct EntityResolver {
         "now", "then", "also", "however", "meanwhile", "both", "even", "under", "with", "from", "for", "by", "yesterday",
         "today", "last", "next", "this", "that", "because", "although", "since", "until", "during", "among", "like",
     ]
+
+    static let placePrepositions: Set<String> = ["in", "to", "near", "into", "across", "throughout", "outside", "around", "from", "towards", "via"]
 
     private static let determiners: Set<String> = ["the", "a", "an", "its", "his", "her", "their"]
 
