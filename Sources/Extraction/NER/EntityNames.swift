@@ -12,6 +12,21 @@ enum EntityNames {
         "exchange", "fund", "office", "service", "services", "bureau", "congress", "senate", "network",
     ]
 
+    /// Institutions whose names are common words, so that the tagger often leaves them untagged.
+    static let institutions: Set<String> = [
+        "Parliament", "Commons", "House of Commons", "House of Lords", "Treasury", "Home Office", "Foreign Office",
+        "Cabinet Office", "Ministry of Defence", "Pentagon", "Kremlin", "White House", "Congress", "Senate",
+        "Bundesbank", "Federal Reserve", "Bank of England", "European Commission", "European Parliament",
+        "Scottish Parliament", "Welsh Assembly", "World Bank", "Opec", "Nato", "NHS", "FBI", "CIA", "IMF",
+    ]
+    static let institutionLength = 3
+
+    /// Last words of the name of a street, ground or building: a place ("George Street", "Lansdowne Road").
+    static let facilityHeads: Set<String> = [
+        "street", "road", "avenue", "square", "lane", "stadium", "arena", "church", "cathedral", "abbey", "chapel",
+        "mosque", "airport", "station", "bridge",
+    ]
+
     /// Words naming a part of an organisation: "Harvard School of Public Health" is not "Harvard", "BBC World
     /// Service" not "BBC". A name holding one is never merged with a single word of it.
     static let unitWords: Set<String> = [

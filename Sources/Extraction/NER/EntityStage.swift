@@ -96,6 +96,7 @@ struct EntityResolver {
                           otherThanPerson: (Int) -> String?) throws(DeadlineExceeded) -> [Entity] {
         var mentions = spans(tags)
         mentions = retype(mentions)
+        mentions = institutions(mentions)
         mentions = loneNames(mentions, otherThanPerson)
         mentions = bracketedAcronyms(mentions)
         mentions = splitTitles(mentions)
@@ -201,9 +202,10 @@ struct EntityResolver {
         result.reserveCapacity(mentions.count)
         for var m in mentions {
             // "Swansea's Muslim community": a place's possessive opening a name is not part of it.
-            if m.tokens.count > 1, case let first = word(m.tokens.lowerBound), first.hasSuffix("'s") || first.hasSuffix("\u{2019}s"),
-               gazetteer.lookup(String(first.unicodeScalars.dropLast(2))) != nil {
-                m.tokens = (m.tokens.lowerBound + 1)..<m.tokens.upperBound
+            if let p = m.tokens.dropFirst().first(where: { word($0) == "'s" || word($0) == "\u{2019}s" }), p + 1 < m.tokens.upperBound,
+               gazetteer.lookup(words, m.tokens.lowerBound..<p) != nil {
+                result.append(Mention(tokens: m.tokens.lowerBound..<p, type: .place, sentence: m.sentence))
+                m.tokens = (p + 1)..<m.tokens.upperBound
             }
             let names = m.tokens.map(word)
             // ("Mr Major" keeps "Major": a word after an honorific is a name.)
@@ -214,6 +216,8 @@ struct EntityResolver {
             }
             if names.count == 2, EntityNames.isInitial(names[0]), names[0] != "A", names[0] != "I", words[m.tokens.upperBound - 1].isCapitalised {
                 m.type = .person
+            } else if names.count > 1, EntityNames.facilityHeads.contains(names[names.count - 1].lowercased()) {
+                m.type = .place
             } else if m.type != .person, names.count > 1, EntityNames.organisationHeads.contains(names[names.count - 1].lowercased()) {
                 m.type = .org
             } else if EntityNames.aliases[EntityResolver.normalised(string(m.tokens))] != nil {
@@ -224,7 +228,7 @@ struct EntityResolver {
                 m.type = .event
             } else if names.count == 1, EntityNames.faiths.contains(names[0]) {
                 m.type = .norp
-            } else if m.type == .misc || m.type == .norp || m.type == .place, gazetteer.lookup(words, m.tokens) == nil,
+            } else if m.type == .misc || m.type == .place, gazetteer.lookup(words, m.tokens) == nil,
                       !gazetteer.countryCodes.contains(names[0]),
                       m.tokens.upperBound < text.tokens.count, EntityNames.organisationNouns.contains(word(m.tokens.upperBound).lowercased()) {
                 // "the Guardian newspaper", "Hazards magazine": named by what it is.
@@ -257,6 +261,28 @@ struct EntityResolver {
         var p = start - 1
         if p >= 0, ["new", "latest", "debut", "hit", "first", "second", "third", "last"].contains(word(p).lowercased()) { p -= 1 }
         return p >= 0 && EntityNames.workNouns.contains(word(p).lowercased())
+    }
+
+    /// Institutions named with common words ("Parliament", "the Treasury", "the Home Office") that the tagger
+    /// leaves untagged: found where no mention covers them.
+    private func institutions(_ mentions: [Mention]) -> [Mention] {
+        var taken = [Bool](repeating: false, count: text.tokens.count)
+        for m in mentions { for i in m.tokens { taken[i] = true } }
+        var found: [Mention] = []
+        var i = 0
+        while i < text.tokens.count {
+            defer { i += 1 }
+            guard !taken[i], words[i].isCapitalised else { continue }
+            for n in stride(from: min(EntityNames.institutionLength, text.tokens.count - i), through: 1, by: -1) {
+                let r = i..<(i + n)
+                guard r.allSatisfy({ !taken[$0] && sentenceOf[$0] == sentenceOf[i] }), EntityNames.institutions.contains(string(r)) else { continue }
+                found.append(Mention(tokens: r, type: .org, sentence: sentenceOf[i]))
+                i += n - 1
+                break
+            }
+        }
+        guard !found.isEmpty else { return mentions }
+        return (mentions + found).sorted { $0.tokens.lowerBound < $1.tokens.lowerBound }
     }
 
     private static let demonymEndings = ["an", "ans", "ese", "ish", "i", "is", "ic", "ch"]
