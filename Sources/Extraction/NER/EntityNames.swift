@@ -20,6 +20,7 @@ enum EntityNames {
         "Scottish Parliament", "Welsh Assembly", "World Bank", "Opec", "Nato", "NHS", "FBI", "CIA", "IMF",
     ]
     static let institutionLength = 3
+    static let institutionFirstWords = Set(institutions.map { String($0.split(separator: " ")[0]) })
 
     /// Last words of the name of a street, ground or building: a place ("George Street", "Lansdowne Road").
     static let facilityHeads: Set<String> = [
@@ -105,6 +106,7 @@ enum EntityNames {
     /// At most one letter inserted, dropped, changed or two swapped, in words of five letters or more with the
     /// same first letter: "Cristie" / "Christie", the misspelt repeats of copy written fast.
     static func nearMiss(_ a: String, _ b: String) -> Bool {
+        guard a.unicodeScalars.first == b.unicodeScalars.first, a.utf8.count >= 5, b.utf8.count >= 5 else { return false }
         let x = Array(a.unicodeScalars), y = Array(b.unicodeScalars)
         guard x.count >= 5, y.count >= 5, abs(x.count - y.count) <= 1, x.first == y.first, a != b else { return false }
         var i = 0

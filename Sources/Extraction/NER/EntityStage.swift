@@ -211,7 +211,7 @@ struct EntityResolver {
             // ("Mr Major" keeps "Major": a word after an honorific is a name.)
             let afterHonorific = m.tokens.lowerBound > 0 && EntityResolver.honorifics.contains(word(m.tokens.lowerBound - 1))
             if !afterHonorific && names.allSatisfy({ EntityResolver.honorifics.contains($0) || EntityResolver.titleWords.contains($0.lowercased()) })
-                || EntityNames.notNames.contains(string(m.tokens)) {
+                || names.count <= 3 && EntityNames.notNames.contains(string(m.tokens)) {
                 continue
             }
             if names.count == 2, EntityNames.isInitial(names[0]), names[0] != "A", names[0] != "I", words[m.tokens.upperBound - 1].isCapitalised {
@@ -272,7 +272,7 @@ struct EntityResolver {
         var i = 0
         while i < text.tokens.count {
             defer { i += 1 }
-            guard !taken[i], words[i].isCapitalised else { continue }
+            guard !taken[i], words[i].isCapitalised, EntityNames.institutionFirstWords.contains(word(i)) else { continue }
             for n in stride(from: min(EntityNames.institutionLength, text.tokens.count - i), through: 1, by: -1) {
                 let r = i..<(i + n)
                 guard r.allSatisfy({ !taken[$0] && sentenceOf[$0] == sentenceOf[i] }), EntityNames.institutions.contains(string(r)) else { continue }
@@ -376,8 +376,9 @@ struct EntityResolver {
         for m in mentions where m.type == .person && m.tokens.count > 1 { for i in m.tokens { introduced.insert(word(i)) } }
         for i in text.tokens.indices.dropFirst() where words[i].isCapitalised {
             let before = word(i - 1)
-            if EntityResolver.honorifics.contains(before) || EntityResolver.titleWords.contains(before.lowercased())
-                || EntityNames.personNouns.contains(before.lowercased()) {
+            if EntityResolver.honorifics.contains(before) { introduced.insert(word(i)); continue }
+            let lowered = before.lowercased()
+            if EntityResolver.titleWords.contains(lowered) || EntityNames.personNouns.contains(lowered) {
                 introduced.insert(word(i))
             }
         }
