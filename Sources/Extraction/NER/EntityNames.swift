@@ -86,6 +86,12 @@ enum EntityNames {
         "bank", "network", "channel", "broadcaster", "website", "chain", "retailer", "carmaker", "union", "charity",
     ]
 
+    /// Adverbs that open a sentence and that the tagger may take into a name ("Often Pipex and other ...").
+    static let sentenceAdverbs: Set<String> = [
+        "often", "sometimes", "later", "earlier", "still", "only", "instead", "indeed", "perhaps", "currently",
+        "recently", "finally", "already", "unfortunately", "fortunately", "similarly", "separately", "overall",
+    ]
+
     /// The last labels of web addresses.
     static let domains: Set<String> = ["com", "net", "org", "co", "uk", "info", "biz", "tv", "eu", "de", "fr"]
 

@@ -244,6 +244,23 @@ struct EntityResolver {
                 m.tokens = m.tokens.lowerBound..<end
                 m.type = .org
             }
+            // "J Noon (Newcastle)", "Tony Banks (Labour)": one word in brackets after a person is a team or party.
+            if m.tokens.count == 1, m.type == .place || m.type == .misc, let last = result.last, last.type == .person,
+               last.tokens.upperBound + 1 == m.tokens.lowerBound, word(last.tokens.upperBound) == "(",
+               m.tokens.upperBound < text.tokens.count, word(m.tokens.upperBound) == ")", !isCountry(m) {
+                m.type = .org
+            }
+            // "UK Film Council": a country's name or code run straight into an organisation's name is part of it.
+            if m.type == .org, let last = result.last, last.type == .place, last.tokens.count == 1,
+               last.tokens.upperBound == m.tokens.lowerBound, isCountry(last) {
+                result[result.count - 1] = Mention(tokens: last.tokens.lowerBound..<m.tokens.upperBound, type: .org, sentence: last.sentence)
+                continue
+            }
+            // "Often Pipex": a function word opening the sentence is not part of the name.
+            if m.tokens.count > 1, m.tokens.lowerBound == text.sentences[m.sentence].tokens.lowerBound, !EntityNames.isInitial(names[0]),
+               EntityResolver.sentenceWords.contains(names[0].lowercased()) || EntityNames.sentenceAdverbs.contains(names[0].lowercased()) {
+                m.tokens = (m.tokens.lowerBound + 1)..<m.tokens.upperBound
+            }
             if let last = result.last, last.type != .person, last.tokens.count == 1, m.type == .org,
                last.tokens.upperBound + 1 == m.tokens.lowerBound, word(last.tokens.upperBound) == "and",
                lowercaseForms.contains(word(last.tokens.lowerBound).lowercased()),
@@ -637,7 +654,9 @@ struct EntityResolver {
         // ("an architect at Cisco", "Energis took a similar approach") is an organisation; codes in
         // capitals (US, UAE) are left alone.
         if type == .place, c.mentions.allSatisfy({ m in
-            m.tokens.count == 1 && gazetteer.lookup(words, m.tokens) == nil && !words[m.tokens.lowerBound].flags.contains(.allUpper)
+            var m = m
+            if m.tokens.count == 2, word(m.tokens.lowerBound) == "The" { m.tokens = (m.tokens.lowerBound + 1)..<m.tokens.upperBound }
+            return m.tokens.count == 1 && gazetteer.lookup(words, m.tokens) == nil && !words[m.tokens.lowerBound].flags.contains(.allUpper)
                 && !(m.tokens.lowerBound > 0 && EntityResolver.placePrepositions.contains(word(m.tokens.lowerBound - 1).lowercased()))
         }) {
             type = .org
