@@ -95,6 +95,13 @@ enum EntityNames {
     /// The last labels of web addresses.
     static let domains: Set<String> = ["com", "net", "org", "co", "uk", "info", "biz", "tv", "eu", "de", "fr"]
 
+    /// Occupations written right before a person's name in news copy ("Cuban artist Papo Record").
+    static let occupations: Set<String> = [
+        "singer", "rapper", "actor", "actress", "comedian", "artist", "musician", "presenter", "DJ", "novelist",
+        "author", "writer", "drummer", "guitarist", "vocalist", "frontman", "songwriter", "striker", "midfielder",
+        "defender", "goalkeeper", "winger", "boxer", "golfer", "sprinter", "economist", "analyst",
+    ]
+
     /// "M" or "M." before a surname.
     static func isInitial(_ w: String) -> Bool {
         let s = w.unicodeScalars

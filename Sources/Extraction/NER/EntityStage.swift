@@ -76,6 +76,7 @@ struct EntityResolver {
         var byCode: [String: Int] = [:]       // ISO 3166 code of a country
         var byFirstName: [String: Int] = [:]  // first word of a multi-word person's name; -1 when two share it
         var persons: [(first: String, last: String, cluster: Int)] = []  // multi-word people, in order
+        var byEnds: [String: [(words: [String], cluster: Int)]] = [:]  // other multi-word names by first and last word
 
         /// The first cluster to claim a key keeps it: "Blair" stays Tony Blair's after a "Cherie Blair".
         static func claim(_ table: inout [String: Int], _ key: String, _ k: Int) {
@@ -249,6 +250,16 @@ struct EntityResolver {
                last.tokens.upperBound + 1 == m.tokens.lowerBound, word(last.tokens.upperBound) == "(",
                m.tokens.upperBound < text.tokens.count, word(m.tokens.upperBound) == ")", !isCountry(m) {
                 m.type = .org
+            }
+            // "Cuban artist Papo Record": a name right after a noun for a person is a person's.
+            if m.type != .person, m.tokens.count <= 3, m.tokens.lowerBound > 0, words[m.tokens.lowerBound].isCapitalised,
+               EntityNames.occupations.contains(word(m.tokens.lowerBound - 1)) {
+                m.type = .person
+            }
+            // "Norwich Union Grand Prix": a sponsor's name run straight into an event's is part of it.
+            if m.type == .event, let last = result.last, last.type == .org, last.tokens.upperBound == m.tokens.lowerBound {
+                result[result.count - 1] = Mention(tokens: last.tokens.lowerBound..<m.tokens.upperBound, type: .event, sentence: last.sentence)
+                continue
             }
             // "UK Film Council": a country's name or code run straight into an organisation's name is part of it.
             if m.type == .org, let last = result.last, last.type == .place, last.tokens.count == 1,
@@ -558,6 +569,21 @@ struct EntityResolver {
             }
         }
         if m.type == .place, let code = placeCode(m) { ClusterIndex.claim(&index.byCode, code, k) }
+        if m.type != .person, m.tokens.count > 2 {
+            let names = m.tokens.map(word)
+            index.byEnds[names[0] + " " + names[names.count - 1], default: []].append((names, k))
+        }
+    }
+
+    /// "Soul Train Awards" in "Soul Train Music Awards": the same first and last word, the words in order.
+    private func shortened(_ m: Mention, _ index: ClusterIndex) -> Int? {
+        guard m.type != .person, m.tokens.count >= 2 else { return nil }
+        let names = m.tokens.map(word)
+        return index.byEnds[names[0] + " " + names[names.count - 1]]?.first { longer in
+            var j = 0
+            for w in longer.words where j < names.count && w == names[j] { j += 1 }
+            return j == names.count && longer.words.count > names.count
+        }?.cluster
     }
 
     /// The cluster a mention belongs to, by the first rule that finds one.
@@ -594,7 +620,7 @@ struct EntityResolver {
             if let k = index.byForm[other], clusters[k].mentions[0].type == m.type { return k }
         }
         if m.type == .place, let code = placeCode(m), let k = index.byCode[code] { return k }
-        return nil
+        return shortened(m, index)
     }
 
     /// Initials of a multi-word name: of every part, and of the capitalised parts only.
