@@ -191,13 +191,14 @@ struct EntityResolver {
         return result
     }
 
-    /// Corrections of the tagger's spans from what names look like, whatever the article:
+    /// Corrections of the tagger's spans and types from what names look like, whatever the article
+    /// (each rule below says what it does; EntityNames holds the word lists):
     /// - titles, honorifics and common abbreviations alone are not names ("Lord", "Attorney General", "DVD");
-    /// - an initial and a surname ("O Smith") are a person's name;
-    /// - a name ending in an organisation's word ("South Wales Police") is an organisation, and so is a
-    ///   well-known alias of one ("Tories");
-    /// - "Health and Safety Executive", cut by the tagger at "and" where the first part is a common word the
-    ///   article also writes in lower case, is one name.
+    /// - an initial and a surname ("O Smith") are a person's name; a name's last word can make it a place
+    ///   (street, stadium, church), an organisation (police, council, party) or an event (awards, run);
+    /// - pieces the tagger cut apart are joined ("Health and Safety Executive", "UK Film Council",
+    ///   "Norwich Union Grand Prix", "OneStat.com"), and words that are not the name are cut off
+    ///   ("Swansea's" before "Muslim", "Often" opening the sentence).
     private func retype(_ mentions: [Mention]) -> [Mention] {
         var result: [Mention] = []
         result.reserveCapacity(mentions.count)
