@@ -61,8 +61,8 @@ public enum ArticleReading {
             return finish(ReadResult(format: NinjsReader.format, articles: articles, encoding: bomEncoding ?? "utf-8",
                                      encodingFallback: false), input: input)
         case .anpa, .iptc7901:
-            let (format, article, encoding, fallback) = try WireTextReader.read(bytes, anpa: kind == .anpa)
-            return finish(ReadResult(format: format, articles: [article], encoding: bomEncoding ?? encoding, encodingFallback: fallback), input: input)
+            let (format, articles, encoding, fallback) = try WireTextReader.read(bytes, anpa: kind == .anpa)
+            return finish(ReadResult(format: format, articles: articles, encoding: bomEncoding ?? encoding, encodingFallback: fallback), input: input)
         case .email:
             let (article, encoding, fallback) = try EmailReader.read(bytes)
             return finish(ReadResult(format: EmailReader.format, articles: [article], encoding: bomEncoding ?? encoding, encodingFallback: fallback), input: input)

@@ -21,6 +21,8 @@ enum BoilerplateRemoval {
         /// The innermost block-level element holding the text.
         var element: Int
         var tag: String
+        /// The block's text comes right after an image in another block (nothing but white space between).
+        var afterImage = false
     }
 
     static func articleParagraphs(_ tree: MarkupTree) -> [String] {
@@ -35,14 +37,44 @@ enum BoilerplateRemoval {
         }
         let body = widen(best.node, scores: best.scores, totals: totals, tree: tree)
         var paragraphs: [String] = []
+        var inRelatedList = false
         for block in blocks {
             guard isInside(block.element, body, tree.nodes) else { continue }
             if block.tag == "h1" { continue }
-            if block.linkChars * 2 > block.chars { continue }
+            // The items under a related-stories heading: short blocks with links, up to the first without.
+            if inRelatedList {
+                if block.linkChars > 0 && block.chars < 160 { continue }
+                inRelatedList = false
+            }
+            if block.linkChars * 2 > block.chars && !isLinkedSentence(block) { continue }
+            if isCaption(block) { continue }
+            if let kind = FurnitureLines.kind(block.text) {
+                if kind == .relatedHeading { inRelatedList = true }
+                continue
+            }
             paragraphs.append(block.text)
         }
         return paragraphs
     }
+
+    /// A paragraph that is a sentence around a long link (`... was re-opened <a>earlier this year after ...</a>.`):
+    /// prose, though most of its text is linked. A list of links has little unlinked text and no full stop.
+    private static func isLinkedSentence(_ block: Block) -> Bool {
+        guard block.tag == "p", block.chars - block.linkChars >= 25, let last = block.text.unicodeScalars.last else { return false }
+        return sentenceEnds.contains(last)
+    }
+
+    /// A short line right after an image, in a block of its own that the author did not mark as a paragraph,
+    /// list item or heading, and that is not a sentence: the image's caption or credit (`<center><em>16-inch
+    /// MacBook Pro's new scissor switch keyboard via iFixit</em></center>`).
+    private static func isCaption(_ block: Block) -> Bool {
+        guard block.afterImage, block.chars <= 200, let last = block.text.unicodeScalars.last else { return false }
+        if ["p", "li", "h1", "h2", "h3", "h4", "h5", "h6"].contains(block.tag) { return false }
+        return !sentenceEnds.contains(last) && last != ":"
+    }
+
+    /// Scalars that end a sentence (or a quoted or bracketed one), Latin and CJK.
+    static let sentenceEnds: Set<Unicode.Scalar> = Set(".!?\"”’)。！？…」』".unicodeScalars)
 
     /// Per element: the text below it, split by kind, summed from the blocks.
     struct Totals {
@@ -190,6 +222,9 @@ enum BoilerplateRemoval {
         var bufferLinkBytes = 0
         var linkDepth = 0
         var blockStack: [Int] = [tree.root]
+        // The block an image was last seen in, until text follows it; whether the buffered block started so.
+        var imageBlock: Int?
+        var bufferAfterImage = false
 
         func flush() {
             guard !buffer.isEmpty else { return }
@@ -198,6 +233,8 @@ enum BoilerplateRemoval {
             let linkShare = totalBytes > 0 ? Double(bufferLinkBytes) / Double(totalBytes) : 0
             buffer.removeAll(keepingCapacity: true)
             bufferLinkBytes = 0
+            let afterImage = bufferAfterImage
+            bufferAfterImage = false
             guard !text.isEmpty else { return }
             var charCount = 0, commas = 0
             for s in text.unicodeScalars {
@@ -206,7 +243,7 @@ enum BoilerplateRemoval {
             }
             let element = blockStack.last ?? tree.root
             blocks.append(Block(text: text, chars: charCount, linkChars: Int(Double(charCount) * linkShare),
-                                commas: commas, element: element, tag: nodes[element].name))
+                                commas: commas, element: element, tag: nodes[element].name, afterImage: afterImage))
         }
 
         enum Entered { case skipped, leaf, parent }
@@ -214,10 +251,15 @@ enum BoilerplateRemoval {
         func enter(_ n: Int) -> Entered {
             let node = nodes[n]
             if node.isText {
+                if let image = imageBlock, node.text.utf8.contains(where: { $0 > 0x20 }) {
+                    if !buffer.contains(where: { $0 > 0x20 }) && blockStack.last != image { bufferAfterImage = true }
+                    imageBlock = nil
+                }
                 buffer.append(contentsOf: node.text.utf8)
                 if linkDepth > 0 { bufferLinkBytes += node.text.utf8.count }
                 return .skipped
             }
+            if node.name == "img" || node.name == "picture" { imageBlock = blockStack.last ?? tree.root }
             if skippedTags.contains(node.name) || isHidden(tree, n) { return .skipped }
             if isFurniture(tree, n) {
                 // Furniture text must not merge into a neighbour's block: give it its own.
@@ -286,7 +328,7 @@ enum BoilerplateRemoval {
         "timestamp", "dateline", "date", "bio", "rail", "teaser", "card", "cards", "list", "links", "video", "gallery",
     ]
     static let positive: Set<String> = [
-        "article", "body", "content", "entry", "main", "post", "story", "text", "prose", "paragraph", "blog",
+        "article", "body", "content", "entry", "main", "post", "story", "text", "prose", "paragraph", "blog", "recipe",
     ]
 
     /// Lower-cased ASCII words of the class and id attributes (`c-entry-content` gives `c`, `entry`, `content`;

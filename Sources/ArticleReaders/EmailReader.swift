@@ -54,9 +54,10 @@ enum EmailReader {
         let paragraphs = body.isHTML ? HTMLReader.fragmentParagraphs(body.text) : Text.paragraphs(withoutSignature(body.text))
         let subject = message.header("subject").map(decodeEncodedWords).map(Text.collapse) ?? ""
         var article = Article(headline: subject, paragraphs: paragraphs)
-        if let from = message.header("from") { article.byline = displayName(decodeEncodedWords(from)) }
-        let listName = message.header("list-id").map(decodeEncodedWords).flatMap(displayName)
-        article.headline = headline(fromSubject: subject, senders: [article.byline, listName].compactMap { $0 })
+        let from = message.header("from").map(decodeEncodedWords)
+        if let from { article.byline = displayName(from) }
+        article.headline = headline(fromSubject: subject, senders: senderNames(
+            from: from, sender: message.header("sender").map(decodeEncodedWords), listID: message.header("list-id").map(decodeEncodedWords)))
         article.setDate(message.header("date"))
         if let id = message.header("message-id") {
             article.guid = Text.collapse(id).trimmingCharacters(in: "<>")
@@ -289,29 +290,116 @@ enum EmailReader {
         return kept.joined(separator: "\n")
     }
 
-    /// The subject without what a newsletter or a mailing list puts before the story's title: leading
-    /// `[List]` tags, and the sender's or the list's own name followed by a separator
-    /// (`Morning Briefing: Markets fall`, `The Week | Markets fall`). Nothing is cut that would leave
-    /// no headline.
+    /// The names a newsletter or a list goes by, from its headers: the From and Sender display names, the
+    /// List-Id's name and its identifier's first label (`<morning-briefing.lists.example.com>`), and the
+    /// sending address's mailbox and domain labels (`briefing@thetimes.example` gives `briefing`, `thetimes`).
+    static func senderNames(from: String?, sender: String?, listID: String?) -> [String] {
+        var names: [String] = []
+        for header in [from, sender, listID].compactMap({ $0 }) {
+            if let lt = header.firstIndex(of: "<"), let name = displayName(String(header[..<lt])), !name.contains("@") {
+                names.append(name)
+            }
+            let address = header.firstIndex(of: "<").map { header[header.index(after: $0)...].prefix { $0 != ">" } } ?? Substring(header)
+            let labels: [Substring]
+            if let at = address.firstIndex(of: "@") {
+                // Generic mailboxes (news@, noreply@) and providers say nothing of the sender: left out below.
+                labels = [address[..<at], address[address.index(after: at)...].split(separator: ".").first ?? ""]
+            } else if header == listID {
+                labels = [address.split(separator: ".").first ?? ""]
+            } else {
+                labels = []
+            }
+            names += labels.map { Text.collapse(String($0)) }.filter { $0.count >= 4 && !genericMailboxes.contains($0.lowercased()) }
+        }
+        return names
+    }
+
+    private static let genericMailboxes: Set<String> = [
+        "news", "newsletter", "newsletters", "info", "noreply", "no-reply", "donotreply", "do-not-reply", "mail", "email",
+        "hello", "contact", "support", "team", "updates", "alerts", "editor", "editors", "desk", "list", "lists", "mailer",
+        "bounce", "bounces", "gmail", "yahoo", "outlook", "hotmail", "googlemail",
+    ]
+
+    /// The subject without what a mail client, a newsletter or a mailing list puts around the story's title:
+    /// `Fwd:`/`Re:` markers, leading `[List]` tags, and a newsletter's or list's own name before or after a
+    /// separator (`Morning Briefing: Markets fall`, `The Week | Markets fall`, `Markets fall | The Week`).
+    /// A name matches one of `senders` when, letters and digits only, one starts with the other (the
+    /// newsletter `The Times Morning Briefing` from `The Times`; `Morning Briefing` from `Morning Briefing
+    /// from The Times`; `Daily Brief` from `dailybrief@...`). Nothing is cut that would leave no headline.
     static func headline(fromSubject subject: String, senders: [String]) -> String {
         var rest = Substring(subject)
-        while rest.first == "[", let close = rest.firstIndex(of: "]") {
-            let after = rest[rest.index(after: close)...].drop { $0 == " " }
-            guard !after.isEmpty else { break }
-            rest = after
-        }
-        let separators: Set<Character> = [":", "|", "-", "\u{2013}", "\u{2014}", "\u{00B7}"]
-        for name in senders where name.count >= 3 && rest.count > name.count
-            && rest.lowercased().hasPrefix(name.lowercased()) {
-            let after = rest.dropFirst(name.count)
-            let gap = after.prefix { $0 == " " }
-            // A dash only separates with a space before it: "BBC-funded study" is a title, not "BBC - ...".
-            guard let separator = after.dropFirst(gap.count).first, separators.contains(separator),
-                  separator == ":" || separator == "|" || !gap.isEmpty else { continue }
-            let title = after.dropFirst(gap.count + 1).drop { $0 == " " }
-            if Text.hasText(String(title)) { rest = title; break }
+        var changed = true
+        while changed {
+            changed = false
+            if let marker = replyMarker(rest) { rest = marker; changed = true }
+            if rest.first == "[", let close = rest.firstIndex(of: "]") {
+                let after = rest[rest.index(after: close)...].drop { $0 == " " }
+                if Text.hasText(String(after)) { rest = after; changed = true }
+            }
+            if let title = withoutName(rest, senders: senders) { rest = title; changed = true }
         }
         return String(rest)
+    }
+
+    /// `Fwd: x`, `FW: x`, `Re: x`, `AW: x`, `WG: x`, `TR: x` without the marker, when text is left.
+    private static func replyMarker(_ subject: Substring) -> Substring? {
+        guard let colon = subject.firstIndex(of: ":") else { return nil }
+        let marker = subject[..<colon].lowercased()
+        guard ["fwd", "fw", "re", "aw", "wg", "tr", "fwd.", "réf"].contains(marker) else { return nil }
+        let after = subject[subject.index(after: colon)...].drop { $0 == " " }
+        return Text.hasText(String(after)) ? after : nil
+    }
+
+    private static let separators: Set<Character> = [":", "|", "-", "\u{2013}", "\u{2014}", "\u{00B7}"]
+
+    /// The subject without a sender's name before (or, for `|` and dashes, after) a separator; nil if none.
+    private static func withoutName(_ subject: Substring, senders: [String]) -> Substring? {
+        let keys = senders.map(letters).filter { $0.count >= 3 }
+        guard !keys.isEmpty else { return nil }
+        // Leading: the first separator; a dash only with a space before it ("BBC-funded study" is a title).
+        var i = subject.startIndex
+        while i < subject.endIndex {
+            let c = subject[i]
+            if separators.contains(c), c == ":" || c == "|" || (i > subject.startIndex && subject[subject.index(before: i)] == " ") {
+                let name = subject[..<i]
+                let title = subject[subject.index(after: i)...].drop { $0 == " " }
+                if Text.hasText(String(title)), isSenderName(name, keys) { return title }
+                break
+            }
+            i = subject.index(after: i)
+        }
+        // Trailing: `Title | Name`, `Title - Name` (a colon before a name would be the name's quote).
+        for separator in [" | ", " - ", " \u{2013} ", " \u{2014} "] {
+            guard let range = subject.ranges(of: separator).last else { continue }
+            let title = subject[..<range.lowerBound]
+            if Text.hasText(String(title)), isSenderName(subject[range.upperBound...], keys) { return title }
+        }
+        return nil
+    }
+
+    /// Whether `name` is a newsletter's name: at most six words, and its letters start the sender's or the
+    /// sender's start it (a one-word piece only when it is at least half of the sender's name).
+    private static func isSenderName(_ name: Substring, _ keys: [String]) -> Bool {
+        let words = name.split(separator: " ")
+        guard !words.isEmpty, words.count <= 6 else { return false }
+        let key = letters(String(name))
+        guard key.count >= 3 else { return false }
+        // The name's first words, as letters: `The Times Morning Briefing` gives `the`, `thetimes`, ...
+        var starts: Set<String> = []
+        var joined = ""
+        for word in words {
+            joined += letters(String(word))
+            starts.insert(joined)
+        }
+        return keys.contains { sender in
+            if starts.contains(sender) { return true }
+            return sender.hasPrefix(key) && (words.count > 1 || key.count * 2 >= sender.count)
+        }
+    }
+
+    /// Lower-cased letters and digits only: `The Week` gives `theweek`.
+    private static func letters(_ s: String) -> String {
+        String(String.UnicodeScalarView(s.lowercased().unicodeScalars.filter { $0.properties.isAlphabetic || ("0"..."9").contains($0) }))
     }
 
     /// `"Jane Doe" <jane@example.com>` gives `Jane Doe`; a bare address is kept.

@@ -36,10 +36,11 @@ enum NITFReader {
                 }
             }
         }
-        if let content = tree.child(of: body, named: "body.content") {
-            let paragraphs = tree.paragraphs(of: content, skip: ["media", "nitf-table-metadata", "note"])
-            if !paragraphs.isEmpty { article.paragraphs = paragraphs }
+        // A body may hold several body.content blocks (sections, or takes joined by the sender): all are the story.
+        let paragraphs = tree.elementChildren(of: body, named: "body.content").flatMap {
+            tree.paragraphs(of: $0, skip: ["media", "nitf-table-metadata", "note"])
         }
+        if !paragraphs.isEmpty { article.paragraphs = paragraphs }
     }
 
     private static func readHead(_ article: inout Article, tree: MarkupTree, head: Int) {

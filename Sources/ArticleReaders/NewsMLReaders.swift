@@ -74,27 +74,40 @@ enum NewsMLG2Reader {
         return article
     }
 
+    /// A contentSet holds alternative renditions (`inlineXML`, `inlineData`, `remoteContent`): the body is the
+    /// inline one with the most text whose content type is prose (not CSS, JSON, an image...). A teaser or an
+    /// abstract rendition is shorter than the story; the same story as NITF and as XHTML gives the first.
     private static func readContent(_ article: inout Article, tree: MarkupTree, contentSet: Int) {
-        for content in tree.children(of: contentSet) {
-            switch tree.name(content) {
-            case "inlineXML":
+        var best: (article: Article, fromNITF: Bool)?
+        var bestLength = 0
+        for content in tree.children(of: contentSet) where ["inlineXML", "inlineData"].contains(tree.name(content)) {
+            let type = tree.attribute("contenttype", of: content)?.lowercased() ?? ""
+            if notProse.contains(where: { type.contains($0) }) { continue }
+            var candidate = Article(headline: "", paragraphs: [])
+            var fromNITF = false
+            if tree.name(content) == "inlineXML" {
                 if let nitf = tree.firstDescendant(of: content, named: "nitf") {
-                    var fromNITF = Article(headline: "", paragraphs: [])
-                    NITFReader.fill(&fromNITF, tree: tree, nitf: nitf)
-                    XMLReaders.merge(envelope: &article, body: fromNITF)
+                    NITFReader.fill(&candidate, tree: tree, nitf: nitf)
+                    fromNITF = true
                 } else if let body = tree.firstDescendant(of: content, named: "body") {
-                    article.paragraphs = tree.paragraphs(of: body)
+                    candidate.paragraphs = tree.paragraphs(of: body)
                 } else {
-                    article.paragraphs = tree.paragraphs(of: content)
+                    candidate.paragraphs = tree.paragraphs(of: content, skip: ["head", "style", "script"])
                 }
-            case "inlineData":
-                article.paragraphs = Text.bodyParagraphs(XMLReaders.rawText(tree, content))
-            default: continue
+            } else if type.contains("html") {
+                candidate.paragraphs = HTMLReader.fragmentParagraphs(XMLReaders.rawText(tree, content))
+            } else {
+                candidate.paragraphs = Text.bodyParagraphs(XMLReaders.rawText(tree, content))
             }
-            if !article.paragraphs.isEmpty { return }
+            let length = candidate.paragraphs.reduce(0) { $0 + $1.utf8.count }
+            if length > bestLength { best = (candidate, fromNITF); bestLength = length }
         }
+        guard let best else { return }
+        if best.fromNITF { XMLReaders.merge(envelope: &article, body: best.article) } else { article.paragraphs = best.article.paragraphs }
     }
 
+    /// Content types that are never an article body.
+    static let notProse = ["css", "javascript", "ecmascript", "json", "rtf", "image/", "audio/", "video/"]
 
     /// A package has no body of its own: its paragraphs are the referenced items' headlines and descriptions.
     private static func packageParagraphs(_ tree: MarkupTree, _ item: Int) -> [String] {
@@ -142,15 +155,15 @@ enum NewsML12Reader {
                 article.urgency = tree.attribute("FormalName", of: urgency).flatMap { Int($0) }
             }
         }
-        // Components nest; the first of each kind in document order wins.
+        // Components nest. Metadata lists (keywords, subjects) gather from all of them; the body is the content
+        // item that carries the article text wherever it stands; headline, byline and dateline come from the
+        // components around that body first (a photo component before the text has its own NewsLines).
+        var lines: [(node: Int, kind: String)] = []
+        var bodies: [Int] = []
         for node in tree.descendants(of: item) where !tree[node].isText {
             switch tree.name(node) {
-            case "HeadLine":
-                if article.headline.isEmpty, let h = tree.nonEmptyText(node) { article.headline = h }
-            case "ByLine":
-                if article.byline == nil { article.byline = XMLReaders.byline(tree.text(node)) }
-            case "DateLine":
-                if article.dateline == nil, let d = tree.nonEmptyText(node) { article.dateline = XMLReaders.datelinePlace(d) }
+            case "HeadLine", "ByLine", "DateLine":
+                lines.append((node, tree.name(node)))
             case "KeywordLine":
                 if let k = tree.nonEmptyText(node) { article.keywords.append(k) }
             case "Language":
@@ -165,23 +178,77 @@ enum NewsML12Reader {
                     article.keywords.append(k)
                 }
             case "DataContent":
-                // A news component may carry several content items (a style sheet, a photo caption file,
-                // the XHTML body): only one declared as prose can be the body, wherever it comes.
-                if article.paragraphs.isEmpty, carriesProse(tree, dataContent: node) {
-                    if let nitf = tree.firstDescendant(of: node, named: "nitf") {
-                        var fromNITF = Article(headline: "", paragraphs: [])
-                        NITFReader.fill(&fromNITF, tree: tree, nitf: nitf)
-                        XMLReaders.merge(envelope: &article, body: fromNITF)
-                    } else if tree.children(of: node).allSatisfy({ tree[$0].isText }) {
-                        article.paragraphs = Text.bodyParagraphs(XMLReaders.rawText(tree, node))
-                    } else {
-                        article.paragraphs = tree.paragraphs(of: node)
-                    }
-                }
+                if carriesProse(tree, dataContent: node) { bodies.append(node) }
             default: break
             }
         }
+        let chosen = bestBody(tree, bodies)
+        // Lines of a component around the body, nearest first, then every other component's in document order.
+        let around = chosen.map { ancestors(tree, of: $0.node) } ?? []
+        let ordered = lines.enumerated().sorted { a, b in
+            let ra = nearness(tree, a.element.node, around), rb = nearness(tree, b.element.node, around)
+            return ra != rb ? ra < rb : a.offset < b.offset
+        }.map(\.element)
+        for (node, kind) in ordered {
+            switch kind {
+            case "HeadLine":
+                if article.headline.isEmpty, let h = tree.nonEmptyText(node) { article.headline = h }
+            case "ByLine":
+                if article.byline == nil { article.byline = XMLReaders.byline(tree.text(node)) }
+            default:
+                if article.dateline == nil, let d = tree.nonEmptyText(node) { article.dateline = XMLReaders.datelinePlace(d) }
+            }
+        }
+        if let chosen {
+            if chosen.fromNITF { XMLReaders.merge(envelope: &article, body: chosen.article) } else { article.paragraphs = chosen.article.paragraphs }
+        }
         return article
+    }
+
+    /// The text of one content item: NITF's body, a plain text's blank-line paragraphs, or markup's paragraphs.
+    private static func body(_ tree: MarkupTree, _ dataContent: Int) -> (article: Article, fromNITF: Bool) {
+        var article = Article(headline: "", paragraphs: [])
+        if let nitf = tree.firstDescendant(of: dataContent, named: "nitf") {
+            NITFReader.fill(&article, tree: tree, nitf: nitf)
+            return (article, true)
+        }
+        if tree.children(of: dataContent).allSatisfy({ tree[$0].isText }) {
+            article.paragraphs = Text.bodyParagraphs(XMLReaders.rawText(tree, dataContent))
+        } else {
+            article.paragraphs = tree.paragraphs(of: dataContent)
+        }
+        return (article, false)
+    }
+
+    /// Of the prose content items, the one with the most text (a caption file or an abstract is shorter than
+    /// the story; the same text sent twice, as plain text and XHTML, gives either). On a tie, the first.
+    private static func bestBody(_ tree: MarkupTree, _ candidates: [Int]) -> (node: Int, article: Article, fromNITF: Bool)? {
+        var best: (node: Int, article: Article, fromNITF: Bool)?
+        var bestLength = 0
+        for node in candidates {
+            let (article, fromNITF) = body(tree, node)
+            let length = article.paragraphs.reduce(0) { $0 + $1.utf8.count }
+            if length > bestLength { best = (node, article, fromNITF); bestLength = length }
+        }
+        return best
+    }
+
+    /// The NewsComponents around `node`, innermost first.
+    private static func ancestors(_ tree: MarkupTree, of node: Int) -> [Int] {
+        var result: [Int] = []
+        var n = Int(tree[node].parent)
+        while n >= 0 {
+            if tree.name(n) == "NewsComponent" { result.append(n) }
+            n = Int(tree[n].parent)
+        }
+        return result
+    }
+
+    /// How near a NewsLines element is to the body: the index of its component in `around`, else past them all.
+    private static func nearness(_ tree: MarkupTree, _ line: Int, _ around: [Int]) -> Int {
+        var n = Int(tree[line].parent)
+        while n >= 0, tree.name(n) != "NewsComponent" { n = Int(tree[n].parent) }
+        return around.firstIndex(of: n) ?? around.count
     }
 
     /// Whether the content item around `dataContent` declares text that can be an article body: a
@@ -195,8 +262,7 @@ enum NewsML12Reader {
         }
         if let media = formalName("MediaType"), media != "text" { return false }
         let declared = [formalName("MimeType"), formalName("Format")].compactMap { $0 }
-        let notProse = ["css", "javascript", "ecmascript", "json", "rtf", "image/", "audio/", "video/"]
-        return !declared.contains { name in notProse.contains { name.contains($0) } }
+        return !declared.contains { name in NewsMLG2Reader.notProse.contains { name.contains($0) } }
     }
 }
 

@@ -11,18 +11,75 @@ import NewsCore
 enum WireTextReader {
     private static let soh: UInt8 = 0x01, stx: UInt8 = 0x02, etx: UInt8 = 0x03
 
-    static func read(_ bytes: [UInt8], anpa: Bool) throws(ReaderError) -> (String, Article, String, Bool) {
+    /// One article per story. A file may carry several messages (SOH ... EOT): a long story comes in takes, each
+    /// its own message with the same keyword (slug) or an `Add`/`take` marker in its heading, and these are
+    /// joined in order; a message with another keyword is another story.
+    static func read(_ bytes: [UInt8], anpa: Bool) throws(ReaderError) -> (String, [Article], String, Bool) {
         let format = anpa ? "anpa1312" : "iptc7901"
-        guard let start = bytes.firstIndex(of: stx) else { throw ReaderError(format: format, reason: "no STX: the text block is missing") }
-        let end = bytes[start...].firstIndex(of: etx) ?? bytes.endIndex
+        guard bytes.contains(stx) else { throw ReaderError(format: format, reason: "no STX: the text block is missing") }
         let decoded = TextDecoding.decode(bytes)
-        let envelope = decodeLines(bytes[..<start])
-        let text = decodeLines(bytes[(start + 1)..<end])
-        let trailer = end < bytes.endIndex ? decodeLines(bytes[(end + 1)...]) : []
-        var article = anpa ? readANPA(envelope: envelope, text: text, trailer: trailer) : read7901(envelope: envelope, text: text)
-        if article.paragraphs.isEmpty { throw ReaderError(format: format, reason: "no text: the body is empty") }
-        if !Text.hasText(article.headline) { article.headline = FirstSentence.of(article.paragraphs[0]) }
-        return (format, article, decoded.encoding, decoded.usedFallback)
+        var stories: [(article: Article, slug: String)] = []
+        for message in messages(bytes) {
+            guard let start = message.firstIndex(of: stx) else { continue }
+            let end = message[start...].firstIndex(of: etx) ?? message.endIndex
+            let envelope = decodeLines(message[..<start])
+            let text = decodeLines(message[(start + 1)..<end])
+            let trailer = end < message.endIndex ? decodeLines(message[(end + 1)...]) : []
+            let slug = anpa ? anpaSlug(envelope) : envelope.dropFirst().map { Text.collapse($0) }.joined(separator: "/")
+            let continues = !stories.isEmpty && ((!slug.isEmpty && slug == stories[stories.count - 1].slug) || marksTake(text))
+            let article = anpa ? readANPA(envelope: envelope, text: text, trailer: trailer)
+                : read7901(envelope: envelope, text: text, continuation: continues)
+            if continues {
+                stories[stories.count - 1].article.paragraphs += article.paragraphs
+            } else {
+                stories.append((article, slug))
+            }
+        }
+        var articles: [Article] = []
+        for var (article, _) in stories where !article.paragraphs.isEmpty {
+            if !Text.hasText(article.headline) { article.headline = FirstSentence.of(article.paragraphs[0]) }
+            articles.append(article)
+        }
+        if articles.isEmpty { throw ReaderError(format: format, reason: "no text: the body is empty") }
+        return (format, articles, decoded.encoding, decoded.usedFallback)
+    }
+
+    /// The messages of a file: each starts at an SOH (ANPA's SYN SYN before it belongs to the message).
+    private static func messages(_ bytes: [UInt8]) -> [ArraySlice<UInt8>] {
+        var starts = bytes.indices.filter { bytes[$0] == soh }
+        if starts.first != bytes.startIndex { starts.insert(bytes.startIndex, at: 0) }
+        return starts.indices.map { i in bytes[starts[i]..<(i + 1 < starts.count ? starts[i + 1] : bytes.endIndex)] }
+    }
+
+    /// ANPA's keyword (`BC-LT--Argentina-CancerB`) without the trailing cycle letter that changes between takes.
+    private static func anpaSlug(_ envelope: [String]) -> String {
+        guard envelope.count > 1 else { return "" }
+        let fields = envelope[1].split(separator: " ")
+        guard fields.count > 2 else { return "" }
+        var slug = String(fields[2])
+        if slug.count > 4, let last = slug.last, last.isUppercase, let before = slug.dropLast().last, before.isLowercase {
+            slug.removeLast()
+        }
+        return slug
+    }
+
+    /// Whether a message's first lines mark it as a later take of a story: a short line with `1st Add`,
+    /// `2nd take`, `Add 2`, `take 3`, or the German and French `Fortsetzung`, `suite`. (A `2nd Lead` is a new
+    /// version of the story, not a continuation.)
+    private static func marksTake(_ text: [String]) -> Bool {
+        let ordinals: Set<Substring> = ["first", "second", "third", "fourth", "fifth"]
+        for line in text.prefix(4) {
+            let words = line.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber })
+            guard words.count <= 8 else { continue }
+            for (i, word) in words.enumerated() {
+                if word == "fortsetzung" || word == "suite" { return true }
+                guard word == "add" || word == "take" else { continue }
+                for neighbour in [i > 0 ? words[i - 1] : "", i + 1 < words.count ? words[i + 1] : ""] {
+                    if neighbour.first?.isNumber == true || ordinals.contains(neighbour) { return true }
+                }
+            }
+        }
+        return false
     }
 
     /// Lines of text, each decoded (UTF-8, else Windows-1252), CR and control characters other than tab removed.
@@ -33,7 +90,7 @@ enum WireTextReader {
         return text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
     }
 
-    private static func read7901(envelope: [String], text: [String]) -> Article {
+    private static func read7901(envelope: [String], text: [String], continuation: Bool = false) -> Article {
         var article = Article(headline: "", paragraphs: [])
         let header = envelope.first.map { $0.split(separator: " ") } ?? []
         if header.count > 1, let priority = Int(header[1]) { article.urgency = priority }
@@ -47,6 +104,11 @@ enum WireTextReader {
         var lines = text[...]
         var heading: [String] = []
         while let line = lines.first, Text.hasText(line) { heading.append(Text.collapse(line)); lines.removeFirst() }
+        // A later take has no headline of its own: a first block without a `... =` line is its first paragraph.
+        if continuation, !heading.contains(where: { $0.hasSuffix("=") }) {
+            lines = text[...]
+            heading = []
+        }
         var headlineIndex = heading.firstIndex { $0.hasSuffix("=") } ?? heading.indices.last
         if let i = headlineIndex, heading[i].hasPrefix("By "), i > 0 { headlineIndex = i - 1 }
         if let i = headlineIndex {

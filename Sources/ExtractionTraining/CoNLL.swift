@@ -59,6 +59,20 @@ public struct CoNLLCorpus: Sendable {
         self.documents = documents
     }
 
+    /// Which documents of a file to keep: the held-out protocol splits CoNLL dev by document, the odd ones
+    /// (1st, 3rd, ... in file order) to tune on and the even ones held out.
+    public enum DocumentSelection: String, Sendable, CaseIterable {
+        case all, odd, even
+    }
+
+    /// The corpus restricted to some of its documents (numbered from 1 in file order).
+    public func selecting(_ selection: DocumentSelection) -> CoNLLCorpus {
+        guard selection != .all else { return self }
+        var copy = self
+        copy.documents = documents.enumerated().filter { ($0.offset % 2 == 0) == (selection == .odd) }.map(\.element)
+        return copy
+    }
+
     /// IOB1 ("I-X" opens a chunk unless it continues an X) to BIO; BIO input is returned unchanged.
     static func bio(fromIOB1 tags: [String], sentences: [Range<Int>]) -> [String] {
         var out = tags

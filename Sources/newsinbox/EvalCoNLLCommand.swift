@@ -16,12 +16,14 @@ struct EvalCoNLLCommand: ParsableCommand {
     @Argument(help: "CoNLL file: word in the first column, blank lines between sentences.") var file: String
     @Option(help: "Write the input lines plus one column, the predicted tag.") var predictions: String?
     @Option(help: "Model directory (default: the usual search path).") var models: String?
+    @Option(help: "Documents to tag and score, numbered from 1 in file order: all, odd (the tuning half of the held-out protocol) or even (the held-out half); the others' lines get no tag column.")
+    var documents = "all"
     @Option(help: "Tag the file this many times and report tokens per second (one thread).") var benchmark: Int = 0
 
     func run() throws {
         let loaded = try ExtractionModels.load(searching: ModelDirectory.candidates(configured: models))
         guard let tagger = loaded.tagger else { throw ValidationError("no tagger in the models") }
-        let corpus = CoNLLCorpus(text: try String(contentsOfFile: file, encoding: .utf8))
+        let corpus = CoNLLCorpus(text: try String(contentsOfFile: file, encoding: .utf8)).selecting(try documentSelection(documents, option: "--documents"))
         let started = DispatchTime.now().uptimeNanoseconds
         let tags = corpus.documents.map { tagger.tag($0) }
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
@@ -67,4 +69,12 @@ struct EvalCoNLLCommand: ParsableCommand {
             print(score.report, terminator: "")
         }
     }
+}
+
+/// `--documents all|odd|even` as the corpus type.
+func documentSelection(_ name: String, option: String) throws -> CoNLLCorpus.DocumentSelection {
+    guard let selection = CoNLLCorpus.DocumentSelection(rawValue: name) else {
+        throw ValidationError("\(option) takes all, odd or even, not \(name)")
+    }
+    return selection
 }

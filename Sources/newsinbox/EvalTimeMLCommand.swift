@@ -11,7 +11,11 @@ struct EvalTimeMLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "timeml",
         abstract: "Score temporal expressions against TimeML (.tml) gold files.",
-        discussion: "DIR holds .tml files, or folders of them (TimeBank/, AQUAINT/). Each document's DCT is its date.")
+        discussion: """
+            DIR holds .tml files, or folders of them (TimeBank/, AQUAINT/). Each document's DCT is its date.
+            --split dev or heldout scores one part of the fixed split (a hash of the document name, see
+            TimeMLSplit); rules are chosen on dev and heldout is scored once, after the work is done.
+            """)
 
     @Argument(help: "A folder of .tml files or a folder of such folders.")
     var directory: String
@@ -19,11 +23,17 @@ struct EvalTimeMLCommand: ParsableCommand {
     @Option(help: "Write one JSON line per found expression to this file.")
     var predictions: String?
 
+    @Option(help: "Which documents: all, dev or heldout (a fixed split by a hash of the document name).")
+    var split = "all"
+
     @Flag(help: "Print each missed, spurious and wrongly valued expression.")
     var verbose = false
 
     func run() throws {
-        let files = try EvalTimeMLCommand.tmlFiles(in: directory)
+        guard let part = TimeMLSplit(rawValue: split) else { throw ValidationError("--split is all, dev or heldout") }
+        let files = try EvalTimeMLCommand.tmlFiles(in: directory).filter {
+            part.contains(document: URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent)
+        }
         guard !files.isEmpty else { throw ValidationError("no .tml files under \(directory)") }
         let extractor = Extractor(models: ExtractionModels())
         var score = TimexScore()
@@ -51,7 +61,7 @@ struct EvalTimeMLCommand: ParsableCommand {
             try lines.write(toFile: predictions, atomically: true, encoding: .utf8)
         }
         func pct(_ x: Double) -> String { String(cFormat: "%.1f", x * 100) }
-        print("documents \(files.count)  gold \(score.gold)  found \(score.found)")
+        print("split \(part.rawValue)  documents \(files.count)  gold \(score.gold)  found \(score.found)")
         print("strict  F1 \(pct(score.strictF1))")
         print("relaxed F1 \(pct(score.relaxedF1))  (P \(pct(Double(score.relaxedMatches) / Double(max(score.found, 1)))) R \(pct(Double(score.relaxedMatches) / Double(max(score.gold, 1)))))")
         print("value accuracy \(pct(score.valueAccuracy))  value F1 \(pct(score.valueF1))  type accuracy \(pct(score.typeAccuracy))")

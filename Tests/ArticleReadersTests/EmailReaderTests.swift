@@ -132,5 +132,33 @@ import Testing
         #expect(try headline("From: Morning Briefing <b@example.com>\r\nSubject: Morning Briefing") == "Morning Briefing")
         #expect(try headline("From: Jane Doe <jane@example.com>\r\nSubject: Rates held: what it means") == "Rates held: what it means")
         #expect(try headline("From: Jane Doe <jane@example.com>\r\nSubject: [only a tag]") == "[only a tag]")
+        // A generic mailbox (news@) is no newsletter name; a word that only starts like a sender's is not it.
+        #expect(try headline("From: news@example.com\r\nSubject: Newsom signs the budget: what changes") == "Newsom signs the budget: what changes")
+        #expect(try headline("From: Times Desk <desk@example.com>\r\nSubject: Timeshare scams rise: how to spot one") == "Timeshare scams rise: how to spot one")
+        #expect(try headline("From: Fwd <fwd@example.com>\r\nSubject: Fwd:") == "Fwd:")
+    }
+
+    @Test func forwardAndReplyMarkersAreCutBeforeTheName() throws {
+        #expect(try headline("From: Ann Reader <ann@example.org>\r\nSubject: Fwd: Rates held as inflation eases") == "Rates held as inflation eases")
+        #expect(try headline("From: Morning Briefing <briefing@example.com>\r\nSubject: FW: Re: Morning Briefing: Rates held") == "Rates held")
+        #expect(try headline("From: desk@example.com\r\nList-Id: Econ Wire <econ.example.com>\r\nSubject: Re: [econ] Econ Wire | Rates held") == "Rates held")
+    }
+
+    @Test func aNewsletterNamedAfterItsPublisherOrItsAddressIsCut() throws {
+        // The newsletter's name starts with the sender's: the whole name goes.
+        #expect(try headline("From: The Times <newsletters@thetimes.example>\r\nSubject: The Times Morning Briefing: Rates held") == "Rates held")
+        // The sender's display name is longer than the newsletter's own name.
+        #expect(try headline("From: Morning Briefing from The Times <mb@example.com>\r\nSubject: Morning Briefing: Rates held") == "Rates held")
+        // No display name: the address's mailbox or domain names the newsletter.
+        #expect(try headline("From: dailybrief@example.com\r\nSubject: Daily Brief | Rates held") == "Rates held")
+        #expect(try headline("From: editor@marketsweekly.example\r\nSubject: Markets Weekly \u{2014} Rates held") == "Rates held")
+        #expect(try headline("From: desk@example.com\r\nList-Id: <econwire.lists.example.com>\r\nSubject: Econ Wire: Rates held") == "Rates held")
+    }
+
+    @Test func aNewsletterNameAfterTheTitleIsCut() throws {
+        #expect(try headline("From: \"The Week\" <news@example.com>\r\nSubject: Rates held as inflation eases | The Week") == "Rates held as inflation eases")
+        #expect(try headline("From: Markets Daily <md@example.com>\r\nSubject: Rates held - Markets Daily") == "Rates held")
+        // A colon before a name is the name's words, not a sign-off.
+        #expect(try headline("From: Jane Doe <jd@example.com>\r\nSubject: Rates held - and why: Jane Doe") == "Rates held - and why: Jane Doe")
     }
 }

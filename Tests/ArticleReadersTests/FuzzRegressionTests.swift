@@ -64,7 +64,7 @@ import NewsCore
             Self.checkRead({ () throws(ReaderError) in [try EmailReader.read(bytes).0] }, name)
         }
         for (name, bytes) in Self.inputs("FuzzWireTextReader") {
-            Self.checkRead({ () throws(ReaderError) in [try WireTextReader.read(bytes, anpa: (bytes.first ?? 0) & 1 == 0).1] }, name)
+            Self.checkRead({ () throws(ReaderError) in try WireTextReader.read(bytes, anpa: (bytes.first ?? 0) & 1 == 0).1 }, name)
         }
         for (name, bytes) in Self.inputs("FuzzPlainTextReader") {
             let text = TextDecoding.decode(bytes).text

@@ -51,4 +51,84 @@ import Testing
         #expect(article.headline == "Harbour reopens after the storm")
         #expect(article.paragraphs.count == 2)
     }
+
+    private func read(_ xml: [UInt8]) throws -> Article {
+        try #require(try ArticleReading.read(ReadInput(bytes: xml, fileName: "x.xml")).articles.first)
+    }
+
+    @Test func aShortTextItemBeforeTheBodyIsNotTheBody() throws {
+        let abstract = """
+            <ContentItem><MediaType FormalName="Text"/><MimeType FormalName="text/plain"/>
+              <DataContent>Harbour reopens.</DataContent></ContentItem>
+            """
+        let article = try read(newsML(items: abstract + body))
+        #expect(article.paragraphs.count == 2)
+        #expect(article.paragraphs.first?.hasPrefix("The harbour reopened") == true)
+    }
+
+    @Test func anNITFItemAfterAStyleSheetAndAnImageIsTheBody() throws {
+        let items = """
+            <ContentItem><MimeType FormalName="text/css"/><DataContent>body { margin: 0 }</DataContent></ContentItem>
+            <ContentItem Href="a.jpg"><MediaType FormalName="Photo"/><Format FormalName="JPEG Baseline"/></ContentItem>
+            <ContentItem><MediaType FormalName="Text"/><Format FormalName="NITF3.1"/><DataContent><nitf><body><body.content>
+              <p>Port officials said the channel had been cleared of debris overnight.</p>
+              <p>The first ferry left at seven, an hour behind the usual timetable.</p>
+            </body.content></body></nitf></DataContent></ContentItem>
+            """
+        let article = try read(newsML(items: items))
+        #expect(article.paragraphs == ["Port officials said the channel had been cleared of debris overnight.",
+                                       "The first ferry left at seven, an hour behind the usual timetable."])
+        #expect(article.headline == "Harbour reopens after the storm")
+    }
+
+    /// AFP-style packages: a photo component with its own NewsLines comes before the text component; the
+    /// headline and byline are the text's, not the photo's caption and photographer.
+    @Test func nestedComponentsTakeTheBodyAndTheLinesOfTheTextComponent() throws {
+        let xml = Array("""
+            <?xml version="1.0" encoding="UTF-8"?>
+            <NewsML><NewsItem><NewsComponent>
+              <NewsComponent><Role FormalName="Photo"/>
+                <NewsLines><HeadLine>A ferry at the quay at dawn</HeadLine><ByLine>Photo: Ann Lens</ByLine></NewsLines>
+                <ContentItem><MediaType FormalName="Text"/><MimeType FormalName="text/plain"/>
+                  <DataContent>A ferry at the quay at dawn on Tuesday.</DataContent></ContentItem>
+                <ContentItem Href="quay.jpg"><MediaType FormalName="Photo"/><MimeType FormalName="image/jpeg"/></ContentItem>
+              </NewsComponent>
+              <NewsComponent><Role FormalName="Main"/>
+                <NewsLines><HeadLine>Harbour reopens after the storm</HeadLine><ByLine>By John Quay</ByLine>
+                  <DateLine>PORTSMOUTH, March 5 (AFP) -</DateLine></NewsLines>
+                <NewsComponent>
+                  \(body)
+                </NewsComponent>
+              </NewsComponent>
+            </NewsComponent></NewsItem></NewsML>
+            """.utf8)
+        let article = try read(xml)
+        #expect(article.headline == "Harbour reopens after the storm")
+        #expect(article.byline == "John Quay")
+        #expect(article.dateline == "PORTSMOUTH")
+        #expect(article.paragraphs.count == 2)
+        #expect(article.paragraphs.first?.hasPrefix("The harbour reopened") == true)
+    }
+
+    @Test func ofSeveralTextItemsTheLongestIsTheBody() throws {
+        let caption = """
+            <ContentItem><MediaType FormalName="Text"/><MimeType FormalName="application/xhtml+xml"/>
+              <DataContent><html xmlns="http://www.w3.org/1999/xhtml"><body><p>Caption: the harbour at noon.</p></body></html></DataContent></ContentItem>
+            """
+        let notes = """
+            <ContentItem><MediaType FormalName="Text"/>
+              <DataContent>Editors: the port authority will brief at 1400 GMT.</DataContent></ContentItem>
+            """
+        let article = try read(newsML(items: caption + body + notes))
+        #expect(article.paragraphs.count == 2)
+        #expect(article.paragraphs.last?.hasPrefix("Ferries to the islands") == true)
+    }
+
+    @Test func withoutAProseItemThereIsNoBody() {
+        let items = """
+            <ContentItem><MimeType FormalName="text/css"/><DataContent>p { color: red; margin: 0 0 1em 0; font-size: 12px }</DataContent></ContentItem>
+            <ContentItem><MediaType FormalName="Photo"/><DataContent>harbour.jpg file photo data</DataContent></ContentItem>
+            """
+        #expect(throws: ReaderError.self) { try ArticleReading.read(ReadInput(bytes: newsML(items: items), fileName: "x.xml")) }
+    }
 }

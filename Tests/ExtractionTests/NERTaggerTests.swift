@@ -6,18 +6,25 @@ import ExtractionTraining
 import NewsCore
 
 @Suite struct NERTaggerTests {
-    /// The shipped model on CoNLL-2003 dev (eng.testa). It reached 92.39 F1 when trained; the guard
-    /// leaves room only for rounding, so a change that costs accuracy fails here.
-    @Test func devF1DoesNotRegress() throws {
+    /// The shipped model on CoNLL-2003 dev (eng.testa), split by document: the odd documents chose its
+    /// epoch (91.92 F1), the even ones are held out (93.01; benchmarks/ner-heldout.py). The
+    /// guards leave room only for rounding, so a change that costs accuracy on either half fails here.
+    @Test func devF1DoesNotRegressOnEitherHalf() throws {
         let text = try Requirement.value(EntityCorpora.text("conll2003/dev.txt"), Corpora.absent("conll2003/dev.txt"))
         let tagger = try #require(ShippedModels.models?.tagger, "models/ner.model did not load")
         let corpus = CoNLLCorpus(text: text)
-        var score = ChunkScore()
-        for d in corpus.documents { score.add(gold: d.gold, predicted: tagger.tag(d), sentences: d.sentences) }
-        print(score.report)
-        #expect(score.overall.gold == 5942)
-        #expect(score.overall.f1 >= 0.922)
-        for type in ["PER", "LOC", "ORG", "MISC"] { #expect((score.byType[type]?.f1 ?? 0) >= 0.86, "\(type)") }
+        var gold = 0
+        for (half, floor) in [(CoNLLCorpus.DocumentSelection.odd, 0.918), (.even, 0.929)] {
+            var score = ChunkScore()
+            for d in corpus.selecting(half).documents {
+                score.add(gold: d.gold, predicted: tagger.tag(d), sentences: d.sentences)
+            }
+            print(half, score.report)
+            gold += score.overall.gold
+            #expect(score.overall.f1 >= floor, "\(half)")
+            for type in ["PER", "LOC", "ORG", "MISC"] { #expect((score.byType[type]?.f1 ?? 0) >= 0.85, "\(half) \(type)") }
+        }
+        #expect(gold == 5942)
     }
 
     @Test func iob1BecomesBIOAndChunksScoreLikeConlleval() {
@@ -103,6 +110,92 @@ import NewsCore
         #expect(a.model.serialized() == b.model.serialized())
         #expect(a.tag(words: ["Derek", "Chollet", "visited", "Islamabad", "."], sentences: [0..<5])
                 == ["B-PER", "I-PER", "O", "B-LOC", "O"])
+    }
+}
+
+@Suite struct NERHeldOutProtocolTests {
+    private static let threeDocuments = """
+        -DOCSTART- -X- O O
+
+        EU NNP I-NP I-ORG
+
+        -DOCSTART- -X- O O
+
+        Paris NNP I-NP I-LOC
+
+        -DOCSTART- -X- O O
+
+        Smith NNP I-NP I-PER
+
+        """
+
+    @Test func devSplitsByDocumentIntoOddAndEvenHalves() {
+        let corpus = CoNLLCorpus(text: NERHeldOutProtocolTests.threeDocuments)
+        #expect(corpus.selecting(.all).documents.map(\.words) == [["EU"], ["Paris"], ["Smith"]])
+        #expect(corpus.selecting(.odd).documents.map(\.words) == [["EU"], ["Smith"]])
+        #expect(corpus.selecting(.even).documents.map(\.words) == [["Paris"]])
+    }
+
+    @Test func vectorClustersSurviveTheModelFile() throws {
+        var clusters = WordClusters(tsv: "Paris\t1\t2\t3\n")
+        clusters.addVectorClusters(tsv: "# form c128 c512 c2048\nparis\t7\t300\t2047\nsmith\t1\t2\t3\n")
+        let bytes = clusters.serialized()
+        var offset = 0
+        let copy = try WordClusters(bytes: bytes, at: &offset)
+        #expect(offset == bytes.count)
+        let ids = try #require(copy.vectorIDs(WordInfo("PARIS")))
+        #expect(ids.0 == 7 && ids.1 == 300 && ids.2 == 2047)
+        #expect(copy.vectorIDs(WordInfo("London")) == nil)
+        // A file written before vector clusters existed still reads, without them.
+        var old = 0
+        let plain = try WordClusters(bytes: WordClusters(tsv: "Paris\t1\t2\t3\n").serialized(), at: &old)
+        #expect(!plain.hasVectorClusters)
+    }
+
+    @Test func nonLocalFeaturesLookAtOtherOccurrencesOnly() {
+        let words = ["Smith", "said", ".", "Smith", "left", ".", "Jones", "came"].map(WordInfo.init)
+        let document = TaggerDocument(words: words, sentences: [0..<3, 3..<6, 6..<8])
+        let labels: [UInt8] = [1, 0, 0, 1, 0, 0, 1, 0]
+        let m = NonLocalFeatures.features(document, firstPass: labels)
+        #expect(!m[0].isEmpty && !m[3].isEmpty)
+        #expect(m[1].isEmpty && m[6].isEmpty)  // lower case; a name written once
+        // Same labels elsewhere, same features; another label elsewhere, other features.
+        #expect(Array(m.keys[m[0]]).sorted() != Array(NonLocalFeatures.features(document, firstPass: [1, 0, 0, 5, 0, 0, 1, 0]).keys[m[0]]).sorted())
+    }
+
+    @Test func secondStageIsTrainedOnJackknifedLabelsAndSurvivesTheModelFile() throws {
+        let document = """
+            -DOCSTART- -X- O O
+
+            Derek NNP I-NP I-PER
+            Chollet NNP I-NP I-PER
+            visited VBD I-VP O
+            Islamabad NNP I-NP I-LOC
+            . . O O
+
+            Chollet NNP I-NP I-PER
+            met VBD I-VP O
+            the DT I-NP O
+            Foreign NNP I-NP I-ORG
+            Office NNP I-NP I-ORG
+            . . O O
+
+
+            """
+        var options = NERTrainer.Options()
+        options.epochs = 3
+        options.secondStageFolds = 2
+        options.secondStageEpochs = 2
+        let tagger = NERTrainer.train(train: CoNLLCorpus(text: String(repeating: document, count: 4)), dev: nil,
+                                      gazetteer: .empty, clusters: .empty, options: options) { _ in }
+        #expect(tagger.secondStage != nil)
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("ner-\(getpid()).model").path
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        try tagger.write(to: path)
+        let loaded = try NERTagger.load(path: path)
+        #expect(loaded.secondStage?.featureCount == tagger.secondStage?.featureCount)
+        let words = ["Chollet", "visited", "Islamabad", ".", "Chollet", "left", "."]
+        #expect(loaded.tag(words: words, sentences: [0..<4, 4..<7]) == tagger.tag(words: words, sentences: [0..<4, 4..<7]))
     }
 }
 

@@ -76,4 +76,65 @@ import NewsCore
         #expect(pairs("He left yesterday.", date: nil) == ["yesterday=XXXX-XX-XX"])
         #expect(pairs("in January 2021", date: nil) == ["January 2021=2021-01"])
     }
+
+    // The classes below come from the errors on the dev part of TimeBank + AQUAINT (TimeMLSplit.dev).
+
+    @Test func aYearBeforeAnAdjectiveLeavesTheArticleOut() {
+        #expect(pairs("He was charged in the 1996 Olympic bombing.") == ["1996=1996"])
+        #expect(pairs("below the year-earlier $4.5 million") == ["year-earlier=2022"])
+    }
+
+    @Test func anAmountBeforeAYearAgoIsNotARate() {
+        #expect(pairs("Profit rose to $2.3 billion from $2.1 billion a year ago.") == ["a year ago=2022"])
+        #expect(pairs("It earns $500 million a year.").isEmpty)
+    }
+
+    @Test func modifiersBelongToTheExpression() {
+        #expect(pairs("Earlier this month, the board met.") == ["Earlier this month=2023-02"])
+        #expect(pairs("They spoke later this afternoon.") == ["later this afternoon=2023-02-12TAF"])
+        #expect(pairs("The war began nearly four years ago.") == ["nearly four years ago=2019"])
+        #expect(pairs("The blast came around 7:15 p.m.") == ["around 7:15 p.m.=2023-02-12T19:15"])
+    }
+
+    @Test func thatYearAndThatDayReferToTheLastDateNamed() {
+        #expect(pairs("Imports totaled $37 million in 1988, a small share of all imports that year.")
+            == ["1988=1988", "that year=1988"])
+        #expect(pairs("He fled in June 1998 and returned later that year.") == ["June 1998=1998-06", "later that year=1998"])
+        #expect(pairs("They met that year.") == ["that year=PAST_REF"])
+    }
+
+    @Test func aMonthAheadOfTheArticleIsLastYearsOnlyInThePastTense() {
+        let may = ArticleDate(year: 1999, month: 5, day: 7)!
+        #expect(pairs("He was last seen Nov. 3.", date: may) == ["Nov. 3=1998-11-03"])
+        #expect(pairs("Flights to Perth start July 6.", date: may) == ["July 6=1999-07-06"])
+        #expect(pairs("A ceremony would still be held at the summit on Dec. 24.", date: may) == ["Dec. 24=1999-12-24"])
+        #expect(pairs("A ceremony was held at the summit on Dec. 24.", date: may) == ["Dec. 24=1998-12-24"])
+        #expect(pairs("The summit will be held in Washington in April.", date: ArticleDate(year: 1998, month: 12, day: 5)!)
+            == ["April=1999-04"])
+    }
+
+    @Test func aFrequencyBeforeItsNounIsAnAdjectiveNotASet() {
+        #expect(pairs("Qantas plans daily flights to Bombay.").isEmpty)
+        #expect(pairs("the average daily volume").isEmpty)
+        #expect(pairs("Demonstrators gather daily outside the house.") == ["daily=P1D"])
+    }
+
+    @Test func recentBeforeANounIsThePast() {
+        #expect(pairs("according to a recent SEC filing") == ["recent=PAST_REF"])
+        #expect(pairs("the recent closing of a plant") == ["recent=PAST_REF"])
+        #expect(pairs("in recent years") == ["recent years=PXY"])
+    }
+
+    @Test func halvesAndLongCompoundsAreDurations() {
+        #expect(pairs("They lived in camps for 2 1/2 years.") == ["2 1/2 years=P2Y6M"])
+        #expect(pairs("The speech lasted a minute and a half.") == ["a minute and a half=PT1M30S"])
+        #expect(pairs("after two and a half weeks") == ["two and a half weeks=P2.5W"])
+        #expect(pairs("the government's decades-long battle") == ["decades-long=PXY"])
+        #expect(pairs("their third day-long meeting") == ["day-long=P1D"])
+        #expect(pairs("a long day").isEmpty)
+    }
+
+    @Test func quarterDurationsAreCountedInMonths() {
+        #expect(pairs("spread over the next three quarters") == ["the next three quarters=P9M"])
+    }
 }

@@ -10,11 +10,7 @@ enum EntityStage {
             words: text.tokens.map { WordInfo(scalars[$0.start..<$0.end]) },
             sentences: text.sentences.map(\.tokens))
         let features = tagger.extractor.features(document)
-        var tags = [UInt8](repeating: 0, count: text.tokens.count)
-        for sentence in document.sentences {
-            for (k, t) in tagger.model.tag(sentence, features: features).enumerated() { tags[sentence.lowerBound + k] = t }
-            try deadline.check("entities")
-        }
+        let tags = try tagger.tag(document, features: features) { () throws(DeadlineExceeded) in try deadline.check("entities") }
         var resolver = EntityResolver(text: text, words: document.words, gazetteer: tagger.gazetteer)
         return try resolver.resolve(tags: tags, deadline: deadline) { i in
             // The best reading of a lone word other than a person: nothing, an organisation or a place.

@@ -14,7 +14,7 @@ package struct FeatureMatrix {
     package var keys: [UInt64] = []
     package var offsets: [Int32] = [0]
 
-    subscript(token: Int) -> Range<Int> { Int(offsets[token])..<Int(offsets[token + 1]) }
+    package subscript(token: Int) -> Range<Int> { Int(offsets[token])..<Int(offsets[token + 1]) }
 }
 
 /// Turns tokens into hashed feature keys. The templates follow the classic news taggers: the word and its
@@ -41,6 +41,7 @@ package struct FeatureExtractor {
         case flags, seenCapitalisedMidShape, docFirstLower, runShape
         case contextElsewherePrev, contextElsewhereNext, clusterElsewherePrev, clusterElsewhereNext
         case cluster64, cluster256, cluster1024, clusterPrev, clusterNext, clusterPrevCur, clusterCurNext
+        case vectorCoarse, vectorMiddle, vectorFine, vectorPrev, vectorNext, vectorUnknown
     }
 
     @inline(__always) private func f(_ t: T, _ v: UInt64) -> UInt64 { FeatureHash.mix(t.rawValue, v) }
@@ -79,6 +80,7 @@ package struct FeatureExtractor {
         }
 
         let clusterIDs = clusters.isEmpty ? [] : words.map { clusters.ids($0) }
+        let vectorIDs = clusters.hasVectorClusters ? words.map { clusters.vectorIDs($0) } : []
         // Where else the document writes each capitalised word: the neighbours there are evidence here.
         var occurrences: [UInt64: [Int32]] = [:]
         for (s, sentence) in document.sentences.enumerated() where !capsSentence[s] {
@@ -201,6 +203,19 @@ package struct FeatureExtractor {
                     m.keys.append(f(.clusterNext, nc))
                     m.keys.append(f(.clusterPrevCur, pc, UInt64(c.1)))
                     m.keys.append(f(.clusterCurNext, UInt64(c.1), nc))
+                }
+                if !vectorIDs.isEmpty {
+                    if let v = vectorIDs[i] {
+                        m.keys.append(f(.vectorCoarse, v.0))
+                        m.keys.append(f(.vectorMiddle, v.1))
+                        m.keys.append(f(.vectorFine, v.2))
+                    } else {
+                        m.keys.append(f(.vectorUnknown, w.shortShape))
+                    }
+                    let pv = i > sentence.lowerBound ? vectorIDs[i - 1]?.1 ?? FeatureExtractor.none : FeatureExtractor.sentenceStart
+                    let nv = i + 1 < sentence.upperBound ? vectorIDs[i + 1]?.1 ?? FeatureExtractor.none : FeatureExtractor.sentenceEnd
+                    m.keys.append(f(.vectorPrev, pv))
+                    m.keys.append(f(.vectorNext, nv))
                 }
                 m.offsets.append(Int32(m.keys.count))
             }

@@ -68,8 +68,19 @@ public struct NERModel: Sendable {
     }
 
     func tag(_ sentence: Range<Int>, features: FeatureMatrix) -> [UInt8] {
+        decode(emissions(sentence, features: features), count: sentence.count)
+    }
+
+    /// The label scores of each token of one sentence (`count * L`), before transitions.
+    func emissions(_ sentence: Range<Int>, features: FeatureMatrix) -> [Float] {
+        var emissions = [Float](repeating: 0, count: sentence.count * TagSet.count)
+        addEmissions(sentence, features: features, to: &emissions)
+        return emissions
+    }
+
+    /// Adds this model's feature weights for the tokens of `sentence` to `emissions` (`count * L`).
+    func addEmissions(_ sentence: Range<Int>, features: FeatureMatrix, to emissions: inout [Float]) {
         let L = TagSet.count
-        var emissions = [Float](repeating: 0, count: sentence.count * L)
         weights.withUnsafeBufferPointer { w in
             features.keys.withUnsafeBufferPointer { keys in
                 for (k, i) in sentence.enumerated() {
@@ -83,8 +94,12 @@ public struct NERModel: Sendable {
                 }
             }
         }
-        return emissions.withUnsafeBufferPointer { e in
-            transitions.withUnsafeBufferPointer { t in Viterbi.decode(emissions: e, count: sentence.count, transitions: t) }
+    }
+
+    /// Viterbi over emission scores with this model's transitions.
+    func decode(_ emissions: [Float], count: Int) -> [UInt8] {
+        emissions.withUnsafeBufferPointer { e in
+            transitions.withUnsafeBufferPointer { t in Viterbi.decode(emissions: e, count: count, transitions: t) }
         }
     }
 

@@ -6,16 +6,21 @@ public struct NERTagger: Sendable {
     public let model: NERModel
     public let gazetteer: Gazetteer
     let clusters: WordClusters
+    /// The second pass over the document (non-local features from the first pass's labels), when trained.
+    package let secondStage: NERModel?
 
-    package init(model: NERModel, gazetteer: Gazetteer, clusters: WordClusters) {
+    package init(model: NERModel, gazetteer: Gazetteer, clusters: WordClusters, secondStage: NERModel? = nil) {
         self.model = model
         self.gazetteer = gazetteer
         self.clusters = clusters
+        self.secondStage = secondStage
     }
 
-    /// One file: the weights, then the gazetteer and clusters the features were trained with.
+    /// One file: the weights, then the gazetteer and clusters the features were trained with, then the
+    /// second stage's weights (same form as the first's) when there is one.
     public func write(to path: String) throws {
-        try Data(model.serialized() + gazetteer.serialized() + clusters.serialized()).write(to: URL(fileURLWithPath: path))
+        let bytes = model.serialized() + gazetteer.serialized() + clusters.serialized() + (secondStage?.serialized() ?? [])
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
     }
 
     public static func load(path: String) throws -> NERTagger {
@@ -27,14 +32,44 @@ public struct NERTagger: Sendable {
         var offset = NERModel.byteCount(bytes)
         let gazetteer = try Gazetteer(bytes: bytes, at: &offset)
         let clusters = try WordClusters(bytes: bytes, at: &offset)
-        guard offset == bytes.count else { throw ModelError(message: "\(path): trailing bytes after the clusters") }
-        return NERTagger(model: model, gazetteer: gazetteer, clusters: clusters)
+        var secondStage: NERModel?
+        if offset < bytes.count {
+            let rest = Array(bytes[offset...])
+            secondStage = try NERModel(bytes: rest, origin: path + " (second stage)")
+            offset += NERModel.byteCount(rest)
+        }
+        guard offset == bytes.count else { throw ModelError(message: "\(path): trailing bytes after the model") }
+        return NERTagger(model: model, gazetteer: gazetteer, clusters: clusters, secondStage: secondStage)
     }
 
     var extractor: FeatureExtractor { FeatureExtractor(gazetteer: gazetteer, clusters: clusters) }
 
     func tag(_ document: TaggerDocument) -> [UInt8] {
-        model.tag(document, features: extractor.features(document))
+        tag(document, features: extractor.features(document), check: {})
+    }
+
+    /// Both passes over a document; `check` runs after each sentence of each pass (the deadline).
+    func tag<E: Error>(_ document: TaggerDocument, features: FeatureMatrix, check: () throws(E) -> Void) throws(E) -> [UInt8] {
+        var tags = [UInt8](repeating: 0, count: document.words.count)
+        var emissions: [[Float]] = []
+        if secondStage != nil { emissions.reserveCapacity(document.sentences.count) }
+        for sentence in document.sentences {
+            let e = model.emissions(sentence, features: features)
+            for (k, t) in model.decode(e, count: sentence.count).enumerated() { tags[sentence.lowerBound + k] = t }
+            if secondStage != nil { emissions.append(e) }
+            try check()
+        }
+        guard let secondStage else { return tags }
+        let nonLocal = NonLocalFeatures.features(document, firstPass: tags)
+        var second = tags
+        for (s, sentence) in document.sentences.enumerated() {
+            guard sentence.contains(where: { !nonLocal[$0].isEmpty }) else { continue }
+            var e = emissions[s]
+            secondStage.addEmissions(sentence, features: nonLocal, to: &e)
+            for (k, t) in secondStage.decode(e, count: sentence.count).enumerated() { second[sentence.lowerBound + k] = t }
+            try check()
+        }
+        return second
     }
 
     /// Tags one document of words split into sentences; returns BIO tags.

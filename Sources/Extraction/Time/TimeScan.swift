@@ -10,6 +10,9 @@ struct TimeScan {
     let future: Bool
     /// The last day named before this point (in this sentence or the two before); clock times attach to it.
     var anchor: CalendarDay?
+    /// The last calendar value named (a year, a month, a day: 1988, 1998-06, 1999-10-23) in this sentence or
+    /// the two before; "that year", "that day" refer back to it.
+    var reference: String?
 
     init(pieces: [TimePiece], dct: CalendarDay?, quarterContext: Bool) {
         self.p = pieces
@@ -19,7 +22,7 @@ struct TimeScan {
     }
 
     static let futureCues: Set<String> = ["will", "'ll", "shall", "scheduled", "due", "upcoming", "plans", "planned", "expected", "tomorrow", "next"]
-    static let nearFutureCues: Set<String> = ["will", "'ll", "shall", "scheduled", "due", "planned", "until", "till", "expected", "next", "starting", "wo"]
+    static let nearFutureCues: Set<String> = ["will", "payable", "effective", "expire", "expires", "'ll", "shall", "scheduled", "due", "planned", "until", "till", "expected", "next", "starting", "wo"]
 
     /// A past-tense cue shortly before piece `i` ("was killed on Tuesday").
     func pastNear(_ i: Int) -> Bool {
@@ -33,14 +36,18 @@ struct TimeScan {
         return false
     }
 
-    static let pastCues: Set<String> = ["was", "were", "had", "did", "ago", "last", "earlier", "killed", "died", "arrested"]
+    static let pastCues: Set<String> = ["was", "were", "had", "did", "ago", "last", "earlier", "killed", "died", "arrested", "ended"]
+
+    /// Months ahead of the article with "would" before them are ahead ("would be paid ... Dec. 21"); a weekday
+    /// with "would" is as often reported speech about the past.
+    static let yearAheadCues = nearFutureCues.union(["would"])
 
     /// A future cue shortly before piece `i` in the same clause ("will meet on Friday").
-    func futureNear(_ i: Int) -> Bool {
+    func futureNear(_ i: Int, cues: Set<String> = TimeScan.nearFutureCues, within: Int = 8) -> Bool {
         var k = i - 1
-        while k >= 0 && k >= i - 8 {
+        while k >= 0 && k >= i - within {
             let word = p[k].word
-            if TimeScan.nearFutureCues.contains(word) { return true }
+            if cues.contains(word) { return true }
             if word == "said" || word == "says" || word == ";" || word == "." { return false }
             k -= 1
         }
@@ -60,6 +67,7 @@ struct TimeScan {
             }
             m.end = absorbWeekdayInBrackets(after: m)
             if m.isDay, let day = TimeScan.day(m.value) { anchor = day }
+            if TimeScan.isCalendarValue(m.value) { reference = m.value }
             found.append(m)
             i = m.end
             // "from February 13 (Monday) to 16 (Thursday)": the second end takes the first's month.
@@ -88,8 +96,24 @@ struct TimeScan {
     static let weakTriggers: Set<String> = [
         "the", "a", "an", "that", "this", "at", "up", "no", "more", "less", "fewer", "new", "some", "within",
         "since", "nearly", "almost", "each", "every", "few", "many", "several", "early", "late", "mid", "same",
-        "earlier", "later", "end", "beginning", "middle", "start", "half", "couple", "right", "these",
+        "earlier", "later", "end", "beginning", "middle", "start", "half", "couple", "right", "these", "around",
     ]
+
+    /// 1988, 1998-06, 1999-10-23, 1989-Q3: a value on the calendar, not a reference word or a duration.
+    static func isCalendarValue(_ value: String) -> Bool {
+        let u = value.utf8
+        return u.count >= 4 && u.prefix(4).allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
+    }
+
+    /// The start of `value` when it has `shape` ("d" a digit, else that character): 1998-06 of 1998-06-12.
+    static func prefix(_ value: String, shaped shape: String) -> String? {
+        var v = value.utf8.makeIterator()
+        for c in shape.utf8 {
+            guard let x = v.next() else { return nil }
+            if c == UInt8(ascii: "d") ? !(x >= UInt8(ascii: "0") && x <= UInt8(ascii: "9")) : x != c { return nil }
+        }
+        return String(value.prefix(shape.utf8.count))
+    }
 
     static func day(_ value: String) -> CalendarDay? {
         let parts = value.split(separator: "-")
@@ -106,6 +130,7 @@ struct TimeScan {
             "within", "since", "overnight", "christmas", "thanksgiving", "easter", "halloween", "new", "nearly",
             "almost", "more", "less", "fewer", "up", "no", "at", "current", "future", "recent",
             "near", "short", "distant", "foreseeable", "time", "nineties", "eighties", "seventies", "sixties", "same",
+            "around",
         ]
         set.formUnion(TimeLexicon.months.keys)
         set.formUnion(TimeLexicon.weekdays.keys)
@@ -136,8 +161,10 @@ struct TimeScan {
             }
             guard TimeLexicon.months[w(i + 1)] == nil && TimeLexicon.weekdays[w(i + 1)] == nil,
                   var m = core(at: i + 1, the: true) else { return nil }
-            // "the third-quarter results", "the two-week talks": adjectives leave the article out.
+            // "the third-quarter results", "the two-week talks", "the 1996 Olympic bombing": adjectives leave
+            // the article out.
             if m.end - 1 > i + 1 && p[m.end - 1].joined && m.type != .time { return TimeMatch(first: i + 1, end: m.end, type: m.type, value: m.value, mod: m.mod) }
+            if m.end == i + 2 && yearNumber(at: i + 1) != nil { return m }
             m.first = i
             return m
         }
@@ -149,11 +176,26 @@ struct TimeScan {
                 return m
             }
         }
-        // "nearly two years", "more than four hours", "up to 180 days": the qualifier is part of a duration.
-        if let (mod, length) = approximator(at: i), var m = core(at: i + length, the: false), m.type == .duration {
+        // "earlier this month", "later that year", "later this afternoon": the adverb belongs to the period.
+        if (word == "earlier" || word == "later") && (w(i + 1) == "this" || w(i + 1) == "that"),
+           var m = core(at: i + 1, the: false), m.type == .date || m.type == .time {
             m.first = i
-            m.mod = mod
             return m
+        }
+        // "nearly two years", "more than four hours", "up to 180 days": the qualifier is part of a duration;
+        // "nearly four years ago", "around 7:15 p.m.", "around Nov. 1": of a date or time as well.
+        if let (mod, length) = approximator(at: i), var m = core(at: i + length, the: false) {
+            let ago = m.type == .date && ["ago", "earlier"].contains(w(m.end - 1))
+            if m.type == .duration && word != "around" {
+                m.first = i
+                m.mod = mod
+                return m
+            }
+            if ago || (word == "around" && (m.type == .time || m.isDay)) {
+                m.first = i
+                m.mod = "APPROX"
+                return m
+            }
         }
         return core(at: i, the: false)
     }
@@ -161,6 +203,7 @@ struct TimeScan {
     func approximator(at i: Int) -> (String, Int)? {
         switch w(i) {
         case "nearly", "almost": return ("LESS_THAN", 1)
+        case "around": return ("APPROX", 1)
         case "more", "less", "fewer":
             guard w(i + 1) == "than" else { return nil }
             return (w(i) == "more" ? "MORE_THAN" : "LESS_THAN", 2)
@@ -217,9 +260,10 @@ struct TimeScan {
             if word == "now" && (w(i + 1) == "that" && w(i - 1) == "") { return nil }
             return TimeMatch(first: i, end: i + 1, type: .date, value: value)
         }
-        // "current" before a noun is usually annotated (PRESENT_REF); "recent" and "future" mostly are not.
-        if word == "current" && !the && !isUnitLike(i + 1) && !["fiscal", "full", "calendar", "account", "accounts"].contains(w(i + 1)) && p.indices.contains(i + 1) && Tokenizer.isLetter(p[i + 1].word.unicodeScalars.first!) {
-            return TimeMatch(first: i, end: i + 1, type: .date, value: "PRESENT_REF")
+        // "current" and "recent" before a noun are usually annotated (PRESENT_REF, PAST_REF: "a recent SEC
+        // filing", 3 of 4 in dev); "future" mostly is not.
+        if (word == "current" || word == "recent") && !the && !isUnitLike(i + 1) && !["fiscal", "full", "calendar", "account", "accounts"].contains(w(i + 1)) && p.indices.contains(i + 1) && Tokenizer.isLetter(p[i + 1].word.unicodeScalars.first!) {
+            return TimeMatch(first: i, end: i + 1, type: .date, value: word == "current" ? "PRESENT_REF" : "PAST_REF")
         }
         // year-end, year end, year's end: the end of the article's year.
         if word == "year" && !the, w(i + 1) == "end" || (w(i + 1) == "'s" && w(i + 2) == "end") {
@@ -297,6 +341,11 @@ struct TimeScan {
         }
         if w(i) == "recent" || (w(i) == "past" && !the) { return nil }
         if w(i) == "that" {
+            // "$37.3 million in 1988, ... imports that year": the period of the last calendar value named.
+            if let shape = ["year": "dddd", "month": "dddd-dd", "day": "dddd-dd-dd"][w(j)], let r = reference,
+               let value = TimeScan.prefix(r, shaped: shape) {
+                return TimeMatch(first: i, end: j + 1, type: .date, value: value)
+            }
             if w(j) == "year" || w(j) == "day" || w(j) == "month" || w(j) == "time" || w(j) == "week" {
                 return TimeMatch(first: i, end: j + 1, type: .date, value: "PAST_REF")
             }
@@ -396,12 +445,15 @@ struct TimeScan {
         guard let c0 = count(at: start) else { return bareUnits(at: i, the: the) }
         var c = c0
         if ["more", "additional", "further", "extra", "straight", "consecutive", "full", "trading", "business", "working"].contains(w(c.end)) { c.end += 1 }
+        if w(c.end) == "1/2" || w(c.end) == "\u{BD}" { c.half = true; c.end += 1 }
         guard let (unit, _) = unitAt(c.end) else {
             return nil
         }
         // Ages are not times: "a 6-year-old boy", "52 years old".
         if w(c.end + 1) == "old" || (p.indices.contains(c.end + 1) && p[c.end + 1].joined && w(c.end + 1) == "old") { return nil }
-        if c.isArticle && isRate(before: i) { return nil }
+        // "up from $2.34 billion a year ago" is a date after an amount, not a rate.
+        let anchored = ["ago", "earlier", "later"].contains(w(c.end + 1))
+        if c.isArticle && !anchored && isRate(before: i) { return nil }
         // "a second betrayal", "three-quarters of its food": ordinals and fractions, not times.
         if c.isArticle && unit == .second && !p[c.end].word.hasSuffix("s") { return nil }
         if unit == .quarter && w(c.end + 1) == "of" && (c.isArticle || p[c.end].joined) { return nil }
@@ -419,6 +471,10 @@ struct TimeScan {
     }
 
     func bareUnits(at i: Int, the: Bool) -> TimeMatch? {
+        // "a day-long meeting", "the decades-long battle": the unit and "long" name a duration.
+        if let (unit, plural) = unitAt(i), unit != .weekend, i + 1 < p.count, p[i + 1].joined, w(i + 1) == "long" {
+            return TimeMatch(first: i, end: i + 2, type: .duration, value: duration(plural ? nil : 1, unit))
+        }
         // Bare plural unit after a durative preposition: "for years", "in recent weeks".
         guard let (unit, plural) = unitAt(i), plural, unit != .weekend, !the,
               ["for", "over", "within", "in", "recent", "past", "coming", "of"].contains(w(i - 1)) else { return nil }
@@ -441,17 +497,38 @@ struct TimeScan {
             guard let n = c.value else {
                 return TimeMatch(first: i, end: end, type: .date, value: sign < 0 ? "PAST_REF" : "FUTURE_REF")
             }
-            return TimeMatch(first: i, end: end, type: .date, value: shifted(n * unit.multiplier * sign, unit))
+            // "a year-earlier $4.5 million": the hyphenated adjective leaves the article out.
+            let first = c.isArticle && p[c.end + 1].joined ? c.end : i
+            return TimeMatch(first: first, end: end, type: .date, value: shifted(n * unit.multiplier * sign, unit))
         }
+        var half = c.half
+        if w(end) == "and" && w(end + 1) == "a" && w(end + 2) == "half" { half = true; end += 3 }
         if w(end) == "or" && w(end + 1) == "so" { end += 2 }
         if w(end) == "old" && p[c.end].joined { end += 1 }
-        return TimeMatch(first: i, end: end, type: .duration, value: duration(c.value, unit))
+        if w(end) == "long" && end < p.count && p[end].joined { end += 1 }
+        return TimeMatch(first: i, end: end, type: .duration, value: half ? halfDuration(c.value, unit) : duration(c.value, unit))
+    }
+
+    /// N and a half units, in the next smaller unit where there is one: P2Y6M, PT1M30S, P1DT12H.
+    func halfDuration(_ n: Int?, _ unit: Unit) -> String {
+        guard let n else { return duration(nil, unit) }
+        switch unit {
+        case .year: return "P\(n)Y6M"
+        case .day: return "P\(n)DT12H"
+        case .hour: return "PT\(n)H30M"
+        case .minute: return "PT\(n)M30S"
+        case .decade, .century: return "P\(n * unit.multiplier + unit.multiplier / 2)Y"
+        case .quarter: return "P\(n * 3 + 1).5M"
+        default: return (unit.isTimeOfDay ? "PT" : "P") + "\(n).5" + unit.code
+        }
     }
 
     struct Count {
         var value: Int?
         var end: Int
         var isArticle = false
+        /// "2 1/2 years", "an hour and a half".
+        var half = false
     }
 
     /// A count before a unit: 2, two, twenty-four, a, an, several, a few, a couple of.
@@ -469,6 +546,8 @@ struct TimeScan {
             var end = i + 1
             if n >= 20 && n < 100, let units = TimeLexicon.cardinals[w(end)], units < 10 { n += units; end += 1 }
             if w(end) == "hundred" { n *= 100; end += 1 }
+            // "two and a half weeks"
+            if w(end) == "and" && w(end + 1) == "a" && w(end + 2) == "half" { return Count(value: n, end: end + 3, half: true) }
             return Count(value: n, end: end)
         }
         return nil
@@ -514,8 +593,14 @@ struct TimeScan {
         if let shift = relativeYear(at: j + 1) {
             return TimeMatch(first: i, end: j + 3, type: .date, value: zeroPadded((dct?.year ?? 0) + shift, 4) + "-" + zeroPadded(month, 2))
         }
-        // A bare month is the occurrence nearest the article date.
-        let year = nearestYear(month: month)
+        // A bare month is the occurrence nearest the article date, unless that is ahead in a clause in the
+        // past tense ("changed to a calendar year in December" in October) or behind in one that points forward.
+        var year = nearestYear(month: month)
+        if let d = dct {
+            let ahead = year * 12 + month - (d.year * 12 + d.month)
+            if ahead > 0 && pastNear(i) && !futureNear(i, cues: TimeScan.yearAheadCues, within: 12) { year -= 1 }
+            else if ahead < 0 && futureNear(i, cues: TimeScan.yearAheadCues, within: 12) { year += 1 }
+        }
         return TimeMatch(first: i, end: j + 1, type: .date, value: dct == nil ? "XXXX-" + zeroPadded(month, 2) : zeroPadded(year, 4) + "-" + zeroPadded(month, 2))
     }
 
@@ -693,14 +778,12 @@ struct TimeScan {
     func frequency(at i: Int) -> TimeMatch? {
         let word = w(i)
         if let value = TimeLexicon.frequencies[word] {
-            // "a quarterly dividend", "the party daily Granma" are adjectives and nouns, not sets.
             let next = w(i + 1)
             let before = w(i - 1)
-            // "daily life", "weekly radio address" are annotated as sets; "a quarterly dividend" is not.
-            if word == "quarterly" || word == "annually" || word == "yearly" || word == "monthly" {
-                if ["its", "the", "a", "their", "his", "her", "our", "new", "two", "regular"].contains(before) { return nil }
-                if let first = next.unicodeScalars.first, Tokenizer.isLetter(first), !TimeScan.adverbFollowers.contains(next) { return nil }
-            }
+            // An adverb is a set ("gather daily outside"); an adjective before its noun is not ("a quarterly
+            // dividend", "daily flights", "average daily volume", "the party daily Granma").
+            if ["its", "the", "a", "their", "his", "her", "our", "new", "two", "regular"].contains(before) { return nil }
+            if let first = next.unicodeScalars.first, Tokenizer.isLetter(first), !TimeScan.adverbFollowers.contains(next) { return nil }
             return TimeMatch(first: i, end: i + 1, type: .set, value: value)
         }
         guard word == "every" || word == "each" || word == "per" else { return nil }
@@ -721,7 +804,10 @@ struct TimeScan {
         return nil
     }
 
-    static let adverbFollowers: Set<String> = ["and", "or", "but", "in", "at", "for", "to", "on", "by", "from", "since", "until", "with", "during", "basis", "through", "as", "over", "between", "than"]
+    static let adverbFollowers: Set<String> = [
+        "and", "or", "but", "in", "at", "for", "to", "on", "by", "from", "since", "until", "with", "during", "basis", "through", "as",
+        "over", "between", "than", "outside", "inside", "around", "across", "near", "into", "after", "before", "under", "against",
+    ]
 
     /// A year spelled in words: nineteen ninety-six, two thousand.
     func spelledYear(at i: Int) -> (value: Int, end: Int)? {
@@ -918,13 +1004,15 @@ struct TimeScan {
         }
     }
 
-    /// A month and day without a year: this year's, unless that is well ahead of the article and nothing
-    /// in the clause points forward (then last year's), or well behind when something does.
+    /// A month and day without a year: this year's, unless that is ahead of the article, nothing in the clause
+    /// points forward, and the clause is in the past tense or the date is more than half a year ahead (then
+    /// last year's: "He was last seen Nov. 3" in May); next year's when it is well behind and something points
+    /// forward.
     func likelyYear(month: Int, day: Int, at i: Int) -> Int {
         guard let d = dct else { return 0 }
         let candidate = CalendarDay(year: d.year, month: month, day: min(day, ArticleDate.daysIn(month: month, year: d.year)))
         let ahead = candidate.ordinal - d.ordinal
-        if ahead > 45 && !futureNear(i) { return d.year - 1 }
+        if ahead > 45 && !futureNear(i, cues: TimeScan.yearAheadCues, within: 12) && (ahead > 183 || pastNear(i)) { return d.year - 1 }
         if ahead < -240 && futureNear(i) { return d.year + 1 }
         return d.year
     }
@@ -954,6 +1042,8 @@ struct TimeScan {
     }
 
     func duration(_ n: Int?, _ unit: Unit) -> String {
+        // ISO 8601 has no quarter designator: three quarters are P9M.
+        if unit == .quarter { return "P" + (n.map { String($0 * 3) } ?? "X") + "M" }
         let amount = n.map { String($0 * unit.multiplier) } ?? "X"
         if unit == .weekend { return "P" + amount + "WE" }
         return unit.isTimeOfDay ? "PT" + amount + unit.code : "P" + amount + unit.code

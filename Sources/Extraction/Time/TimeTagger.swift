@@ -11,13 +11,16 @@ enum TimeTagger {
         var quarterSeen = -100
         // The day the narrative is on: a clock time without a day ("at 6 a.m.") belongs to it.
         var anchor: (day: CalendarDay, sentence: Int)?
+        var reference: (value: String, sentence: Int)?
         for (index, sentence) in text.sentences.enumerated() {
             let pieces = TimePiece.pieces(text.document.scalars, tokens: text.tokens[sentence.tokens])
             if pieces.contains(where: { $0.word == "quarter" || $0.word == "quarters" }) { quarterSeen = index }
             var scan = TimeScan(pieces: pieces, dct: dct, quarterContext: index - quarterSeen <= 2)
             if let a = anchor, index - a.sentence <= 2 { scan.anchor = a.day }
+            if let r = reference, index - r.sentence <= 2 { scan.reference = r.value }
             let matches = scan.run()
             if let day = scan.anchor, day != anchor?.day || matches.contains(where: \.isDay) { anchor = (day, index) }
+            if let value = scan.reference, value != reference?.value || matches.contains(where: { $0.value == value }) { reference = (value, index) }
             for found in matches {
                 let start = pieces[found.first].start
                 let end = pieces[found.end - 1].end
