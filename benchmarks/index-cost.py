@@ -56,15 +56,15 @@ def e2e_once(args, index, work, log):
     with open(result) as f:
         daemon = json.load(f)["e2e"]["newsinbox"]
     backlog = daemon["backlog_bbc"]["runs"][0]
-    run = {"index": index, "files": backlog["files"], "cpu_seconds": backlog["cpu_seconds"], "rss_peak_mb": daemon.get("rss_peak_mb"),
+    result = {"index": index, "files": backlog["files"], "cpu_seconds": backlog["cpu_seconds"], "rss_peak_mb": daemon.get("rss_peak_mb"),
            "cpu_ms_per_article": 1000 * backlog["cpu_seconds"] / backlog["files"],
            "articles_per_second": backlog["articles_per_second"], "finished_all": backlog["finished_all"],
            "load_before": before, "load_after": load()}
     # What the daemon counted itself over the backlog (absent from builds before the counter).
     for key in ("daemon_cpu_seconds_self_reported", "index_cpu_seconds", "index_share_of_cpu", "index_cpu_seconds_by_part"):
         if key in backlog:
-            run[key] = backlog[key]
-    return run
+            result[key] = backlog[key]
+    return result
 
 
 def save(args, result, log):
@@ -81,8 +81,9 @@ def save(args, result, log):
         f.write("\n".join(log) + "\n")
         if "e2e_index_cpu" in result:
             e = result["e2e_index_cpu"]
+            shares = ", ".join(f"{100 * x['index_share_of_cpu']:.1f}%" for x in e["runs"])
             f.write(f"\nend to end, index on, as the daemon counts its CPU ({len(e['runs'])} backlogs): the index's share "
-                    f"{', '.join(f'{100 * r['index_share_of_cpu']:.1f}%' for r in e['runs'])}; median {100 * e['index_share_of_cpu_median']:.1f}%\n")
+                    f"{shares}; median {100 * e['index_share_of_cpu_median']:.1f}%\n")
         if "e2e_on_off" in result:
             e = result["e2e_on_off"]
             f.write(f"\nend to end, daemon CPU per article (medians of {len(e['runs']) // 2} runs each): index on "
