@@ -155,7 +155,7 @@ let package = Package(
         // skip-or-fail requirements (CI=true fails), schema validation.
         .target(name: "TestSupport", dependencies: ["Control"], path: "Tests/TestSupport", swiftSettings: strictModules),
         .testTarget(name: "ArticleReadersTests", dependencies: ["NewsCore", "ArticleReaders", "Extraction", "TestSupport"]),
-        .testTarget(name: "ExtractionTests", dependencies: ["NewsCore", "Extraction", "ExtractionTraining", "TestSupport"]),
+        .testTarget(name: "ExtractionTests", dependencies: ["NewsCore", "Extraction", "ExtractionTraining", "ArticleReaders", "TestSupport"]),
         .testTarget(name: "NewsCoreTests", dependencies: ["NewsCore"]),
         .testTarget(name: "ControlTests", dependencies: ["Control", "TestSupport"]),
         .testTarget(

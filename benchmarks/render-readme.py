@@ -143,6 +143,21 @@ def render_index(r, stories):
            f"{run.get('cpus', '?')} CPUs shared with other builds (load average {loads(run.get('load_at_start'))} at the start, "
            f"{loads(run.get('load_at_end'))} at the end): wall times are what the process got, CPU times what the work costs. "
            "Rendered from `benchmarks/results/index.json` by `benchmarks/render-readme.py`.", ""]
+    c = r.get("e2e_index_cpu") or {}
+    if c:
+        share, top = c.get("index_share_of_cpu_median"), c.get("index_share_of_cpu_max")
+        parts = c.get("index_cpu_ms_per_article_by_part_median") or {}
+        out.append(f"**The index's share of the daemon's CPU, as the daemon counts it** ({len(c.get('runs', []))} backlogs of "
+                   f"{num(c.get('files'))} BBC files with the index on; `newsinboxctl stats` reports the process's CPU and the thread "
+                   f"CPU of each piece of the index's work, read before and after each backlog): the daemon spent "
+                   f"{c.get('daemon_cpu_ms_per_article_median', 0):.2f} ms CPU per article, the index "
+                   f"{c.get('index_cpu_ms_per_article_median', 0):.2f} ms of it ("
+                   + ", ".join(f"{p} {parts[p]:.2f}" for p in ("row", "story", "reencode", "commit") if p in parts)
+                   + f" ms): {100 * share:.1f}% of the work (median; runs "
+                   + ", ".join(f"{100 * x.get('index_share_of_cpu', 0):.1f}%" for x in c.get("runs", []))
+                   + f"; target <= 10%: {'met' if top is not None and top <= 0.10 else 'not met' if share > 0.10 else 'met by the median, not by every run'}); "
+                   f"articles/s {num(c.get('articles_per_second_median'))}; peak RSS {c.get('rss_peak_mb_max', 0):.0f} MB (bound 100 MB).")
+        out.append("")
     if e:
         share = e.get("index_share_of_cpu")
         out.append(f"**End to end, index on and off** ({len(e.get('runs', []))} backlogs of {num(e.get('files'))} BBC files, "

@@ -74,12 +74,28 @@ public struct StatsReply: Codable, Sendable {
     public var writeBatchSize: Percentiles
     public var control: ControlSocketCounters
     public var throughputPerSecond: Throughput
+    public var cpuSeconds: CPUSeconds
 
     enum CodingKeys: String, CodingKey {
         case seen, processed, tombstones, duplicates, failed, rescans, overflows, control
         case startedAt = "started_at", uptimeSeconds = "uptime_seconds", failedByReason = "failed_by_reason"
         case foundByRescan = "found_by_rescan", latencyUsec = "latency_usec", writeBatchSize = "write_batch_size"
-        case throughputPerSecond = "throughput_per_second"
+        case throughputPerSecond = "throughput_per_second", cpuSeconds = "cpu_seconds"
+    }
+
+    /// CPU seconds since start: the whole process (every thread, user and system) and the index's own
+    /// work (thread CPU of each piece of it, by part: row, story, reencode, commit). Over an interval,
+    /// the difference of `index` over the difference of `process` is the index's share of the work.
+    public struct CPUSeconds: Codable, Sendable {
+        public var process: Double
+        public var index: Double
+        public var indexByPart: [String: Double]
+        enum CodingKeys: String, CodingKey { case process, index, indexByPart = "index_by_part" }
+        public init(process: Double, indexByPart: [String: Double]) {
+            self.process = process
+            self.index = indexByPart.values.reduce(0, +)
+            self.indexByPart = indexByPart
+        }
     }
 
     public struct Latencies: Codable, Sendable {
@@ -126,12 +142,12 @@ public struct StatsReply: Codable, Sendable {
     public init(startedAt: String, uptimeSeconds: Double, seen: Int, processed: Int, tombstones: Int, duplicates: Int,
                 failed: Int, failedByReason: [String: Int], rescans: Int, overflows: Int, foundByRescan: Int,
                 latencyUsec: Latencies, writeBatchSize: Percentiles, control: ControlSocketCounters,
-                throughputPerSecond: Throughput) {
+                throughputPerSecond: Throughput, cpuSeconds: CPUSeconds) {
         self.startedAt = startedAt; self.uptimeSeconds = uptimeSeconds; self.seen = seen; self.processed = processed
         self.tombstones = tombstones; self.duplicates = duplicates; self.failed = failed
         self.failedByReason = failedByReason; self.rescans = rescans; self.overflows = overflows
         self.foundByRescan = foundByRescan; self.latencyUsec = latencyUsec; self.writeBatchSize = writeBatchSize
-        self.control = control; self.throughputPerSecond = throughputPerSecond
+        self.control = control; self.throughputPerSecond = throughputPerSecond; self.cpuSeconds = cpuSeconds
     }
 }
 

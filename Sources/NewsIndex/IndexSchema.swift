@@ -5,7 +5,16 @@ enum IndexSchema {
     // 3: the searchable articles as partial covering indexes; quotes by speaker as written.
     // 4: `articles.types`, in the covering indexes; names folded by EntityKey.fold's own table instead
     //    of Foundation's ICU folding (the keys of 3 may differ for a few letters).
-    static let version = 4
+    // 5: `entity_days`, kept by triggers, so `trending` sums days instead of reading every mention of
+    //    its windows (62/69 ms CPU p50/p99 for `--since 7d --type PERSON` at 100,000 articles).
+    static let version = 5
+
+    /// The day (of the UTC calendar, from 1970) of `articles.time` as SQL: floor division, so a time
+    /// before 1970 falls in its own day too (SQLite's `/` truncates toward zero).
+    static func day(_ time: String) -> String { "((\(time) - (\(time) % 86400 + 86400) % 86400) / 86400)" }
+
+    /// A searchable article (current, not withdrawn) as SQL, for the row `a`.
+    static func searchable(_ a: String) -> String { "\(a).current = 1 AND \(a).tombstone = 0" }
 
     /// `articles.types`: a bit per entity type the article names, so `search --type` alone reads index
     /// entries instead of every mention of every entity of the type (376 ms CPU at 100,000 articles).
@@ -56,5 +65,46 @@ enum IndexSchema {
         // What finished without an output of its own (reflected, not searchable).
         "CREATE TABLE duplicates(file TEXT NOT NULL, article_id TEXT NOT NULL, time TEXT NOT NULL, PRIMARY KEY(file, article_id)) WITHOUT ROWID",
         "CREATE TABLE failures(file TEXT NOT NULL PRIMARY KEY, stage TEXT NOT NULL, reason TEXT NOT NULL, time TEXT NOT NULL) WITHOUT ROWID",
+        // For `trending`: per entity and day of `articles.time`, how many searchable articles name it
+        // (a mention row counts once, as `trending` counts). By type first: `--type` reads only its own.
+        // Kept by the triggers below, inside the writer's transaction, so it never disagrees with
+        // `mentions`: a mention row added or removed while its article is searchable, and an article
+        // entering or leaving search (`current` flips when another version of its guid arrives or
+        // goes). Rows whose count reaches 0 are removed. `reindex` rebuilds it with the rest.
+        "CREATE TABLE entity_days(type TEXT NOT NULL, day INTEGER NOT NULL, entity INTEGER NOT NULL, count INTEGER NOT NULL, PRIMARY KEY(type, day, entity)) WITHOUT ROWID",
+        // (An upsert that updates a mention row fires no INSERT trigger: the row was counted once.)
+        """
+        CREATE TRIGGER entity_days_mention_added AFTER INSERT ON mentions BEGIN
+            INSERT INTO entity_days(type, day, entity, count)
+            SELECT e.type, \(day("a.time")), NEW.entity, 1 FROM articles a, entities e
+            WHERE a.rowid = NEW.article AND \(searchable("a")) AND e.rowid = NEW.entity
+            ON CONFLICT(type, day, entity) DO UPDATE SET count = count + 1;
+        END
+        """,
+        """
+        CREATE TRIGGER entity_days_mention_removed AFTER DELETE ON mentions BEGIN
+            UPDATE entity_days SET count = count - 1
+            WHERE type = (SELECT type FROM entities WHERE rowid = OLD.entity) AND entity = OLD.entity
+              AND day = (SELECT \(day("a.time")) FROM articles a WHERE a.rowid = OLD.article AND \(searchable("a")));
+            DELETE FROM entity_days
+            WHERE type = (SELECT type FROM entities WHERE rowid = OLD.entity) AND entity = OLD.entity
+              AND day = (SELECT \(day("a.time")) FROM articles a WHERE a.rowid = OLD.article AND \(searchable("a"))) AND count <= 0;
+        END
+        """,
+        """
+        CREATE TRIGGER entity_days_article_searchable AFTER UPDATE OF current ON articles
+        WHEN (\(searchable("OLD"))) <> (\(searchable("NEW"))) BEGIN
+            INSERT INTO entity_days(type, day, entity, count)
+            SELECT e.type, \(day("NEW.time")), m.entity, 1 FROM mentions m, entities e
+            WHERE \(searchable("NEW")) AND m.article = NEW.rowid AND e.rowid = m.entity
+            ON CONFLICT(type, day, entity) DO UPDATE SET count = count + 1;
+            UPDATE entity_days SET count = count - 1
+            WHERE NOT (\(searchable("NEW"))) AND day = \(day("OLD.time"))
+              AND (type, entity) IN (SELECT e.type, m.entity FROM mentions m, entities e WHERE m.article = OLD.rowid AND e.rowid = m.entity);
+            DELETE FROM entity_days
+            WHERE NOT (\(searchable("NEW"))) AND day = \(day("OLD.time")) AND count <= 0
+              AND (type, entity) IN (SELECT e.type, m.entity FROM mentions m, entities e WHERE m.article = OLD.rowid AND e.rowid = m.entity);
+        END
+        """,
     ]
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Control
 import FoundationEssentials
 import Glibc
 
@@ -380,12 +381,20 @@ final class ScenarioRunner {
 
     struct BacklogResult { var json: BenchJSON; var rate: Double; var perCPU: Double; var peakMB: Double }
 
+    /// The CPU the daemon reports for itself and for its index (`stats`), when it has a control socket.
+    static func daemonCPU(_ ws: BenchWorkspace) -> StatsReply.CPUSeconds? {
+        guard let response = try? ControlClient(socketPath: ws.root + "/control.sock", timeoutSeconds: 10).send(ControlRequest(.stats)),
+              response.ok else { return nil }
+        return try? response.decodeData(as: StatsReply.self).cpuSeconds
+    }
+
     /// Renames every file into the inbox as fast as possible; articles/s from the first rename to the last finish.
     private func backlog(_ ws: BenchWorkspace, _ watcher: FinishWatcher, _ launched: LaunchedSystem,
                          _ files: [(String, [UInt8])]) throws -> BacklogResult {
         for (name, bytes) in files { try ws.stage(name, bytes) }
         let before = watcher.count
         let cpu0 = launched.rss.cpuSeconds ?? 0
+        let selfReported0 = Self.daemonCPU(ws)
         let t0 = BenchClock.now()
         for (name, _) in files { _ = try ws.drop(name) }
         let droppedIn = Double(BenchClock.now() - t0) / 1e9
@@ -400,6 +409,17 @@ final class ScenarioRunner {
         j["files"] = files.count
         j["cpu_seconds"] = cpu
         j["articles_per_cpu_second"] = Double(files.count) / cpu
+        // The daemon's own count of its CPU and of the index's (thread CPU of the index's work), over the
+        // same backlog: the index's share measured inside one run, not as the difference of two.
+        if let a = selfReported0, let b = Self.daemonCPU(ws) {
+            let process = b.process - a.process, index = b.index - a.index
+            j["daemon_cpu_seconds_self_reported"] = process
+            j["index_cpu_seconds"] = index
+            j["index_share_of_cpu"] = process > 0 ? index / process : 0
+            var parts = BenchJSON()
+            for (part, seconds) in b.indexByPart { parts[part] = seconds - (a.indexByPart[part] ?? 0) }
+            j["index_cpu_seconds_by_part"] = parts
+        }
         j["finished_all"] = finished
         j["seconds"] = seconds
         j["rename_in_seconds"] = droppedIn

@@ -103,8 +103,9 @@ struct BenchIndexCommand: ParsableCommand {
             ("search_text", { i in _ = try reader.search(.init(text: words[i % words.count], limit: 20)) }),
             ("search_feed_until", { i in _ = try reader.search(.init(feed: "feed-\(i % 8)", until: "2005-03-01", limit: 20)) }),
             ("story", { i in _ = try reader.story(ids[i]) }),
-            ("trending_24h", { _ in _ = try reader.trending(window: 86_400, type: nil, limit: 10, now: Self.epochEnd) }),
-            ("trending_7d_person", { _ in _ = try reader.trending(window: 7 * 86_400, type: "PERSON", limit: 10, now: Self.epochEnd) }),
+            ("trending_24h", { _ in _ = try reader.trending(window: 86_400, type: nil, limit: 10, now: Self.trendingEnd) }),
+            ("trending_7d", { _ in _ = try reader.trending(window: 7 * 86_400, type: nil, limit: 10, now: Self.trendingEnd) }),
+            ("trending_7d_person", { _ in _ = try reader.trending(window: 7 * 86_400, type: "PERSON", limit: 10, now: Self.trendingEnd) }),
             ("quotes_speaker", { i in _ = try reader.quotes(speaker: speakers.isEmpty ? nil : speakers[(i * 13) % speakers.count], since: nil, limit: 20) }),
         ]
         var json = BenchJSON()
@@ -155,9 +156,14 @@ struct BenchIndexCommand: ParsableCommand {
         try json.write(to: output.json)
     }
 
-    /// Articles are dated over 100 days from 2005-01-01 (the BBC set's era); `trending` ends there.
+    /// Articles are dated over 100 days from 2005-01-01 (the BBC set's era), each with a timestamp
+    /// somewhere in its day. `trending` ends at noon of the last day, so its windows start and end
+    /// mid-day: the edges of each window are counted from the articles, not from whole days
+    /// (`entity_days`), the dearer case. (Before schema 5 every article was at midnight and the
+    /// windows ended at midnight.)
     static let epochStart: Int64 = 1_104_537_600
     static let epochEnd: Int64 = epochStart + 100 * 86_400
+    static let trendingEnd: Int64 = epochEnd - 43_200
 
     static func id(_ n: Int) -> String { String(cFormat: "%024lx", 0xbe_0000_0000 + n) }
 
@@ -168,8 +174,9 @@ struct BenchIndexCommand: ParsableCommand {
         r.file = "feed-\(n % 8)/\(n).txt"
         r.feed = "feed-\(n % 8)"
         r.storyID = r.id
-        r.date = String(UTCTimestamp.string(from: Date(timeIntervalSince1970: TimeInterval(epochStart + Int64(day) * 86_400))).prefix(10))
-        r.timestamp = nil
+        let midnight = epochStart + Int64(day) * 86_400
+        r.date = String(UTCTimestamp.string(from: Date(timeIntervalSince1970: TimeInterval(midnight))).prefix(10))
+        r.timestamp = UTCTimestamp.string(from: Date(timeIntervalSince1970: TimeInterval(midnight + Int64(n * 7_919 % 86_400))))
         return r
     }
 

@@ -17,7 +17,8 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Measure an extractor against gold data.",
-        subcommands: [EvalCoNLLCommand.self, EvalTimeMLCommand.self, EvalHTMLCommand.self, EvalCalibrationCommand.self])
+        subcommands: [EvalCoNLLCommand.self, EvalTimeMLCommand.self, EvalHTMLCommand.self, EvalQuotesCommand.self, EvalEntitiesCommand.self,
+                      EvalCalibrationCommand.self])
 }
 
 struct TrainCommand: ParsableCommand {

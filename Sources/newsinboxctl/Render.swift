@@ -136,6 +136,10 @@ enum Render {
         table(["", "COUNT", "P50", "P90", "P99", "MAX"], rows)
         let t = s.throughputPerSecond
         print("\nthroughput (articles/s): 1m \(text(t.oneMinute))  5m \(text(t.fiveMinutes))  15m \(text(t.fifteenMinutes))")
+        let cpu = s.cpuSeconds
+        let parts = ["row", "story", "reencode", "commit"].compactMap { p in cpu.indexByPart[p].map { "\(p) \(text($0))" } }
+        let share = cpu.process > 0 ? fixed(100 * cpu.index / cpu.process, places: 1) + "%" : "-"
+        print("cpu seconds since start: process \(text(cpu.process)), index \(text(cpu.index)) (\(share); \(parts.joined(separator: ", ")))")
         let c = s.control
         let answers = c.answers.sorted { $0.key < $1.key }.map { "\($0.key) \(grouped($0.value))" }
         print("control socket: \(grouped(c.accepted)) connections, \(grouped(c.refused)) refused at the cap, \(grouped(c.open)) open; answers: \(answers.joined(separator: ", "))")

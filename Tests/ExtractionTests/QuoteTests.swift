@@ -129,6 +129,69 @@ import NewsCore
         #expect(found.first?.kind == .partial && found.first?.text == "cowardly")
     }
 
+    @Test func aMarkOpeningTheNextSentenceStartsANewQuote() {
+        // Wire style inside a paragraph: each sentence opens a mark, only the last one closes.
+        let text = "Mr Voice said: \"We have had offers. \"There are a number of things he wants. \"He wants to play the West End.\""
+        let found = quotes(text).filter { $0.kind != .reported }
+        #expect(found.map(\.text) == ["We have had offers.", "There are a number of things he wants.", "He wants to play the West End."])
+        #expect(found.allSatisfy { $0.speaker == "Mr Voice" })
+    }
+
+    @Test func aPronounSpeakerIsTheSubjectOfTheCueClauseNotTheLastNamePerson() {
+        let text = "Ron Corbett said he and Ron Barker were careful. \"Our material was good-natured,\" he said."
+        let list = entities(text, [("Ron Corbett", .person, ["Ron Corbett"]), ("Ron Barker", .person, ["Ron Barker"])])
+        #expect(quotes(text, entities: list).first { $0.kind == .direct }?.speakerId == "E1")
+        let coordinated = "Clubs want forward Sonny Williams, and Paul Scully said he was keen. \"He is a great player,\" he said."
+        let list2 = entities(coordinated, [("Sonny Williams", .person, ["Sonny Williams"]), ("Paul Scully", .person, ["Paul Scully"])])
+        #expect(quotes(coordinated, entities: list2).first { $0.kind == .direct }?.speakerId == "E2")
+    }
+
+    @Test func aPersonNamedInTheQuoteIsNotItsPronounSpeaker() {
+        let text = "Sean Long has doubts about his future. \"I think Sean's situation is hard,\" he said."
+        let list = entities(text, [("Sean Long", .person, ["Sean Long"])])
+        #expect(quotes(text, entities: list).first { $0.kind == .direct }?.speakerId == nil)
+    }
+
+    @Test func aCueAfterAFullStopBelongsToTheNextSentence() {
+        let text = "Ann Lee said: \"It is hard. \"But we go on.\" Bob Hart said the plan was late."
+        let list = entities(text, [("Ann Lee", .person, ["Ann Lee"]), ("Bob Hart", .person, ["Bob Hart"])])
+        let found = quotes(text, entities: list).filter { $0.kind != .reported }
+        #expect(found.map(\.speakerId) == ["E1", "E1"])
+    }
+
+    @Test func aNameBeforeALowerCaseAppositionIsTheSpeaker() {
+        let text = "Jo Rama, one of the students, says that \"it has to withstand anything you press\"."
+        let list = entities(text, [("Jo Rama", .person, ["Jo Rama"])])
+        #expect(quotes(text, entities: list).first { $0.kind != .reported }?.speakerId == "E1")
+    }
+
+    @Test func aQuoteAfterReportedSpeechIsThatSpeakers() {
+        let text = "Tom Davis said the plan would tackle obesity. Lord Moyne said the policy would help clubs. \"We aim to shift the emphasis to the clubs.\""
+        let list = entities(text, [("Tom Davis", .person, ["Tom Davis"]), ("Lord Moyne", .person, ["Lord Moyne"])])
+        #expect(quotes(text, entities: list).first { $0.kind == .direct }?.speakerId == "E2")
+    }
+
+    @Test func itSaysIsAnOrganisation() {
+        let text = "Jane Smith runs Acme Corp. It said: \"Sales rose sharply in the last quarter.\""
+        let list = entities(text, [("Jane Smith", .person, ["Jane Smith"]), ("Acme Corp", .org, ["Acme Corp"])])
+        #expect(quotes(text, entities: list).first { $0.kind == .direct }?.speakerId == "E2")
+    }
+
+    @Test func anUnnamedSpokesmanSpeaksForTheOrganisation() {
+        let text = "Acme Corp cut 300 jobs, its boss Jane Smith said. A spokesman said: \"We regret every one of them.\""
+        let list = entities(text, [("Acme Corp", .org, ["Acme Corp"]), ("Jane Smith", .person, ["Jane Smith"])])
+        #expect(quotes(text, entities: list).first { $0.kind == .direct }?.speakerId == "E1")
+        let institute = "The Film Institute praised Jane Smith. \"Her work will last for ever,\" the institute said."
+        let list2 = entities(institute, [("Film Institute", .org, ["Film Institute"]), ("Jane Smith", .person, ["Jane Smith"])])
+        #expect(quotes(institute, entities: list2).first { $0.kind == .direct }?.speakerId == "E1")
+    }
+
+    @Test func aCueAfterButSharesTheSubjectOfTheCueBefore() {
+        let text = "The EC says the council will adopt the draft but said it would review \"all aspects of the directive\"."
+        let list = entities(text, [("EC", .org, ["EC"])])
+        #expect(quotes(text, entities: list).first { $0.kind == .partial }?.speakerId == "E1")
+    }
+
     /// Regression (found by the corpus sweep): a sentence that is only "According to" took its speaker
     /// from the next sentence and built a range past its own end, a trap.
     @Test func aCueAtTheEndOfASentenceTakesNoSpeakerFromTheNext() {

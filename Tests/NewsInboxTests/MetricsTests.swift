@@ -119,6 +119,41 @@ import POSIXSupport
         d.stop()
     }
 
+    /// `stats` reports the process's CPU and the index's own (by part), and the metrics the same parts;
+    /// with `index = off` the index costs nothing.
+    @Test func theIndexCPUIsCountedBesideTheProcessCPU() throws {
+        func cpu(_ d: DaemonHarness) throws -> [String: Any] {
+            let reply = try d.request(#"{"version":1,"command":"stats","args":{}}"#)
+            let object = try JSONSerialization.jsonObject(with: Data(reply.utf8)) as? [String: Any]
+            return try #require((object?["data"] as? [String: Any])?["cpu_seconds"] as? [String: Any], "\(reply.prefix(300))")
+        }
+        let articles = (0..<6).map { n in
+            Array("Talks in Leeds \(n)\n\nDerek Chollet met the mayor of Leeds on Monday, officials said. Item \(n) of the set, about trade and the harbour.\n".utf8)
+        }
+        for index in ["on", "off"] {
+            let port = try Self.freePort()
+            let d = try DaemonHarness()
+            try d.writeConfig("metrics_listen = 127.0.0.1:\(port)\nindex = \(index)\n")
+            try d.start()
+            for (n, bytes) in articles.enumerated() { try d.dropByRename("\(n).txt", bytes) }
+            try d.waitUntil("all are done") { d.files(in: d.done).count == articles.count }
+            let c = try cpu(d)
+            let process = try #require(c["process"] as? Double), total = try #require(c["index"] as? Double)
+            let parts = try #require(c["index_by_part"] as? [String: Double])
+            #expect(Set(parts.keys) == ["row", "story", "reencode", "commit"])
+            #expect(process > 0 && process > total, "\(c)")
+            #expect(abs(parts.values.reduce(0, +) - total) < 1e-9)
+            if index == "on" {
+                #expect(parts["row"]! > 0 && parts["story"]! > 0 && parts["commit"]! > 0, "\(parts)")
+                let scraped = Self.samples(Self.body(Self.scrape(port: port) ?? ""))
+                #expect((scraped["newsinbox_index_cpu_seconds_total{part=\"commit\"}"] ?? 0) > 0, "\(scraped.keys.sorted())")
+            } else {
+                #expect(total == 0, "no index, no index CPU: \(parts)")
+            }
+            d.stop()
+        }
+    }
+
     @Test func badRequestsGetAnHTTPErrorAndASilentClientDoesNotStopTheNextScrape() throws {
         let port = try Self.freePort()
         let d = try DaemonHarness()

@@ -73,6 +73,14 @@ struct EntityResolver {
         var byLastName: [String: Int] = [:]   // last word of a multi-word person's name
         var byOrgWord: [String: Int] = [:]    // first and last word of a multi-word organisation's name
         var byCode: [String: Int] = [:]       // ISO 3166 code of a country
+        var byFirstName: [String: Int] = [:]  // first word of a multi-word person's name; -1 when two share it
+        var persons: [(first: String, last: String, cluster: Int)] = []  // multi-word people, in order
+        var byEnds: [String: [(words: [String], cluster: Int)]] = [:]  // other multi-word names by first and last word
+
+        /// The first cluster to claim a key keeps it: "Blair" stays Tony Blair's after a "Cherie Blair".
+        static func claim(_ table: inout [String: Int], _ key: String, _ k: Int) {
+            if table[key] == nil { table[key] = k }
+        }
     }
 
     func word(_ i: Int) -> String { tokenText[i] }
@@ -87,6 +95,8 @@ struct EntityResolver {
     mutating func resolve(tags: [UInt8], deadline: Deadline = .never,
                           otherThanPerson: (Int) -> String?) throws(DeadlineExceeded) -> [Entity] {
         var mentions = spans(tags)
+        mentions = retype(mentions)
+        mentions = institutions(mentions)
         mentions = loneNames(mentions, otherThanPerson)
         mentions = bracketedAcronyms(mentions)
         mentions = splitTitles(mentions)
@@ -100,7 +110,7 @@ struct EntityResolver {
         var index = ClusterIndex()
         func attach(_ m: Mention) {
             let k: Int
-            if let found = match(m, index) {
+            if let found = match(m, index, clusters) {
                 k = found
                 clusters[k].mentions.append(m)
             } else {
@@ -112,7 +122,10 @@ struct EntityResolver {
             let close = m.tokens.upperBound + 2
             if close < text.tokens.count, word(m.tokens.upperBound) == "(", word(close) == ")",
                EntityResolver.isAcronym(word(close - 1), of: m.tokens.map(word)) {
-                index.byAcronym[EntityResolver.normalised(word(close - 1)), default: k] = k
+                ClusterIndex.claim(&index.byAcronym, EntityResolver.normalised(word(close - 1)), k)
+            } else if close < text.tokens.count, m.type == .org, m.tokens.count > 1, word(m.tokens.upperBound) == "(",
+                      word(close) == ")", isBracketedShortName(close - 1, of: m) {
+                ClusterIndex.claim(&index.byAcronym, word(close - 1), k)
             }
         }
         // Full names first, so that a headline's "Dibaba" joins the "Tirunesh Dibaba" of the text below it.
@@ -128,7 +141,7 @@ struct EntityResolver {
             let w = word(i)
             let form = EntityResolver.normalised(w)
             let found = index.byAcronym[form] ?? (words[i].flags.contains(.allUpper) ? index.byInitials[form] : nil)
-                ?? index.byLastName[w]
+                ?? index.byLastName[w] ?? EntityNames.aliases[form].flatMap { index.byForm[$0] }
             if let k = found {
                 clusters[k].mentions.append(Mention(tokens: i..<(i + 1), type: clusters[k].mentions[0].type, sentence: sentenceOf[i]))
             }
@@ -175,6 +188,129 @@ struct EntityResolver {
             i = end
         }
         return result
+    }
+
+    /// Corrections of the tagger's spans and types from what names look like, whatever the article
+    /// (each rule below says what it does; EntityNames holds the word lists):
+    /// - titles, honorifics and common abbreviations alone are not names ("Lord", "Attorney General", "DVD");
+    /// - an initial and a surname ("O Smith") are a person's name; a name's last word can make it a place
+    ///   (street, stadium, church), an organisation (police, council, party) or an event (awards, run);
+    /// - pieces the tagger cut apart are joined ("Health and Safety Executive", "UK Film Council",
+    ///   "Norwich Union Grand Prix", "OneStat.com"), and words that are not the name are cut off
+    ///   ("Swansea's" before "Muslim", "Often" opening the sentence).
+    private func retype(_ mentions: [Mention]) -> [Mention] {
+        var result: [Mention] = []
+        result.reserveCapacity(mentions.count)
+        for var m in mentions {
+            // "Swansea's Muslim community": a place's possessive opening a name is not part of it.
+            if let p = m.tokens.dropFirst().first(where: { word($0) == "'s" || word($0) == "\u{2019}s" }), p + 1 < m.tokens.upperBound,
+               gazetteer.lookup(words, m.tokens.lowerBound..<p) != nil {
+                result.append(Mention(tokens: m.tokens.lowerBound..<p, type: .place, sentence: m.sentence))
+                m.tokens = (p + 1)..<m.tokens.upperBound
+            }
+            let names = m.tokens.map(word)
+            // ("Mr Major" keeps "Major": a word after an honorific is a name.)
+            let afterHonorific = m.tokens.lowerBound > 0 && EntityResolver.honorifics.contains(word(m.tokens.lowerBound - 1))
+            if !afterHonorific && names.allSatisfy({ EntityResolver.honorifics.contains($0) || EntityResolver.titleWords.contains($0.lowercased()) })
+                || names.count <= 3 && EntityNames.notNames.contains(string(m.tokens)) {
+                continue
+            }
+            if names.count == 2, EntityNames.isInitial(names[0]), names[0] != "A", names[0] != "I", words[m.tokens.upperBound - 1].isCapitalised {
+                m.type = .person
+            } else if names.count > 1, EntityNames.facilityHeads.contains(names[names.count - 1].lowercased()) {
+                m.type = .place
+            } else if m.type != .person, names.count > 1, EntityNames.organisationHeads.contains(names[names.count - 1].lowercased()) {
+                m.type = .org
+            } else if EntityNames.aliases[EntityResolver.normalised(string(m.tokens))] != nil {
+                m.type = .org
+            } else if m.type != .place, isAfterWorkNoun(m.tokens.lowerBound) {
+                m.type = .misc
+            } else if m.type != .person, names.count > 1, EntityNames.eventHeads.contains(names[names.count - 1].lowercased()) {
+                m.type = .event
+            } else if names.count == 1, EntityNames.faiths.contains(names[0]) {
+                m.type = .norp
+            } else if m.type == .misc || m.type == .place, gazetteer.lookup(words, m.tokens) == nil,
+                      !gazetteer.countryCodes.contains(names[0]),
+                      m.tokens.upperBound < text.tokens.count, EntityNames.organisationNouns.contains(word(m.tokens.upperBound).lowercased()) {
+                // "the Guardian newspaper", "Hazards magazine": named by what it is.
+                m.type = .org
+            }
+            // "OneStat.com": a web address is one name, a site's or its company's.
+            var end = m.tokens.upperBound
+            while end + 1 < text.tokens.count, word(end) == ".", EntityNames.domains.contains(word(end + 1)),
+                  text.tokens[end].start == text.tokens[end - 1].end, text.tokens[end + 1].start == text.tokens[end].end {
+                end += 2
+            }
+            if end > m.tokens.upperBound {
+                m.tokens = m.tokens.lowerBound..<end
+                m.type = .org
+            }
+            // "J Noon (Newcastle)", "Tony Banks (Labour)": one word in brackets after a person is a team or party.
+            if m.tokens.count == 1, m.type == .place || m.type == .misc, let last = result.last, last.type == .person,
+               last.tokens.upperBound + 1 == m.tokens.lowerBound, word(last.tokens.upperBound) == "(",
+               m.tokens.upperBound < text.tokens.count, word(m.tokens.upperBound) == ")", !isCountry(m) {
+                m.type = .org
+            }
+            // "Cuban artist Papo Record": a name right after a noun for a person is a person's.
+            if m.type != .person, m.tokens.count <= 3, m.tokens.lowerBound > 0, words[m.tokens.lowerBound].isCapitalised,
+               EntityNames.occupations.contains(word(m.tokens.lowerBound - 1)) {
+                m.type = .person
+            }
+            // "Norwich Union Grand Prix": a sponsor's name run straight into an event's is part of it.
+            if m.type == .event, let last = result.last, last.type == .org, last.tokens.upperBound == m.tokens.lowerBound {
+                result[result.count - 1] = Mention(tokens: last.tokens.lowerBound..<m.tokens.upperBound, type: .event, sentence: last.sentence)
+                continue
+            }
+            // "UK Film Council": a country's name or code run straight into an organisation's name is part of it.
+            if m.type == .org, let last = result.last, last.type == .place, last.tokens.count == 1,
+               last.tokens.upperBound == m.tokens.lowerBound, isCountry(last) {
+                result[result.count - 1] = Mention(tokens: last.tokens.lowerBound..<m.tokens.upperBound, type: .org, sentence: last.sentence)
+                continue
+            }
+            // "Often Pipex": a function word opening the sentence is not part of the name.
+            if m.tokens.count > 1, m.tokens.lowerBound == text.sentences[m.sentence].tokens.lowerBound, !EntityNames.isInitial(names[0]),
+               EntityResolver.sentenceWords.contains(names[0].lowercased()) || EntityNames.sentenceAdverbs.contains(names[0].lowercased()) {
+                m.tokens = (m.tokens.lowerBound + 1)..<m.tokens.upperBound
+            }
+            if let last = result.last, last.type != .person, last.tokens.count == 1, m.type == .org,
+               last.tokens.upperBound + 1 == m.tokens.lowerBound, word(last.tokens.upperBound) == "and",
+               lowercaseForms.contains(word(last.tokens.lowerBound).lowercased()),
+               EntityNames.organisationHeads.contains(names[names.count - 1].lowercased()) {
+                result[result.count - 1] = Mention(tokens: last.tokens.lowerBound..<m.tokens.upperBound, type: .org, sentence: last.sentence)
+                continue
+            }
+            result.append(m)
+        }
+        return result
+    }
+
+    /// "the film Spirited Away", "his album Confessions": a name right after a noun for a work is the work's.
+    private func isAfterWorkNoun(_ start: Int) -> Bool {
+        var p = start - 1
+        if p >= 0, ["new", "latest", "debut", "hit", "first", "second", "third", "last"].contains(word(p).lowercased()) { p -= 1 }
+        return p >= 0 && EntityNames.workNouns.contains(word(p).lowercased())
+    }
+
+    /// Institutions named with common words ("Parliament", "the Treasury", "the Home Office") that the tagger
+    /// leaves untagged: found where no mention covers them.
+    private func institutions(_ mentions: [Mention]) -> [Mention] {
+        var taken = [Bool](repeating: false, count: text.tokens.count)
+        for m in mentions { for i in m.tokens { taken[i] = true } }
+        var found: [Mention] = []
+        var i = 0
+        while i < text.tokens.count {
+            defer { i += 1 }
+            guard !taken[i], words[i].isCapitalised, EntityNames.institutionFirstWords.contains(word(i)) else { continue }
+            for n in stride(from: min(EntityNames.institutionLength, text.tokens.count - i), through: 1, by: -1) {
+                let r = i..<(i + n)
+                guard r.allSatisfy({ !taken[$0] && sentenceOf[$0] == sentenceOf[i] }), EntityNames.institutions.contains(string(r)) else { continue }
+                found.append(Mention(tokens: r, type: .org, sentence: sentenceOf[i]))
+                i += n - 1
+                break
+            }
+        }
+        guard !found.isEmpty else { return mentions }
+        return (mentions + found).sorted { $0.tokens.lowerBound < $1.tokens.lowerBound }
     }
 
     private static let demonymEndings = ["an", "ans", "ese", "ish", "i", "is", "ic", "ch"]
@@ -268,7 +404,9 @@ struct EntityResolver {
         for m in mentions where m.type == .person && m.tokens.count > 1 { for i in m.tokens { introduced.insert(word(i)) } }
         for i in text.tokens.indices.dropFirst() where words[i].isCapitalised {
             let before = word(i - 1)
-            if EntityResolver.honorifics.contains(before) || EntityResolver.titleWords.contains(before.lowercased()) {
+            if EntityResolver.honorifics.contains(before) { introduced.insert(word(i)); continue }
+            let lowered = before.lowercased()
+            if EntityResolver.titleWords.contains(lowered) || EntityNames.personNouns.contains(lowered) {
                 introduced.insert(word(i))
             }
         }
@@ -377,7 +515,7 @@ struct EntityResolver {
         "manager", "editor", "correspondent", "analyst", "economist", "official", "administrator", "inspector",
         "superintendent", "lieutenant", "colonel", "major", "admiral", "marshal", "sergeant", "prosecutor",
         "attorney", "justice", "chancellor", "president-elect", "vice-president", "founder", "executive",
-        "diplomat", "treasurer", "mp", "mep", "chief executive", "director-general", "secretary-general",
+        "diplomat", "treasurer", "mp", "mep", "chief executive", "director-general", "secretary-general", "pope", "qc",
     ]
 
     // MARK: - Merging
@@ -388,25 +526,68 @@ struct EntityResolver {
         }))
     }
 
-    private func name(_ m: Mention) -> String { EntityResolver.normalised(string(m.tokens)) }
+    /// The key a mention is filed under: its text without periods, or the name a well-known alias stands for.
+    private func name(_ m: Mention) -> String {
+        var r = m.tokens
+        // "The Da Vinci Code" opening a sentence and "the Da Vinci Code" inside one are one name.
+        if r.count > 1, word(r.lowerBound) == "The" || word(r.lowerBound) == "the" { r = (r.lowerBound + 1)..<r.upperBound }
+        let n = EntityResolver.normalised(string(r))
+        return EntityNames.aliases[n] ?? n
+    }
+
+    /// "Chilean Copper Commission (Cochilco)": one capitalised word in brackets after an organisation's name,
+    /// starting with the name's first letter, is its short name even when not made of its initials.
+    private func isBracketedShortName(_ i: Int, of m: Mention) -> Bool {
+        let w = word(i)
+        guard words[i].isCapitalised, w.unicodeScalars.count >= 3, !lowercaseForms.contains(w.lowercased()),
+              gazetteer.lookup(words, i..<(i + 1)) == nil else { return false }
+        return w.unicodeScalars.first == word(m.tokens.lowerBound).unicodeScalars.first
+    }
 
     /// What a mention can be found by once it belongs to cluster `k`.
     private func register(_ m: Mention, in k: Int, _ index: inout ClusterIndex) {
-        index.byForm[name(m), default: k] = k
+        ClusterIndex.claim(&index.byForm, name(m), k)
         if m.tokens.count > 1 {
             let names = m.tokens.map(word)
-            for initials in EntityResolver.initials(of: names) { index.byInitials[initials, default: k] = k }
-            if m.type == .person { index.byLastName[names[names.count - 1], default: k] = k }
-            if m.type == .org {
-                index.byOrgWord[names[0], default: k] = k
-                index.byOrgWord[names[names.count - 1], default: k] = k
+            for initials in EntityResolver.initials(of: names) { ClusterIndex.claim(&index.byInitials, initials, k) }
+            if m.type == .person {
+                let (first, last) = (names[0], names[names.count - 1])
+                ClusterIndex.claim(&index.byLastName, last, k)
+                if !EntityNames.isInitial(first) {
+                    if let other = index.byFirstName[first], other != k { index.byFirstName[first] = -1 } else { index.byFirstName[first] = k }
+                }
+                if !index.persons.contains(where: { $0.cluster == k && $0.first == first && $0.last == last }) {
+                    index.persons.append((first, last, k))
+                }
+            }
+            // One word of a part of an organisation ("Harvard" of "Harvard School of Public Health") names the
+            // whole or another part, not this one: only names of capitalised words and no unit word register.
+            if m.type == .org, m.tokens.allSatisfy({ words[$0].isCapitalised }),
+               !names.contains(where: { EntityNames.unitWords.contains($0.lowercased()) }) {
+                ClusterIndex.claim(&index.byOrgWord, names[0], k)
+                ClusterIndex.claim(&index.byOrgWord, names[names.count - 1], k)
             }
         }
-        if m.type == .place, let code = placeCode(m) { index.byCode[code, default: k] = k }
+        if m.type == .place, let code = placeCode(m) { ClusterIndex.claim(&index.byCode, code, k) }
+        if m.type != .person, m.tokens.count > 2 {
+            let names = m.tokens.map(word)
+            index.byEnds[names[0] + " " + names[names.count - 1], default: []].append((names, k))
+        }
+    }
+
+    /// "Soul Train Awards" in "Soul Train Music Awards": the same first and last word, the words in order.
+    private func shortened(_ m: Mention, _ index: ClusterIndex) -> Int? {
+        guard m.type != .person, m.tokens.count >= 2 else { return nil }
+        let names = m.tokens.map(word)
+        return index.byEnds[names[0] + " " + names[names.count - 1]]?.first { longer in
+            var j = 0
+            for w in longer.words where j < names.count && w == names[j] { j += 1 }
+            return j == names.count && longer.words.count > names.count
+        }?.cluster
     }
 
     /// The cluster a mention belongs to, by the first rule that finds one.
-    private func match(_ m: Mention, _ index: ClusterIndex) -> Int? {
+    private func match(_ m: Mention, _ index: ClusterIndex, _ clusters: [Cluster]) -> Int? {
         let form = name(m)
         if let k = index.byForm[form] ?? index.byAcronym[form] { return k }
         if m.tokens.count == 1 {
@@ -415,9 +596,31 @@ struct EntityResolver {
             if m.type == .person || m.type == .org || m.type == .place, let k = index.byLastName[w] { return k }
             // "Domecq" or "Pernod" after "Allied Domecq" and "Pernod Ricard": one word of an organisation's name.
             if m.type == .org, let k = index.byOrgWord[w] { return k }
+            // "Nato", "Opec": an acronym written as a word, the initials of an organisation named in the article.
+            if m.type == .org, w.unicodeScalars.count >= 3, w.unicodeScalars.count <= 6, let k = index.byInitials[w.uppercased()],
+               clusters[k].mentions[0].type == .org { return k }
+            // "Matt" after "Matt Stevens": a first name alone, when one person of the article has it.
+            if m.type == .person, let k = index.byFirstName[w], k >= 0 { return k }
+        }
+        if m.type == .person {
+            let names = m.tokens.map(word)
+            let (first, last) = (names[0], names[names.count - 1])
+            // "M Stevens" and "Matt Stevens"; "J Robinson" is not "Andy Robinson".
+            if names.count > 1, let p = index.persons.first(where: { $0.last == last && EntityNames.firstNamesAgree($0.first, first) }) {
+                return p.cluster
+            }
+            // A misspelt repeat: "Julie Cristie" after "Julie Christie", "Cristie" alone.
+            if let p = index.persons.first(where: { (names.count == 1 || $0.first == first) && EntityNames.nearMiss($0.last, last) }) {
+                return p.cluster
+            }
+        }
+        // "Liberal Democrat" and "Liberal Democrats", "Muslim" and "Muslims": one name, singular and plural.
+        if m.type != .person, form.unicodeScalars.count >= 4 {
+            let other = form.hasSuffix("s") ? String(form.dropLast()) : form + "s"
+            if let k = index.byForm[other], clusters[k].mentions[0].type == m.type { return k }
         }
         if m.type == .place, let code = placeCode(m), let k = index.byCode[code] { return k }
-        return nil
+        return shortened(m, index)
     }
 
     /// Initials of a multi-word name: of every part, and of the capitalised parts only.
@@ -439,6 +642,12 @@ struct EntityResolver {
     }
 
     // MARK: - Entities
+
+    /// A country's name, or its ISO code written in capitals ("US").
+    private func isCountry(_ m: Mention) -> Bool {
+        placeCode(m) != nil || m.tokens.count == 1 && words[m.tokens.lowerBound].flags.contains(.allUpper)
+            && gazetteer.countryCodes.contains(word(m.tokens.lowerBound))
+    }
 
     private func placeCode(_ m: Mention) -> String? {
         guard let entry = gazetteer.lookup(words, m.tokens), entry.contains(.country) else { return nil }
@@ -462,6 +671,21 @@ struct EntityResolver {
             }
             func rank(_ kind: Entity.Kind) -> (Int, Int) { (votes[kind]!, kind == longest.type ? 1 : 0) }
             type = met.max { rank($0) < rank($1) }!  // the first of equals
+        }
+        // "US author", "the US alone": a country's name or code read as a modifier is still the country.
+        if type == .misc || type == .norp || type == .org, isCountry(longest) || type != .org && c.mentions.contains(where: isCountry) {
+            type = .place
+        }
+        // A one-word "place" no gazetteer knows and the article never puts after "in", "to" or "near"
+        // ("an architect at Cisco", "Energis took a similar approach") is an organisation; codes in
+        // capitals (US, UAE) are left alone.
+        if type == .place, c.mentions.allSatisfy({ m in
+            var m = m
+            if m.tokens.count == 2, word(m.tokens.lowerBound) == "The" { m.tokens = (m.tokens.lowerBound + 1)..<m.tokens.upperBound }
+            return m.tokens.count == 1 && gazetteer.lookup(words, m.tokens) == nil && !words[m.tokens.lowerBound].flags.contains(.allUpper)
+                && !(m.tokens.lowerBound > 0 && EntityResolver.placePrepositions.contains(word(m.tokens.lowerBound - 1).lowercased()))
+        }) {
+            type = .org
         }
         var e = Entity(id: "", type: type, name: string(longest.tokens), mentions: c.mentions.map { m in
             TextSpan(start: text.tokens[m.tokens.lowerBound].start, end: text.tokens[m.tokens.upperBound - 1].end)
@@ -545,6 +769,8 @@ struct EntityResolver {
         "now", "then", "also", "however", "meanwhile", "both", "even", "under", "with", "from", "for", "by", "yesterday",
         "today", "last", "next", "this", "that", "because", "although", "since", "until", "during", "among", "like",
     ]
+
+    static let placePrepositions: Set<String> = ["in", "to", "near", "into", "across", "throughout", "outside", "around", "from", "towards", "via"]
 
     private static let determiners: Set<String> = ["the", "a", "an", "its", "his", "her", "their"]
 

@@ -16,6 +16,9 @@ struct QuoteFinder {
     let mentions: MentionIndex
     /// The first organisation or place (in entity order) whose name's initials spell each acronym.
     let organisationByInitials: [String: Int]
+    /// Every span in quotation marks, in text order: cue verbs and subjects inside them are the quoted
+    /// speaker's words, not the writer's attribution.
+    let marked: [QuoteMarks.Span]
 
     init(text: AnalysedText, entities: [Entity]) {
         self.text = text
@@ -29,6 +32,7 @@ struct QuoteFinder {
             if byInitials[initials] == nil { byInitials[initials] = k }
         }
         self.organisationByInitials = byInitials
+        self.marked = QuoteMarks.spans(s, paragraphs: QuoteMarks.paragraphs(s))
     }
 
     static func lower(_ s: [Unicode.Scalar], _ start: Int, _ end: Int) -> String {
@@ -37,13 +41,16 @@ struct QuoteFinder {
 
     func find(deadline: Deadline) throws(DeadlineExceeded) -> [Quote] {
         var quotes: [Quote] = []
-        let marked = QuoteMarks.spans(s, paragraphs: QuoteMarks.paragraphs(s))
         var quotedSentences = Set<Int>()
         var previous: Quote?
         for (n, span) in marked.enumerated() {
             if n % 64 == 63 { try deadline.check("quotes") }
             guard var quote = attribute(span, previous: previous) else { continue }
-            if quote.speaker == nil, let p = previous, isContinuation(span, of: p) {
+            if quote.speaker == nil && quote.cue == nil, let said = reportedSpeaker(before: span) {
+                // “We aim to ...” right after "Lord Moynihan said the policy would ...": the speaker of the
+                // sentence before, which reports the same person's words.
+                quote.speaker = said.speaker; quote.speakerId = said.speakerId; quote.speakerSpan = said.speakerSpan
+            } else if quote.speaker == nil, let p = previous, isContinuation(span, of: p) {
                 quote.speaker = p.speaker; quote.speakerId = p.speakerId; quote.cue = p.cue
             }
             for k in sentenceRange(span.open, span.close) { quotedSentences.insert(k) }
@@ -73,7 +80,12 @@ struct QuoteFinder {
         let sentenceSpan = text.sentences[sentence].span
         let startsSentence = tokenIndex(atOrAfter: sentenceSpan.start) >= first - 1
         let kind: Quote.Kind = endsWithPunctuation || (startsSentence && wordCount >= 6) ? .direct : .partial
-        let cueMatch = cueAfter(closing: span.close) ?? cueBefore(opening: span.open) ?? cueInSentences(of: span)
+        // "He said: “...”": a colon hands the quote to the cue before it. A quote that ends its sentence takes
+        // no cue from elsewhere in the sentence (a cue there belongs to another quote or to the writer).
+        let afterColon = tokenIndex(before: span.open) >= 0 && words[tokenIndex(before: span.open)] == ":"
+        let endsSentence = [".", "!", "?", "…", "..."].contains(words[last])
+        let cueMatch = afterColon ? (cueBefore(opening: span.open) ?? cueAfter(closing: span.close, quoteLast: last))
+            : (cueAfter(closing: span.close, quoteLast: last) ?? cueBefore(opening: span.open) ?? (endsSentence ? nil : cueInSentences(of: span)))
         if kind == .partial {
             // Scare quotes and titles: short, or title-like, and no cue verb to attribute them to.
             if cueMatch == nil { return nil }
@@ -90,7 +102,7 @@ struct QuoteFinder {
         quote.text = text.document.text(quote.start, quote.end)
         if let cue = cueMatch {
             quote.cue = cue.cue
-            if let phrase = cue.speaker { resolve(phrase, before: span.open, into: &quote) }
+            if let phrase = cue.speaker { resolve(phrase, before: span.open, into: &quote, quoted: span) }
         }
         return quote
     }
@@ -112,6 +124,20 @@ struct QuoteFinder {
         "headlined", "show", "programme", "program", "series", "campaign", "operation", "slogan", "so-called", "banner",
     ]
 
+    /// The resolved speaker of reported speech in the sentence right before a quote that opens its own
+    /// sentence, when that sentence holds no quotation marks.
+    func reportedSpeaker(before span: QuoteMarks.Span) -> Quote? {
+        let first = tokenIndex(atOrAfter: span.open + 1)
+        guard first < words.count else { return nil }
+        let index = sentenceIndex(ofToken: first)
+        guard index > 0, tokenIndex(atOrAfter: text.sentences[index].span.start) >= first - 1 else { return nil }
+        let sentence = text.sentences[index - 1]
+        // (The splitter may end that sentence with this quote's opening straight mark.)
+        guard !sentence.tokens.contains(where: { text.tokens[$0].start < span.open && (text.tokens[$0].kind == .quote || isQuoted(text.tokens[$0].start)) }),
+              let said = reported(in: sentence), said.speakerId != nil else { return nil }
+        return said
+    }
+
     func isContinuation(_ span: QuoteMarks.Span, of previous: Quote) -> Bool {
         // A quote right after an attributed one, with only its attribution between them ("“A,” he said.
         // “B.”") or a paragraph break, continues the same speaker.
@@ -132,11 +158,17 @@ struct QuoteFinder {
     }
 
     /// ”, the FO said. / ”, said the senior US diplomat / ” he had said.
-    func cueAfter(closing: Int) -> CueMatch? {
+    func cueAfter(closing: Int, quoteLast: Int) -> CueMatch? {
         var k = tokenIndex(atOrAfter: closing + 1)
         guard k < words.count else { return nil }
         while k < words.count && (words[k] == "," || text.tokens[k].kind == .quote) && text.tokens[k].start - closing < 4 { k += 1 }
-        let limit = min(words.count, k + 10)
+        // “... rush me.” Asked if he would ... / “... will.” Data out on Thursday underlined ...: after a full
+        // stop inside the marks, a capitalised word starts the next sentence, whose cue is not this quote's.
+        if words[quoteLast] == "." && k < words.count && text.tokens[k].kind == .word && Tokenizer.isUpper(s[text.tokens[k].start]) {
+            return nil
+        }
+        // Room for a name and its apposition: “...,” William Lerach, the lawyer leading the suit, said.
+        let limit = min(words.count, k + 16)
         var j = k
         while j < limit {
             if let (cue, end) = cueVerb(at: j) {
@@ -165,7 +197,7 @@ struct QuoteFinder {
         var j = k
         while j >= max(sentenceStart, k - 6) {
             if let (cue, _) = cueVerb(at: j) {
-                let phrase = nounPhrase(before: j)
+                let phrase = nounPhrase(before: j) ?? sharedSubject(ofCueAt: j)
                 return CueMatch(cue: cue, speaker: phrase, adjacent: j >= k - 1)
             }
             if text.tokens[j].kind == .quote { return nil }
@@ -184,14 +216,28 @@ struct QuoteFinder {
             let range = text.sentences[index].tokens.clamped(to: near)
             var j = range.lowerBound
             while j < range.upperBound {
-                let inside = text.tokens[j].start > span.open && text.tokens[j].start < span.close
+                let inside = (text.tokens[j].start > span.open && text.tokens[j].start < span.close) || isQuoted(text.tokens[j].start)
                 if !inside, let (cue, end) = cueVerb(at: j) {
                     var phrase = nounPhrase(before: j)
+                    if phrase == nil || phrase!.isEmpty { phrase = sharedSubject(ofCueAt: j) }
                     if phrase == nil || phrase!.isEmpty { phrase = nounPhrase(after: end) }
                     return CueMatch(cue: cue, speaker: phrase, inSentence: true)
                 }
                 j += 1
             }
+        }
+        return nil
+    }
+
+    /// "The EC says ... but said it would review “...”": a cue after "and"/"but" has no subject of its own;
+    /// it shares the subject of the sentence's earlier cue verb.
+    func sharedSubject(ofCueAt j: Int) -> Range<Int>? {
+        guard j >= 1, words[j - 1] == "and" || words[j - 1] == "but" else { return nil }
+        let sentenceStart = text.sentences[sentenceIndex(ofToken: j)].tokens.lowerBound
+        var k = j - 2
+        while k >= max(sentenceStart, j - 80) {
+            if !isQuoted(text.tokens[k].start), cueVerb(at: k) != nil, let phrase = nounPhrase(before: k), !phrase.isEmpty { return phrase }
+            k -= 1
         }
         return nil
     }
@@ -215,6 +261,8 @@ struct QuoteFinder {
         "confirmed", "denied", "suggested", "wrote", "writes", "recalled", "urged", "commented", "quipped",
         "tweeted", "assured", "asserted", "underlined", "highlighted", "reiterated", "affirmed", "alleged",
         "contended", "announces", "responded", "testified", "vowed", "pledged", "predicted", "concluded",
+        "complained", "continued", "criticised", "criticized", "insisting", "saying", "telling", "adding",
+        "criticise", "criticize",
     ]
 
     static let notSubject: Set<String> = ["to", "were", "was", "is", "are", "be", "been", "being", "refused", "declined", "would", "could", "should", "might", "not", "n't"]
@@ -224,6 +272,8 @@ struct QuoteFinder {
         "vowed", "pledged", "predicted", "concluded", "admitted", "acknowledged", "conceded", "tweeted", "alleged",
         "claimed", "claims", "argued", "argues", "explained", "explains", "states", "stated", "declared",
         "commented", "remarked", "affirmed", "contended", "insisted", "insists", "assured", "asserted",
+        "complained", "continued", "criticised", "criticized", "insisting", "saying", "telling", "adding",
+        "criticise", "criticize",
     ]
 
     /// Words that end a speaker phrase or show the words before a cue are no speaker.
@@ -248,6 +298,8 @@ struct QuoteFinder {
         let sentenceStart = text.sentences[sentenceIndex(ofToken: j)].tokens.lowerBound
         var k = j - 1
         while k >= sentenceStart && (QuoteFinder.auxiliaries.contains(words[k]) || words[k].hasSuffix("ly") && text.tokens[k].kind == .word && !Tokenizer.isUpper(s[text.tokens[k].start])) { k -= 1 }
+        // "Prassana Rambathla, one of his students, says": the comma closing an apposition.
+        if k > sentenceStart && words[k] == "," { k -= 1 }
         // "Pakistan, he noted, was": a parenthetical subject between commas.
         let end = k + 1
         var depth = 0
@@ -263,8 +315,20 @@ struct QuoteFinder {
             k -= 1
             count += 1
         }
-        let start = k + 1
+        var start = k + 1
         guard start < end else { return nil }
+        // "Lisa Power, head of policy at the Trust, said": a lower-case apposition after a comma; the name
+        // before it is the subject.
+        // ("Pakistan, he noted," is a pronoun subject, no apposition.)
+        if k > sentenceStart && words[k] == "," && end - start >= 2 && text.tokens[start].kind == .word
+            && !Tokenizer.isUpper(s[text.tokens[start].start]) && !QuoteFinder.personPronouns.contains(words[start])
+            && !QuoteFinder.groupPronouns.contains(words[start]) {
+            var n = k - 1
+            while n >= sentenceStart && k - n <= 4 && text.tokens[n].kind == .word && Tokenizer.isUpper(s[text.tokens[n].start]) { n -= 1 }
+            if n < k - 1 && (n < sentenceStart || words[n] == "," || QuoteFinder.clauseStops.contains(words[n]) || text.tokens[n].kind == .quote) {
+                start = n + 1
+            }
+        }
         // Keep the part from the subject's head onwards: "A press release from the Foreign Office issued today".
         return start..<end
     }
@@ -335,7 +399,7 @@ struct QuoteFinder {
     // MARK: - Speakers
 
     /// Fills the speaker of `quote` from the phrase in tokens `phrase`.
-    func resolve(_ phrase: Range<Int>, before offset: Int, into quote: inout Quote) {
+    func resolve(_ phrase: Range<Int>, before offset: Int, into quote: inout Quote, quoted: QuoteMarks.Span? = nil) {
         guard !phrase.isEmpty else { return }
         let span = TextSpan(start: text.tokens[phrase.lowerBound].start, end: text.tokens[phrase.upperBound - 1].end)
         quote.speakerSpan = span
@@ -347,15 +411,22 @@ struct QuoteFinder {
         for candidate in mentions.touching(span) {
             let entity = entities[candidate.entity], mention = candidate.span
             if (entity.type == .place || entity.type == .norp) && mention.end < span.end { continue }
+            // Persons: the first ("Michael Lamberty, a spokesman for Prof Reddy's lab"); others: the last.
             if best == nil || (entity.type == .person && best!.entity.type != .person)
-                || (entity.type == best!.entity.type && mention.start > best!.mention.start) {
+                || (entity.type == best!.entity.type && entity.type != .person && mention.start > best!.mention.start)
+                || (entity.type == .person && best!.entity.type == .person && mention.start < best!.mention.start) {
                 best = (entity, mention)
             }
         }
         if let best { return assign(best.entity, &quote) }
         let head = words[phrase.upperBound - 1]
         if QuoteFinder.personPronouns.contains(head) || phrase.count == 1 && QuoteFinder.personPronouns.contains(words[phrase.lowerBound]) {
-            if let person = nearest(before: anchor, types: [.person]) { assign(person, &quote) }
+            if let person = subjectPerson(before: anchor, notIn: quoted) ?? nearestPerson(before: anchor, notNamedIn: quoted) { assign(person, &quote) }
+            return
+        }
+        if head == "it" {
+            // "It said": an organisation (a company, a jury, a report's author), not a person.
+            if let org = nearest(before: anchor, types: [.org]) ?? nearest(before: anchor, types: [.person, .norp]) { assign(org, &quote) }
             return
         }
         if QuoteFinder.groupPronouns.contains(head) {
@@ -371,8 +442,12 @@ struct QuoteFinder {
                 return assign(entities[org], &quote)
             }
         }
-        if QuoteFinder.personRoles.contains(head) {
-            if let person = nearest(before: anchor, types: [.person]) { assign(person, &quote) }
+        if QuoteFinder.spokesmen.contains(head) {
+            // "A spokesman said" with no name: the words are the organisation's (the schema's speaker is an
+            // entity; an unnamed spokesman is none).
+            if let org = nearest(before: anchor, types: [.org]) { assign(org, &quote) }
+        } else if QuoteFinder.personRoles.contains(head) || head.hasSuffix("-year-old") {
+            if let person = subjectPerson(before: anchor, notIn: quoted) ?? nearestPerson(before: anchor, notNamedIn: quoted) { assign(person, &quote) }
         } else if QuoteFinder.organisationHeads.contains(head) {
             if let org = nearest(before: anchor, types: [.org]) { assign(org, &quote) }
         }
@@ -410,12 +485,94 @@ struct QuoteFinder {
         "director", "adviser", "advisor", "aide", "senator", "governor", "premier", "chairman", "chairwoman",
         "executive", "analyst", "expert", "lawyer", "prosecutor", "judge", "mayor", "source", "sources", "man",
         "woman", "negotiator", "representative", "head", "officer", "author", "economist", "researcher",
+        "comedian", "actor", "actress", "singer", "star", "player", "coach", "manager", "boss", "striker", "captain",
+        "skipper", "founder", "editor", "correspondent", "professor", "scientist", "campaigner", "businessman",
+        "businesswoman", "chancellor", "mp", "veteran", "winner", "presenter", "producer", "designer", "musician",
     ]
+    static let spokesmen: Set<String> = ["spokesman", "spokeswoman", "spokesperson", "spokesmen", "spokeswomen", "spokespeople"]
     static let organisationHeads: Set<String> = [
+        "institute", "report", "study", "survey", "club", "union", "association", "federation", "foundation", "trust",
+        "charity", "jury", "panel", "regulator", "watchdog", "authority", "authorities", "organisers", "organizers",
         "ministry", "office", "department", "government", "company", "firm", "police", "army", "agency",
         "statement", "release", "court", "bank", "council", "committee", "party", "commission", "board",
         "administration", "embassy", "military", "group", "organisation", "organization", "fo",
     ]
+
+    /// Whether `offset` lies inside quotation marks.
+    func isQuoted(_ offset: Int) -> Bool {
+        var lo = 0, hi = marked.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if marked[mid].open < offset { lo = mid + 1 } else { hi = mid }
+        }
+        // Spans do not nest: only the last one opening before `offset` can hold it.
+        return lo > 0 && marked[lo - 1].close > offset
+    }
+
+    /// The person a pronoun before `offset` most likely refers to: the subject of the nearest sentence that
+    /// names a person outside quotation marks: the first person of the clause ("and", "but", ";" start one)
+    /// that holds its cue verb when it has one ("..., and Sculthorpe said he would ..." -> Sculthorpe; "Mr
+    /// Hague, who had published the biography of William Pitt, also said" -> Hague), else its first person.
+    /// Sentences wholly in quotation marks are passed over (up to sixteen sentences in all); up to five others
+    /// are read. A person whose name is a word of the quote is not its speaker (“I think Sean's situation ...”
+    /// is not Sean Long's).
+    func subjectPerson(before offset: Int, notIn quote: QuoteMarks.Span?) -> Entity? {
+        let t = tokenIndex(before: offset)
+        guard t >= 0 else { return nil }
+        var sentence = sentenceIndex(ofToken: t)
+        var limit = offset
+        var read = 0, visited = 0
+        let quotedWords = capitalisedWords(in: quote)
+        func namedInQuote(_ entity: Int) -> Bool { isNamed(entities[entity], in: quotedWords) }
+        // Bounded: a run of quoted sentences must not make each pronoun cost a walk to the article's start.
+        while sentence >= 0 && read < 5 && visited < 16 {
+            visited += 1
+            let range = text.sentences[sentence].tokens
+            let span = TextSpan(start: text.sentences[sentence].span.start, end: min(limit, text.sentences[sentence].span.end))
+            limit = text.sentences[sentence].span.start
+            sentence -= 1
+            guard span.start < span.end, !range.isEmpty else { continue }
+            if range.allSatisfy({ isQuoted(text.tokens[$0].start) || text.tokens[$0].kind == .quote || text.tokens[$0].kind == .punctuation }) { continue }
+            read += 1
+            // The clause of the first cue verb: from the last "and", "but" or ";" before it.
+            var clause = span.start, clauseEnd = span.end
+            for j in range where text.tokens[j].end <= span.end && !isQuoted(text.tokens[j].start) {
+                if words[j] == "and" || words[j] == "but" || words[j] == ";" { clause = text.tokens[j].end }
+                if cueVerb(at: j) != nil { clauseEnd = text.tokens[j].start; break }
+            }
+            if clauseEnd == span.end { clause = span.start }
+            var best: (start: Int, entity: Int)?
+            for entry in mentions.touching(span) where entities[entry.entity].type == .person
+                && entry.span.start >= clause && entry.span.end <= clauseEnd && !isQuoted(entry.span.start) && !namedInQuote(entry.entity) {
+                if best == nil || entry.span.start < best!.start { best = (entry.span.start, entry.entity) }
+            }
+            if let best { return entities[best.entity] }
+        }
+        return nil
+    }
+
+    /// The nearest person before `offset`, unless a word of the quote names them.
+    func nearestPerson(before offset: Int, notNamedIn quote: QuoteMarks.Span?) -> Entity? {
+        guard let person = nearest(before: offset, types: [.person]) else { return nil }
+        return isNamed(person, in: capitalisedWords(in: quote)) ? nil : person
+    }
+
+    /// The lower-cased capitalised words inside a quote.
+    func capitalisedWords(in quote: QuoteMarks.Span?) -> Set<String> {
+        guard let quote else { return [] }
+        var result = Set<String>()
+        let first = tokenIndex(atOrAfter: quote.open)
+        for k in first..<max(first, min(words.count, tokenIndex(before: quote.close) + 1))
+        where text.tokens[k].kind == .word && Tokenizer.isUpper(s[text.tokens[k].start]) {
+            result.insert(words[k])
+        }
+        return result
+    }
+
+    /// Whether a word of the entity's name (three letters or more) is one of `words`.
+    func isNamed(_ entity: Entity, in words: Set<String>) -> Bool {
+        !words.isEmpty && entity.name.split(separator: " ").contains { $0.count > 2 && words.contains($0.lowercased()) }
+    }
 
     // MARK: - Token and sentence lookup
 

@@ -39,6 +39,15 @@ enum QuoteMarks {
         c == "." || c == "," || c == "!" || c == "?" || c == "\u{2026}"
     }
 
+    /// Whether the text before `i`, spaces skipped, ends a sentence ("." "!" "?", maybe after a closing single
+    /// quote or bracket).
+    static func isSentenceEnd(_ s: [Unicode.Scalar], before i: Int) -> Bool {
+        var k = i - 1
+        while k >= 0 && s[k] == " " { k -= 1 }
+        if k >= 0 && (s[k] == "'" || s[k] == "\u{2019}" || s[k] == ")") { k -= 1 }
+        return k >= 0 && (s[k] == "." || s[k] == "!" || s[k] == "?" || s[k] == "\u{2026}")
+    }
+
     static func isOpener(_ c: Unicode.Scalar) -> Bool {
         c == "\u{201C}" || c == "\u{00AB}" || c == "\u{201E}" || c == "\"" || c == "`"
     }
@@ -55,6 +64,16 @@ enum QuoteMarks {
                 let next: Unicode.Scalar = i + 1 < s.count ? s[i + 1] : " "
                 let prev: Unicode.Scalar = i > 0 ? s[i - 1] : " "
                 if let o = open {
+                    // An opening mark inside an open quote (a space before, a word after): the writer left the
+                    // quote open at a sentence's end and opens the next sentence's (wire style, within a
+                    // paragraph). End the open quote here and start a new one.
+                    if (c == "\u{201C}" || (c == "\"" && prev == " " && !Tokenizer.isSpace(next) && !isClosingPunctuation(next)))
+                        && i > o + 1 && isSentenceEnd(s, before: i) {
+                        result.append(Span(open: o, close: i))
+                        open = i
+                        i += 1
+                        continue
+                    }
                     if c == "\u{201D}" || c == "\u{00BB}" || c == "\"" || (c == "'" && next == "'") {
                         result.append(Span(open: o, close: i))
                         open = nil

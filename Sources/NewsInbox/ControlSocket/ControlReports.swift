@@ -31,7 +31,8 @@ extension ControlCommands {
             writeBatchSize: Self.latency(s.writeBatches),
             control: .init(accepted: control.accepted, refused: control.refused, open: control.open, answers: control.answers),
             throughputPerSecond: .init(oneMinute: s.completions.rate(over: 60), fiveMinutes: s.completions.rate(over: 300),
-                                       fifteenMinutes: s.completions.rate(over: 900)))
+                                       fifteenMinutes: s.completions.rate(over: 900)),
+            cpuSeconds: .init(process: IndexCPU.processSeconds(), indexByPart: IndexCPU.seconds()))
     }
 
     static func latency(_ window: LatencyWindow) -> StatsReply.Percentiles {

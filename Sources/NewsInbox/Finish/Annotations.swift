@@ -38,10 +38,11 @@ struct ArticleFeatures: Sendable {
         storyKey = article.guid.map(StoryVersions.key(guid:))
         self.indexed = indexed
         guard indexed else { return }
-        signature = StorySignature.compute(text: article.text)
-        entities = (extraction?.entities ?? []).map {
-            .init(localID: $0.id, type: $0.type.rawValue, name: $0.name, code: $0.code,
-                  forms: IndexRecord.forms(name: $0.name, aliases: $0.aliases), mentions: $0.mentions.count, salience: $0.salience)
+        (signature, entities) = IndexCPU.measure(.row) {
+            (StorySignature.compute(text: article.text), (extraction?.entities ?? []).map {
+                .init(localID: $0.id, type: $0.type.rawValue, name: $0.name, code: $0.code,
+                      forms: IndexRecord.forms(name: $0.name, aliases: $0.aliases), mentions: $0.mentions.count, salience: $0.salience)
+            })
         }
     }
 }
@@ -70,7 +71,7 @@ final class Annotator {
                 timestamp: nil, processedAt: "", headline: "", text: "", entities: features.entities, quotes: [], times: [])
             // An index that cannot answer leaves the article its own story; the sink's commit then
             // stalls the batch if the index is really unusable.
-            let story = (try? index.storyID(for: probe, signature: features.signature)) ?? id
+            let story = IndexCPU.measure(.story) { (try? index.storyID(for: probe, signature: features.signature)) ?? id }
             annotations.storyID = story == id ? nil : story
         }
         return annotations
@@ -91,11 +92,26 @@ final class Annotator {
 
 extension EncodedOutput {
     /// The `index`th article of `processed` with these annotations: its bytes and its index row, both
-    /// from one document, so the writer never parses the bytes back to index them.
-    init(_ index: Int, of processed: ArticleProcessor.Processed, annotations: Annotations, features: ArticleFeatures) throws {
-        var document = ResultDocument(id: processed.articles[index].id, item: index, processed: processed,
-                                      supersedes: annotations.supersedes, processedAt: Date())
-        document.storyID = annotations.storyID ?? document.id
-        self.init(document: try document.encoded(), annotations: annotations, features: features, row: features.indexed ? IndexRecord(document, entities: features.entities) : nil)
+    /// from one document, so the writer never parses the bytes back to index them. The row's CPU counts
+    /// as the index's (`IndexCPU`); with `countedAs`, all of this call's CPU does, under that part.
+    init(_ index: Int, of processed: ArticleProcessor.Processed, annotations: Annotations, features: ArticleFeatures,
+         countedAs part: IndexCPU.Part? = nil) throws {
+        func document() -> ResultDocument {
+            var document = ResultDocument(id: processed.articles[index].id, item: index, processed: processed,
+                                          supersedes: annotations.supersedes, processedAt: Date())
+            document.storyID = annotations.storyID ?? document.id
+            return document
+        }
+        func row(_ document: ResultDocument) -> IndexRecord? {
+            features.indexed ? IndexRecord(document, entities: features.entities) : nil
+        }
+        if let part {
+            let (bytes, row) = try IndexCPU.measure(part) { let d = document(); return (try d.encoded(), row(d)) }
+            self.init(document: bytes, annotations: annotations, features: features, row: row)
+        } else {
+            let d = document()
+            let built = features.indexed ? IndexCPU.measure(.row) { row(d) } : nil
+            self.init(document: try d.encoded(), annotations: annotations, features: features, row: built)
+        }
     }
 }

@@ -130,8 +130,10 @@ final class WriteStage {
             let annotations = annotator.annotate(id: entry.id, article: entry.article, features: output.features)
             let path = outputs.path(for: entry.id)
             if written {
+                // Encoding again for a story id is the index's work (for a new `supersedes` alone it is not).
                 if annotations != output.annotations,
-                   let redone = try? EncodedOutput(index, of: processed, annotations: annotations, features: output.features) {
+                   let redone = try? EncodedOutput(index, of: processed, annotations: annotations, features: output.features,
+                                                   countedAs: annotations.storyID != output.annotations.storyID ? .reencode : nil) {
                     output = redone
                 }
                 do {

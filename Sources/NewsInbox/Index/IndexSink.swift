@@ -34,6 +34,10 @@ final class IndexSink: BatchSink, @unchecked Sendable {
     }
 
     func commit(_ records: [FinishedRecord]) throws {
+        try IndexCPU.measure(.commit) { try upsert(records) }
+    }
+
+    private func upsert(_ records: [FinishedRecord]) throws {
         var batch = ArticleIndex.Batch()
         var events: [FollowHub.Event] = []
         // Events only for someone to send them to: a profile of the daemon put them at a sixth of this

@@ -51,6 +51,13 @@ enum DaemonMetrics {
                              help: "Files moved to failed/, by failure category.")
     }
 
+    /// `newsinbox_index_cpu_seconds_total{part}`: the index's own CPU (row, story, reencode, commit;
+    /// `IndexCPU`), to set against `process_cpu_seconds`-style totals: its share of the daemon's work.
+    static func indexCPU(_ part: IndexCPU.Part) -> Prometheus.Counter {
+        registry.makeCounter(name: "newsinbox_index_cpu_seconds_total", labels: [("part", part.rawValue)],
+                             help: "Thread CPU seconds spent on the article index, by part of its work.")
+    }
+
     // MARK: - Histograms
 
     static let latencyBuckets: [Duration] = [
