@@ -7,14 +7,14 @@ import NewsCore
 
 @Suite struct NERTaggerTests {
     /// The shipped model on CoNLL-2003 dev (eng.testa), split by document: the odd documents chose its
-    /// epoch (91.92 F1), the even ones are held out (93.01; benchmarks/ner-heldout.py). The
+    /// epoch (93.23 F1), the even ones are held out (94.13; benchmarks/ner-heldout.py). The
     /// guards leave room only for rounding, so a change that costs accuracy on either half fails here.
     @Test func devF1DoesNotRegressOnEitherHalf() throws {
         let text = try Requirement.value(EntityCorpora.text("conll2003/dev.txt"), Corpora.absent("conll2003/dev.txt"))
         let tagger = try #require(ShippedModels.models?.tagger, "models/ner.model did not load")
         let corpus = CoNLLCorpus(text: text)
         var gold = 0
-        for (half, floor) in [(CoNLLCorpus.DocumentSelection.odd, 0.918), (.even, 0.929)] {
+        for (half, floor) in [(CoNLLCorpus.DocumentSelection.odd, 0.930), (.even, 0.939)] {
             var score = ChunkScore()
             for d in corpus.selecting(half).documents {
                 score.add(gold: d.gold, predicted: tagger.tag(d), sentences: d.sentences)
